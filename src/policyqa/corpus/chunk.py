@@ -1,0 +1,72 @@
+"""Clause-level chunks: never cross a clause; long clauses split at sentence ends."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from policyqa.errors import ConfigError
+from policyqa.types import Chunk, Clause, Document
+
+_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;][”’」』）)]?|\n|$)")
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Spans of sentences (ending in 。！？； or a newline), trimmed of surrounding whitespace."""
+    spans = []
+    for m in _SENTENCE.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((offset + s, offset + e))
+    return spans
+
+
+class ClauseChunker:
+    """Packs a clause's sentences into chunks of at most ``max_chars`` (a longer single sentence stays whole)."""
+
+    def __init__(self, max_chars: int = 220) -> None:
+        if max_chars < 40:
+            raise ConfigError(f"chunk max_chars must be >= 40, got {max_chars}")
+        self.max_chars = max_chars
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {"kind": "clause", "max_chars": self.max_chars}
+
+    def chunk(self, docs: Iterable[Document]) -> list[Chunk]:
+        out: list[Chunk] = []
+        for doc in docs:
+            for clause in doc.clauses:
+                out.extend(self._clause_chunks(doc, clause))
+        return out
+
+    def _clause_chunks(self, doc: Document, clause: Clause) -> list[Chunk]:
+        spans = sentence_spans(clause.text, clause.start)
+        groups: list[tuple[int, int]] = []
+        for s, e in spans:
+            # a responsibility note never stands alone: it closes the sentence before it
+            if groups and (e - groups[-1][0] <= self.max_chars or doc.text[s] in "（〔(" and "单位" in doc.text[s:e]):
+                groups[-1] = (groups[-1][0], e)
+            else:
+                groups.append((s, e))
+        resp = clause.responsibility
+        units = resp.units if resp else ()
+        return [
+            Chunk(
+                id=f"{clause.id}:{i}",
+                doc_id=doc.doc_id,
+                doc_title=doc.meta.title,
+                clause_id=clause.id,
+                section_path=clause.section_path,
+                start=s,
+                end=e,
+                text=doc.text[s:e],
+                units=units,
+                has_etc=bool(resp and resp.has_etc),
+            )
+            for i, (s, e) in enumerate(groups)
+        ]

@@ -1,0 +1,351 @@
+"""公文 structure: page-break repair, header / body headings / 落款 / 附注, clauses and 责任单位.
+
+Hand-written because no library parses 公文 layouts: the rules below follow GB/T 9704 conventions
+(一、 / （一） / 1. / （1）, 第X章 / 第X条, 文号 〔年〕号, 落款 + 成文日期) and tolerate run-in headings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from policyqa.corpus.load import SourceFile
+from policyqa.corpus.responsibility import InheritedNote, parse_responsibility
+from policyqa.text.normalize import normalize_text
+from policyqa.types import Clause, Document, DocumentMeta, Section
+
+CN = "一二三四五六七八九十百零〇"
+_HEADINGS: list[tuple[str, re.Pattern[str]]] = [
+    ("chapter", re.compile(rf"^第([{CN}]+)章\s*(.*)$")),
+    ("part", re.compile(rf"^第([{CN}]+)节\s*(.*)$")),
+    ("article", re.compile(rf"^第([{CN}]+)条\s*(.*)$")),
+    ("l1", re.compile(rf"^([{CN}]+)、\s*(.*)$")),
+    ("l2", re.compile(rf"^[（(]([{CN}]+)[）)]\s*(.*)$")),
+    ("l3", re.compile(r"^(\d{1,2})[.．、](?!\d)\s*(.*)$")),
+    ("l4", re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)$")),
+]
+# Nesting order of heading kinds; an attachment (a 方案 wrapped by its 通知) is the root of its own tree.
+_RANK = {"attachment": 0, "chapter": 1, "part": 2, "l1": 3, "article": 4, "l2": 5, "l3": 6, "l4": 7}
+
+_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施"
+_TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
+_DATE = re.compile(r"^(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)$")
+_ORG_SUFFIX = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团)$")
+_NOTE = re.compile(r"^[（(](此件[^）)]{1,20}|[^）)]{1,20}公开[^）)]{0,10})[）)]$")
+_ATTACHMENT_LIST = re.compile(r"^附件[：:]")
+_RESP_START = re.compile(r"^[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)")
+_EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意见|规定|细则|通知|计划|措施)自.{4,20}(?:施行|实施)")
+_SENTENCE_END = re.compile(r"(?:[。！？；：…!?;]|[。！？；][”’」』])$")
+_CONT_START = "、，。；：）〕”,.;:)"
+_MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*)")
+PREAMBLE = "导语"
+
+
+@dataclass
+class _Para:
+    kind: str  # header_org|docnum|title|recipients|date|office|note|attachments|heading|body|resp
+    text: str
+    heading: tuple[str, str, str] | None = None  # (kind, number, rest)
+    start: int = 0
+    end: int = 0
+
+
+def _heading(line: str) -> tuple[str, str, str] | None:
+    for kind, pat in _HEADINGS:
+        m = pat.match(line)
+        if m:
+            return kind, m.group(1), m.group(2)
+    return None
+
+
+def _is_orgish(line: str) -> bool:
+    return len(line) <= 30 and not re.search(r"[，。；：、！？]", line) and bool(_ORG_SUFFIX.search(line))
+
+
+def _is_titleish(line: str) -> bool:
+    return 4 <= len(line) <= 100 and not _SENTENCE_END.search(line) and bool(_TITLE.match(line)) and "，" not in line
+
+
+def _classify(lines: list[str]) -> list[_Para]:
+    paras: list[_Para] = []
+    in_header = True
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        h = _heading(line)
+        kind = "body"
+        if _DATE.match(line):
+            kind = "date"
+        elif _DOC_NUMBER.match(line):
+            kind = "docnum"
+        elif _RESP_START.match(line):
+            kind = "resp"
+        elif _NOTE.match(line) and paras and paras[-1].kind in ("date", "note"):
+            kind = "note"
+        elif _ATTACHMENT_LIST.match(line) or (paras and paras[-1].kind == "attachments" and re.match(r"^\d{1,2}[.．、]", line)):
+            kind = "attachments"
+        elif _is_orgish(line) and _DATE.match(nxt):
+            kind = "office"
+        elif in_header and line.endswith("文件") and len(line) <= 30:
+            kind = "header_org"
+        elif h is not None and not (h[0] == "l1" and len(h[2]) == 0):
+            kind = "heading"
+        elif _is_titleish(line):
+            kind = "title"
+        elif in_header and line.endswith(("：", ":")) and re.search(r"政府|委|局|部门|管委会|单位|公司", line):
+            kind = "recipients"
+        if kind in ("body", "heading", "resp"):
+            in_header = False
+        paras.append(_Para(kind, line, h if kind == "heading" else None))
+    return paras
+
+
+def _ends_open(text: str) -> bool:
+    """True when a paragraph stops mid-sentence (no 。；： etc.), i.e. the source broke the page there."""
+    return not _SENTENCE_END.search(text) and not text.endswith(("）", "〕", ")"))
+
+
+def _is_pure_heading(p: _Para) -> bool:
+    assert p.heading is not None
+    kind, _, rest = p.heading
+    if kind == "article":  # 第X条 carries its own text; only a bare 「第X条」 line is a heading
+        return not rest
+    return len(rest) <= 40 and not re.search(r"[。；！？：:]", rest)
+
+
+def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
+    """Join a paragraph with the next when the source split a sentence across lines (page breaks)."""
+    out: list[_Para] = []
+    for p in paras:
+        prev = out[-1] if out else None
+        content_prev = prev is not None and (prev.kind == "body" or (prev.kind == "heading" and not _is_pure_heading(prev)))
+        if prev is not None and content_prev:
+            if p.kind == "resp" or (p.kind in ("body", "title") and (_ends_open(prev.text) or p.text[0] in _CONT_START)):
+                prev.text += p.text
+                continue
+        if prev is not None and prev.kind == "title" and p.kind in ("title", "body") and p.text.startswith("关于"):
+            prev.text += p.text
+            continue
+        if p.kind == "resp":  # a responsibility note with nothing before it is still body
+            p.kind = "body"
+        out.append(p)
+    return out
+
+
+def _label(kind: str, num: str, title: str) -> str:
+    if kind == "chapter":
+        return f"第{num}章 {title}".strip()
+    if kind == "part":
+        return f"第{num}节 {title}".strip()
+    if kind == "article":
+        return f"第{num}条"
+    if kind == "l1":
+        return f"{num}、{title}"
+    if kind in ("l2", "l4"):
+        return f"（{num}）{title}"
+    return f"{num}. {title}"
+
+
+def _runin_title(rest: str) -> str:
+    """「细化行动方案。依托…」 -> 「细化行动方案」: a short phrase closed by 。 before the body."""
+    m = re.match(r"^([^。，；！？]{2,30})。", rest)
+    return m.group(1) if m else ""
+
+
+def _cn_int(s: str) -> int:
+    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+    digits["零"] = 0
+    return int("".join(str(digits[c]) for c in s)) if all(c in digits for c in s) else 0
+
+
+def _iso_date(m: re.Match[str]) -> str:
+    if m.group(1):
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    y = _cn_int(m.group(4))
+    return f"{y:04d}-{_cn_small(m.group(5)):02d}-{_cn_small(m.group(6)):02d}"
+
+
+def _cn_small(s: str) -> int:
+    vals = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if s == "十":
+        return 10
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (vals.get(a, 1) if a else 1) * 10 + (vals.get(b, 0) if b else 0)
+    return vals.get(s, 0)
+
+
+@dataclass
+class _Open:
+    kind: str
+    sid: str
+    path: tuple[str, ...]
+    start: int
+    level: int
+    title: str
+    marker: str
+    parent: str | None
+
+
+@dataclass
+class _Builder:
+    doc_id: str
+    sections: list[Section] = field(default_factory=list)
+    stack: list[_Open] = field(default_factory=list)
+    closed: list[tuple[_Open, int]] = field(default_factory=list)
+
+    def open(self, kind: str, marker: str, title: str, label: str, start: int) -> _Open:
+        rank = _RANK[kind]
+        self.close_while(lambda o: _RANK[o.kind] >= rank, start)
+        path = (self.stack[-1].path if self.stack else ()) + (label,)
+        level = sum(1 for o in self.stack if o.kind != "attachment") + (0 if kind == "attachment" else 1)
+        o = _Open(kind, f"{self.doc_id}:s{len(self.closed) + len(self.stack)}", path, start, level, title, marker,
+                  self.stack[-1].sid if self.stack else None)
+        self.stack.append(o)
+        return o
+
+    def close_while(self, cond, end: int) -> None:  # type: ignore[no-untyped-def]
+        while self.stack and cond(self.stack[-1]):
+            self.closed.append((self.stack.pop(), end))
+
+    def finish(self, end: int) -> list[Section]:
+        self.close_while(lambda o: True, end)
+        secs = [Section(o.sid, self.doc_id, o.level, o.marker, o.title, o.path, o.start, e, o.parent) for o, e in self.closed]
+        return sorted(secs, key=lambda s: (s.start, len(s.path)))
+
+
+def parse_document(src: SourceFile) -> Document:
+    text_lines = [
+        _MD_PREFIX.sub("", ln).strip() for ln in normalize_text(src.raw).split("\n")
+    ]
+    paras = _merge_page_breaks(_classify([ln for ln in text_lines if ln]))
+
+    # Lay paragraphs out as the normalized document: one per line; spans point into it.
+    pos = 0
+    for p in paras:
+        p.start, p.end = pos, pos + len(p.text)
+        pos = p.end + 1
+    text = "\n".join(p.text for p in paras)
+
+    meta: dict[str, object] = {"doc_id": src.doc_id, "source": src.path.name, "sha256": src.sha256}
+    spans: dict[str, tuple[int, int]] = {}
+    notes: list[str] = []
+    attachments: list[str] = []
+    b = _Builder(src.doc_id)
+    clauses: list[Clause] = []
+    inherited: InheritedNote | None = None
+    signed = False  # after the 落款 date, a title line starts an attachment
+    body_end = len(text)
+
+    def add_clause(p: _Para, heading: str = "") -> None:
+        nonlocal inherited
+        top = b.stack[-1] if b.stack else None
+        path = top.path if top else (PREAMBLE,)
+        resp, note = parse_responsibility(p.text, p.start, inherited)
+        if note is not None:
+            inherited = note
+        clauses.append(
+            Clause(f"{src.doc_id}:c{len(clauses)}", src.doc_id, top.sid if top else None, path, p.start, p.end, p.text,
+                   heading, resp)
+        )
+
+    def extend_clause(p: _Para) -> None:
+        c = clauses[-1]
+        resp = c.responsibility
+        if resp is None:
+            r, note = parse_responsibility(p.text, p.start, inherited)
+            resp = r
+        clauses[-1] = replace(c, end=p.end, text=text[c.start : p.end], responsibility=resp)
+
+    for i, p in enumerate(paras):
+        in_article = bool(b.stack) and b.stack[-1].kind == "article"
+        if p.kind == "header_org":
+            meta.setdefault("issuer", p.text[: -len("文件")])
+            spans.setdefault("issuer", (p.start, p.end - len("文件")))
+        elif p.kind == "docnum" and "doc_number" not in meta:
+            meta["doc_number"] = re.sub(r"\s+", "", p.text)
+            spans["doc_number"] = (p.start, p.end)
+        elif p.kind == "title" and not signed and "title" not in meta and not clauses:
+            meta["title"] = p.text
+            spans["title"] = (p.start, p.end)
+        elif p.kind == "recipients" and "recipients" not in meta:
+            meta["recipients"] = p.text.rstrip("：:")
+            spans["recipients"] = (p.start, p.end - 1)
+        elif p.kind == "office":
+            meta.setdefault("signatory", p.text)
+            spans.setdefault("signatory", (p.start, p.end))
+            body_end = min(body_end, p.start)
+        elif p.kind == "date":
+            m = _DATE.match(p.text)
+            if m and "date" not in meta:
+                meta["date"], meta["date_text"] = _iso_date(m), p.text
+                spans["date"] = (p.start, p.end)
+            body_end = min(body_end, p.start)
+            b.close_while(lambda o: True, body_end)
+            signed = True
+        elif p.kind == "note":
+            notes.append(p.text)
+            spans.setdefault("notes", (p.start, p.end))
+        elif p.kind == "attachments":
+            item = re.sub(r"^附件[：:]\s*", "", p.text)
+            attachments.append(re.sub(r"^\d{1,2}[.．、]\s*", "", item))
+            spans.setdefault("attachments", (p.start, p.end))
+        elif p.kind == "title" and (signed or clauses):
+            b.open("attachment", "", p.text, p.text, p.start)
+        elif p.kind == "heading" and p.heading is not None:
+            kind, num, rest = p.heading
+            if in_article and kind in ("l2", "l3", "l4") and clauses:
+                extend_clause(p)  # （一）… items inside 第X条 are the article's list
+                continue
+            pure = _is_pure_heading(p)
+            title = rest if pure else _runin_title(rest)
+            if not pure and not title and kind in ("l2", "l3", "l4"):
+                # a list item, not a heading: 「（一）使用本级财政预算资金的建设项目；」
+                if clauses and clauses[-1].end == p.start - 1:
+                    extend_clause(p)
+                else:
+                    add_clause(p)
+                continue
+            marker = _label(kind, num, "").strip()
+            b.open(kind, marker, title, _label(kind, num, title), p.start)
+            if not pure:
+                add_clause(p, heading=title)
+        elif p.kind == "title" or p.kind == "recipients":
+            add_clause(p)
+        else:  # body
+            if _EFFECTIVE.match(p.text) and not in_article:
+                b.close_while(lambda o: o.kind != "attachment", p.start)
+                meta.setdefault("effective", p.text)
+            add_clause(p)
+            m = re.search(r"[^。]*自\d{4}年\d{1,2}月\d{1,2}日起(?:施行|实施)[^。]*。", p.text)
+            if m:
+                meta.setdefault("effective", m.group(0))
+
+    sections = b.finish(len(text))
+    if "title" not in meta:
+        first = next((p for p in paras if p.kind in ("title", "body")), paras[0])
+        meta["title"], spans["title"] = first.text[:60], (first.start, first.start + min(60, len(first.text)))
+    title = str(meta["title"])
+    if "issuer" not in meta:
+        m = re.match(r"^(.+?)关于", title)
+        if m:
+            meta["issuer"] = m.group(1)
+            spans["issuer"] = (spans["title"][0], spans["title"][0] + len(m.group(1)))
+        elif "signatory" in meta:
+            meta["issuer"], spans["issuer"] = meta["signatory"], spans["signatory"]
+    doc_meta = DocumentMeta(
+        doc_id=src.doc_id,
+        title=title,
+        doc_number=str(meta.get("doc_number", "")),
+        issuer=str(meta.get("issuer", "")),
+        date=str(meta.get("date", "")),
+        date_text=str(meta.get("date_text", "")),
+        recipients=str(meta.get("recipients", "")),
+        signatory=str(meta.get("signatory", "")),
+        notes=tuple(notes),
+        attachments=tuple(attachments),
+        effective=str(meta.get("effective", "")),
+        source=src.path.name,
+        sha256=src.sha256,
+    )
+    return Document(doc_meta, text, tuple(sections), tuple(clauses), spans)

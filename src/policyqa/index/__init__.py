@@ -1,0 +1,1 @@
+"""Index stage: embedders, dense (FAISS) and sparse (BM25) indexes, manifest, build/load."""

