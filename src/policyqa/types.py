@@ -150,4 +150,5 @@ class Answer:
     question_type: str
     departments: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()  # nearest sections, for refusals
+    refusal_reason: str = ""  # which check refused (for evaluation and logs)
     timings_ms: dict[str, float] = field(default_factory=dict, hash=False, compare=False)

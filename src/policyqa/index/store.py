@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -65,10 +65,10 @@ class IndexBundle:
     bm25: bm25s.BM25
     tokenizer: Tokenizer
     aliases: AliasTable
+    chunk_pos_map: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def chunk_pos(self) -> dict[str, int]:
-        return {c.id: i for i, c in enumerate(self.chunks)}
+    def __post_init__(self) -> None:
+        self.chunk_pos_map = {c.id: i for i, c in enumerate(self.chunks)}
 
 
 def store_dir(settings: Settings) -> Path:

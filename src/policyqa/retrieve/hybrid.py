@@ -35,7 +35,7 @@ class HybridRetriever:
         self.bundle = bundle
         self.rrf_k = rrf_k
         self.candidates = min(candidates, len(bundle.chunks))
-        self._pos = bundle.chunk_pos
+        self._pos = bundle.chunk_pos_map
 
     def search(self, qvec: np.ndarray, terms: list[str], top_k: int) -> Ranked:
         if top_k <= 0:

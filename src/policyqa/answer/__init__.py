@@ -1,0 +1,1 @@
+"""Answer stage: question typing, extractive composition, refusal, citation verification."""

@@ -1,0 +1,98 @@
+"""Question typing: which kind of answer a question wants, and what it names (departments, metadata field)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policyqa.retrieve.rewrite import INTENT_WORDS
+from policyqa.text.aliases import AliasTable
+from policyqa.text.tokenize import STOPWORDS, Tokenizer
+
+INJECTION = re.compile(
+    r"忽略.{0,8}(?:指令|指示|提示|规则|设定|要求|文件|限制)|(?:系统|内部)(?:提示|指令|配置|设定)|提示词|训练数据|开发者模式|越狱|"
+    r"不受(?:任何)?限制|假装你?是|扮演|你现在是|你现在处于|jailbreak|ignore\s+(?:all|any|the|previous|prior|above)|"
+    r"system\s*prompt|disregard|pretend\s+(?:to\s+be|you)|^\s*system\s*[:：]|别管文件",
+    re.IGNORECASE,
+)
+
+_META = [
+    ("doc_number", re.compile(r"文号|发文字号|文件号|字号|文件编号|document\s*number|reference\s*number", re.I)),
+    ("recipients", re.compile(r"主送|发给(?:谁|哪些|哪个)|下发给|印发给|送达|发送给|对象是哪些单位|addressed|recipient", re.I)),
+    ("disclosure", re.compile(r"公开方式|公开属性|是否公开|主动公开|依申请公开|能公开|可以公开|public(?:ly)?\s+(?:available|released)", re.I)),
+    ("effective", re.compile(r"施行|生效|有效期|起实施|实施日期|何时实施|什么时候(?:开始)?实施|effective", re.I)),
+    ("attachments", re.compile(r"附件", re.I)),
+    ("issuer", re.compile(r"发文机关|发文单位|发布(?:机关|单位|部门)|印发(?:机关|单位|部门)|制发|谁(?:发|印发|发布|制定|出台)的|"
+                          r"哪个(?:单位|部门|机关|机构)(?:发|印发|发布|制定|出台)|由(?:谁|哪个单位)(?:发布|印发)|落款|who\s+issued|issuer|issued\s+by", re.I)),
+    ("date", re.compile(r"成文日期|发文日期|印发日期|发布日期|出台日期|落款日期|(?:什么时候|何时|哪天|哪一天|哪年|几号|日期)(?:发布|印发|出台|发的|下发|制定|成文)|"
+                        r"(?:发布|印发|出台|下发|成文|制定)(?:的)?(?:时间|日期)|(?:发布|印发|出台|下发)于|哪天(?:发|印)|when\s+was.*(?:issued|published|released)|date", re.I)),
+    ("title", re.compile(r"标题|题目|文件名|全称|文件(?:的)?名称|叫什么(?:名字)?|title", re.I)),
+]
+
+_RESPONSIBILITY = re.compile(
+    r"负责|责任单位|责任部门|牵头|哪些部门|哪个部门|什么部门|哪几个部门|哪些单位|哪个单位|哪几个单位|归谁|谁管|谁来管|谁负责|由谁|"
+    r"主管部门|承担|落实单位|哪家单位|哪些机构|哪个机构|department|responsible|in\s+charge|who\s+(?:is|are)\s+(?:responsible|in\s+charge)",
+    re.I,
+)
+_REVERSE = re.compile(
+    r"(?:参与|负责|承担|牵头|管|涉及|分管|负责了?)(?:了|的)?(?:哪些|什么|几项|哪几项|哪方面|哪些方面)|哪些(?:工作|任务|领域|产业|事项|条款)|"
+    r"(?:有|承担|负责|参与)(?:哪些|什么)(?:工作|任务|职责)|职责是什么|干什么|做什么|管什么|what\s+(?:does|is)\b.*\b(?:do|responsible\s+for|involved)",
+    re.I,
+)
+_ENUM = re.compile(r"包括|包含|有哪些|有什么|哪几|分别是|分别有|是什么|是哪些|指什么|指的是|具体是|内容是|列举|哪[一二三四五六七八九十两\d]+[个项类家大]|几大|哪些|什么是|which|what\s+are|list", re.I)
+_COUNT = re.compile(r"多少|几个|几家|几项|几类|几大|数量|到哪年|哪一年|哪年|何年|目标是|目标|规模|比例|how\s+many|how\s+much|what\s+year|target", re.I)
+_ENGLISH = re.compile(r"[A-Za-z]")
+# Colloquial fillers that carry no topic (「搞氢能归谁管啊」).
+FILLERS = frozenset("搞 弄 做 干 啥 咋 嘛 呗 哈 哦 喔 么 俺 咱 咱们 俺们 个 下 想 问问 问下 请教 帮 帮忙 帮我 看看 知道 了解 一下 想知道 请问 呀 啦 吧 嗯 是不是 有没有 能不能 可不可以 到底 究竟 现在 目前 福州 福州市".split())
+
+
+@dataclass(frozen=True, slots=True)
+class QueryInfo:
+    text: str  # the (rewritten, normalized) query
+    qtype: str  # metadata | responsibility | reverse_responsibility | enumeration | count | general | injection
+    meta_field: str = ""
+    departments: tuple[str, ...] = ()  # canonical names named in the query
+    terms: tuple[str, ...] = ()  # BM25 terms, aliases expanded
+    content_terms: tuple[str, ...] = ()  # terms that name the topic (no intent words, fillers)
+    english: bool = False
+
+
+def is_english(text: str) -> bool:
+    letters = len(_ENGLISH.findall(text))
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
+    return letters > 3 * max(cjk, 1)
+
+
+def classify(text: str, tok: Tokenizer, aliases: AliasTable) -> QueryInfo:
+    english = is_english(text)
+    depts = tuple(aliases.find(text))
+    terms = tok.terms(text)
+    for d in depts:  # alias expansion: the corpus may write the other name
+        for name in aliases.names(d):
+            terms.extend(t for t in tok.terms(name) if t not in terms)
+    dept_terms = {t for d in depts for n in aliases.names(d) for t in tok.terms(n)}
+    content = tuple(
+        t for t in tok.terms(text)
+        if t not in INTENT_WORDS and t not in STOPWORDS and t not in FILLERS and t not in dept_terms
+    )
+    base = dict(text=text, departments=depts, terms=tuple(terms), content_terms=content, english=english)
+    if INJECTION.search(text):
+        return QueryInfo(qtype="injection", **base)  # type: ignore[arg-type]
+    for field, pat in _META:
+        if pat.search(text) and not (field == "date" and _RESPONSIBILITY.search(text)):
+            # 「文件什么时候发布」 is metadata; 「2030年目标是什么」 is not
+            return QueryInfo(qtype="metadata", meta_field=field, **base)  # type: ignore[arg-type]
+    if depts and (_REVERSE.search(text) or not content) and not _mentions_topic_with_dept(text, depts, aliases):
+        return QueryInfo(qtype="reverse_responsibility", **base)  # type: ignore[arg-type]
+    if _RESPONSIBILITY.search(text):
+        return QueryInfo(qtype="responsibility", **base)  # type: ignore[arg-type]
+    if _COUNT.search(text):
+        return QueryInfo(qtype="count", **base)  # type: ignore[arg-type]
+    if _ENUM.search(text):
+        return QueryInfo(qtype="enumeration", **base)  # type: ignore[arg-type]
+    return QueryInfo(qtype="general", **base)  # type: ignore[arg-type]
+
+
+def _mentions_topic_with_dept(text: str, depts: tuple[str, ...], aliases: AliasTable) -> bool:
+    """「市科技局负责未来能源吗」 asks about a topic, not for the department's whole portfolio."""
+    return bool(re.search(r"(?:负责|参与|管|牵头)[^，。？?]{2,}(?:吗|么|嘛)[？?]?$|是(?:不是)?.{0,12}(?:的)?责任单位", text))

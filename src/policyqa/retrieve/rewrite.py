@@ -1,0 +1,88 @@
+"""Resolve follow-up questions from the conversation history into stand-alone queries.
+
+「那未来医疗呢？」 after 「新一代光电由哪些部门负责？」 -> 「未来医疗由哪些部门负责？」;
+「它重点发展什么？」 after a question about 元宇宙 -> 「元宇宙重点发展什么？」.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from policyqa.text.normalize import normalize_query
+from policyqa.text.tokenize import STOPWORDS, Tokenizer
+from policyqa.types import Turn
+
+# 「那元宇宙呢？」「还有量子科技呢」「元宇宙的呢」「换成未来网络呢」「what about X」
+_ELLIPSIS = re.compile(
+    r"^(?:那么?|那|还有|另外|再问一下|换成|改成|如果是|and\s+|what\s+about\s+|how\s+about\s+)?\s*(?P<topic>.{1,24}?)\s*"
+    r"(?:的话)?(?:呢|又如何|又怎样|怎么样|如何|情况呢|的呢)?\s*[？?。!！]*$",
+    re.IGNORECASE,
+)
+_ELLIPSIS_CUE = re.compile(r"^(?:那么?|那|还有|另外|换成|改成|如果是|and\b|what about|how about)|呢[？?。!！]*$", re.IGNORECASE)
+_PRONOUN = re.compile(r"它们|它|该(?:产业|领域|方向|部门|单位|项|文件|政策|意见|方案)|这个(?:产业|领域|方向|部门|单位)?|这一(?:产业|领域)|此项|上述(?:产业|领域)?|\bit\b|\bthey\b", re.IGNORECASE)
+INTENT_WORDS = frozenset(
+    """负责 责任 单位 部门 牵头 归 管 谁 哪些 哪个 什么 主管 承担 参与 落实 工作 任务 包括 包含 有 重点 发展 目标 内容
+    主要 措施 怎么 如何 多少 几个 几 是 吗 呢 哪 具体 要求 方面 情况 政策 文件 规定 提到 说 讲 讲了 介绍 一下 由""".split()
+)
+
+
+def _content_terms(tok: Tokenizer, text: str) -> list[str]:
+    return [t for t in tok.terms(text) if t not in INTENT_WORDS and t not in STOPWORDS]
+
+
+class QueryRewriter:
+    """Stand-alone rewriting of follow-ups; ``topics`` are the corpus's own names (section titles, departments…)."""
+
+    def __init__(self, tokenizer: Tokenizer, topics: Iterable[str]) -> None:
+        self.tok = tokenizer
+        self.topics = sorted({t for t in topics if len(t) >= 2}, key=len, reverse=True)
+        self._topic_re = re.compile("|".join(re.escape(t) for t in self.topics)) if self.topics else None
+
+    def topic_of(self, question: str) -> str:
+        """The longest corpus topic named in a question, else its content words."""
+        if self._topic_re is not None:
+            found = self._topic_re.findall(question)
+            if found:
+                return max(found, key=len)
+        terms = _content_terms(self.tok, question)
+        # keep the longest non-overlapping words in order (search mode also yields sub-words)
+        kept: list[str] = []
+        for t in sorted(terms, key=len, reverse=True):
+            if not any(t in k for k in kept):
+                kept.append(t)
+        kept.sort(key=question.find)
+        return "".join(kept[:3])
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
+        q = normalize_query(question)
+        users = [normalize_query(t.content) for t in history if t.role == "user" and t.content.strip()]
+        if not users:
+            return q
+        prev = users[0]
+        for u in users[1:]:
+            prev = self._resolve(u, prev)
+        return self._resolve(q, prev)
+
+    def _resolve(self, q: str, prev: str) -> str:
+        prev_topic = self.topic_of(prev)
+        if not prev_topic:
+            return q
+        # 1) pronoun: 「它重点发展什么？」
+        if _PRONOUN.search(q) and not self._names_topic(q):
+            return _PRONOUN.sub(prev_topic, q, count=1)
+        # 2) ellipsis: 「那元宇宙呢？」 — a short question that names a new topic and little else
+        m = _ELLIPSIS.match(q)
+        if m and _ELLIPSIS_CUE.search(q) and len(q) <= 30:
+            new_topic = m.group("topic").strip(" 的")
+            if new_topic and new_topic != prev_topic and len(_content_terms(self.tok, new_topic)) >= 1:
+                if prev_topic in prev:
+                    return prev.replace(prev_topic, new_topic, 1)
+                return f"{new_topic} {prev}"
+        # 3) a bare intent with no topic of its own: 「由哪些部门负责？」「具体目标是什么？」
+        if not _content_terms(self.tok, q) and len(q) <= 20:
+            return f"{prev_topic}{q}"
+        return q
+
+    def _names_topic(self, q: str) -> bool:
+        return bool(self._topic_re and self._topic_re.search(q))
