@@ -82,7 +82,7 @@ class Assistant:
         timings["normalize"] = _ms(t)
         t = time.perf_counter()
         rewritten = self.rewriter.rewrite(question, turns)
-        info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases)
+        info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         timings["rewrite"] = _ms(t)
         t = time.perf_counter()
         qvec = self.encode_query(_dense_query(info.text, info.departments, self.bundle))
@@ -102,7 +102,7 @@ class Assistant:
         if not 0 < k <= 50:
             raise InputError(f"top_k must be between 1 and 50, got {k}")
         q = normalize_query(query)
-        info = classify(q, self.bundle.tokenizer, self.bundle.aliases)
+        info = classify(q, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         qvec = self.encode_query(_dense_query(q, info.departments, self.bundle))
         return self.retriever.search(qvec, list(info.terms), k).hits[:k]
 

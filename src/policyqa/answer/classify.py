@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from policyqa.retrieve.rewrite import INTENT_WORDS
 from policyqa.text.aliases import AliasTable
@@ -17,25 +20,30 @@ INJECTION = re.compile(
 )
 
 _META = [
-    ("doc_number", re.compile(r"文号|发文字号|文件号|字号|文件编号|document\s*number|reference\s*number", re.I)),
+    ("doc_number", re.compile(r"文号|发文字号|文件号|字号|文件编号|第几号|几号文|多少号|document\s*number|reference\s*number", re.I)),
+    ("doc_type", re.compile(r"文种|什么类型的(?:文件|公文)|公文(?:种类|类型)|文件类型|哪种公文|什么公文|type\s+of\s+document", re.I)),
+    ("signature", re.compile(r"落款", re.I)),
+    ("purpose", re.compile(r"目的是|(?:制定|出台|印发)(?:这个|这份|本)?(?:文件|意见|通知|方案|办法|政策)?的?目的|想干啥|想干什么|想做什么|讲了(?:什么|啥)|主要内容|主要讲|"
+                           r"是关于什么|总体(?:思路|要求)|宗旨|为什么(?:要)?(?:制定|出台|印发)|what\s+is\s+(?:this|the)\s+(?:document|policy)\s+about|purpose", re.I)),
     ("recipients", re.compile(r"主送|发给(?:谁|哪些|哪个)|下发给|印发给|送达|发送给|对象是哪些单位|addressed|recipient", re.I)),
     ("disclosure", re.compile(r"公开方式|公开属性|是否公开|主动公开|依申请公开|能公开|可以公开|public(?:ly)?\s+(?:available|released)", re.I)),
     ("effective", re.compile(r"施行|生效|有效期|起实施|实施日期|何时实施|什么时候(?:开始)?实施|effective", re.I)),
     ("attachments", re.compile(r"附件", re.I)),
     ("issuer", re.compile(r"发文机关|发文单位|发布(?:机关|单位|部门)|印发(?:机关|单位|部门)|制发|谁(?:发|印发|发布|制定|出台)的|"
-                          r"哪个(?:单位|部门|机关|机构)(?:发|印发|发布|制定|出台)|由(?:谁|哪个单位)(?:发布|印发)|落款|who\s+issued|issuer|issued\s+by", re.I)),
-    ("date", re.compile(r"成文日期|发文日期|印发日期|发布日期|出台日期|落款日期|(?:什么时候|何时|哪天|哪一天|哪年|几号|日期)(?:发布|印发|出台|发的|下发|制定|成文)|"
+                          r"哪个(?:单位|部门|机关|机构)(?:发|印发|发布|制定|出台)|由(?:谁|哪个单位)(?:发布|印发)|who\s+issued|issuer|issued\s+by", re.I)),
+    ("date", re.compile(r"成文日期|发文日期|印发日期|发布日期|出台日期|落款日期|(?:什么时候|何时|哪天|哪一天|哪一年|哪年|几号|日期)(?:发布|印发|出台|发的|下发|制定|成文)|"
                         r"(?:发布|印发|出台|下发|成文|制定)(?:的)?(?:时间|日期)|(?:发布|印发|出台|下发)于|哪天(?:发|印)|when\s+was.*(?:issued|published|released)|date", re.I)),
     ("title", re.compile(r"标题|题目|文件名|全称|文件(?:的)?名称|叫什么(?:名字)?|title", re.I)),
 ]
 
 _RESPONSIBILITY = re.compile(
     r"负责|责任单位|责任部门|牵头|哪些部门|哪个部门|什么部门|哪几个部门|哪些单位|哪个单位|哪几个单位|归谁|谁管|谁来管|谁负责|由谁|"
-    r"主管部门|承担|落实单位|哪家单位|哪些机构|哪个机构|department|responsible|in\s+charge|who\s+(?:is|are)\s+(?:responsible|in\s+charge)",
+    r"主管部门|承担|落实单位|哪家单位|谁在抓|谁抓|谁在管|找谁|找哪个|该找|管这块|department|responsible|in\s+charge|who\s+(?:is|are)\s+(?:responsible|in\s+charge)",
     re.I,
 )
 _REVERSE = re.compile(
-    r"(?:参与|负责|承担|牵头|管|涉及|分管|负责了?)(?:了|的)?(?:哪些|什么|几项|哪几项|哪方面|哪些方面)|哪些(?:工作|任务|领域|产业|事项|条款)|"
+    r"(?:参与|负责|承担|牵头|管|涉及|分管|负责了?)(?:了|的)?(?:哪些|什么|几项|哪几项|哪项|哪几块|哪块|哪方面|哪些方面)|"
+    r"(?:哪|几)(?:些|项|几项|几块|块|个方面)(?:工作|任务|领域|产业|事项|事|条款)|"
     r"(?:有|承担|负责|参与)(?:哪些|什么)(?:工作|任务|职责)|职责是什么|干什么|做什么|管什么|what\s+(?:does|is)\b.*\b(?:do|responsible\s+for|involved)",
     re.I,
 )
@@ -43,7 +51,13 @@ _ENUM = re.compile(r"包括|包含|有哪些|有什么|哪几|分别是|分别�
 _COUNT = re.compile(r"多少|几个|几家|几项|几类|几大|数量|到哪年|哪一年|哪年|何年|目标是|目标|规模|比例|how\s+many|how\s+much|what\s+year|target", re.I)
 _ENGLISH = re.compile(r"[A-Za-z]")
 # Colloquial fillers that carry no topic (「搞氢能归谁管啊」).
-FILLERS = frozenset("搞 弄 做 干 啥 咋 嘛 呗 哈 哦 喔 么 俺 咱 咱们 俺们 个 下 想 问问 问下 请教 帮 帮忙 帮我 看看 知道 了解 一下 想知道 请问 呀 啦 吧 嗯 是不是 有没有 能不能 可不可以 到底 究竟 现在 目前 福州 福州市".split())
+FILLERS = frozenset(
+    """搞 弄 做 干 啥 咋 嘛 呗 哈 哦 喔 么 俺 咱 咱们 俺们 个 下 想 问问 问下 请教 帮 帮忙 帮我 看看 知道 了解 一下 想知道 请问
+    呀 啦 吧 嗯 是不是 有没有 能不能 可不可以 到底 究竟 现在 目前 这块 那块 这一块 一块 块 这方面 那方面 部分 那部分 这部分 那条
+    这条 一条 那一条 这一条 条 找 该找 去找 对接 抓 在抓 职责 事 事儿 东西 地方 哪儿 里 市里 我们 我 你 他们 公司 小公司 企业家
+    有关 关系 有关系 相关 跟 和 说白了 白 大概 大致 一共 总共 分别 具体 主要 能 要 该 最后 列 列出 提到 文里 文件 本文件 政策
+    意见 实施意见 通知 办法 方案 这份 本 公文 文 英文 中文 分为 属于 哪一 一 这个 那个""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,23 +71,50 @@ class QueryInfo:
     english: bool = False
 
 
+META_WORDS = frozenset(
+    """文号 发文 字号 编号 文种 类型 种类 公文 落款 日期 成文 印发 发布 出台 下发 制定 时间 哪天 哪一天 哪年 哪一年 几号 第几号 号文
+    机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
+    政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里""".split()
+)
+
+
+def about_document_terms(info: "QueryInfo") -> list[str]:
+    """Topic words of a metadata question once the metadata vocabulary is set aside."""
+    return [t for t in info.content_terms if t not in META_WORDS]
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[tuple[str, str], ...]:
+    data = json.loads(resources.files("policyqa.data").joinpath("synonyms.json").read_text(encoding="utf-8"))
+    return tuple(sorted(data["map"].items(), key=lambda kv: -len(kv[0])))
+
+
+def expand_synonyms(text: str) -> str:
+    """Formal words for everyday ones found in ``text`` (「AI」 -> 「人工智能」), space-joined; '' if none."""
+    out = [formal for word, formal in _synonyms() if word in text and formal not in text]
+    return " ".join(dict.fromkeys(out))
+
+
 def is_english(text: str) -> bool:
     letters = len(_ENGLISH.findall(text))
     cjk = len(re.findall(r"[\u4e00-\u9fff]", text))
     return letters > 3 * max(cjk, 1)
 
 
-def classify(text: str, tok: Tokenizer, aliases: AliasTable) -> QueryInfo:
+def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[str] = frozenset()) -> QueryInfo:
+    """``ignore``: words that name no topic in this corpus (the documents' own jurisdictions, e.g. 福州)."""
     english = is_english(text)
     depts = tuple(aliases.find(text))
-    terms = tok.terms(text)
+    extra = expand_synonyms(text)
+    terms = tok.terms(f"{text} {extra}" if extra else text)
     for d in depts:  # alias expansion: the corpus may write the other name
         for name in aliases.names(d):
             terms.extend(t for t in tok.terms(name) if t not in terms)
     dept_terms = {t for d in depts for n in aliases.names(d) for t in tok.terms(n)}
     content = tuple(
-        t for t in tok.terms(text)
-        if t not in INTENT_WORDS and t not in STOPWORDS and t not in FILLERS and t not in dept_terms
+        t for t in dict.fromkeys(tok.terms(f"{text} {extra}" if extra else text))
+        if t not in INTENT_WORDS and t not in STOPWORDS and t not in FILLERS and t not in dept_terms and t not in ignore
+        and not (len(t) == 1 and "\u4e00" <= t <= "\u9fff")  # lone characters (主, 送, 小) are segmentation debris
     )
     base = dict(text=text, departments=depts, terms=tuple(terms), content_terms=content, english=english)
     if INJECTION.search(text):
@@ -95,4 +136,4 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable) -> QueryInfo:
 
 def _mentions_topic_with_dept(text: str, depts: tuple[str, ...], aliases: AliasTable) -> bool:
     """「市科技局负责未来能源吗」 asks about a topic, not for the department's whole portfolio."""
-    return bool(re.search(r"(?:负责|参与|管|牵头)[^，。？?]{2,}(?:吗|么|嘛)[？?]?$|是(?:不是)?.{0,12}(?:的)?责任单位", text))
+    return bool(re.search(r"(?:负责|参与|管|牵头)[^，。？?]{2,}(?:吗|(?<!什)么|嘛)[？?]?$|是(?:不是)?.{0,12}(?:的)?责任单位", text))

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from policyqa.answer.classify import FILLERS, QueryInfo
+from policyqa.answer.classify import FILLERS, QueryInfo, about_document_terms
 from policyqa.answer.refusal import detail_ask, foreign_place, off_topic
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.index.store import IndexBundle
 from policyqa.retrieve.hybrid import Ranked
+from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.types import SECTION_SEP, Answer, Citation, Clause, Document, Section
 
 REFUSAL = "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭文件以外的信息作答。"
@@ -40,7 +41,7 @@ class Thresholds:
     coverage: float = 0.45  # IDF-weighted share of the question's topic words found in the evidence
     dense_strong: float = 0.885  # cosine that alone makes a passage relevant
     dense_weak: float = 0.84  # below this, no lexical overlap can rescue an answer
-    english_dense: float = 0.83
+    english_dense: float = 0.755
 
 
 class Composer:
@@ -79,6 +80,8 @@ class Composer:
                             for cid, (_, c) in self.clauses.items()}
         self.jurisdictions = {m for d in bundle.documents.values()
                               for m in re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", d.meta.issuer + d.meta.title)}
+        # the documents' own place names say nothing about a topic (「福州想搞哪些产业」)
+        self.ignore = frozenset(self.jurisdictions | {f"{j}市" for j in self.jurisdictions})
 
     # ----------------------------------------------------------------- helpers
     def w(self, t: str) -> float:
@@ -157,16 +160,30 @@ class Composer:
             ans = self.responsibility(info, ranked)
             if ans is not None:
                 return ans
-        if info.qtype == "enumeration":
+        if info.qtype in ("enumeration", "count", "general") and _LIST_CUE.search(info.text):
             ans = self.section_listing(info, ranked)
             if ans is not None:
                 return ans
         return self.sentences(info, ranked, qvec)
 
     # ----------------------------------------------------------------- metadata
+    def _about_document(self, info: QueryInfo, doc: Document) -> bool:
+        """「省重大科技专项的申报指南什么时候发布」 asks about something else, not this document's metadata."""
+        if info.english:
+            return True
+        m = doc.meta
+        own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, *m.notes, *m.attachments])
+        terms = about_document_terms(info)
+        foreign = [t for t in terms if t not in own and not _is_subword(t, terms)]
+        return sum(self.w(t) for t in foreign) < 3.0
+
     def metadata(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
         doc = self._doc_for(info, ranked)
         m, f = doc.meta, info.meta_field
+        if f != "purpose" and not self._about_document(info, doc):
+            return None
+        if f in ("doc_type", "signature", "purpose"):
+            return self._derived_metadata(info, doc, f)
         value = {"doc_number": m.doc_number, "issuer": m.issuer, "date": m.date_text, "recipients": m.recipients,
                  "title": m.title, "disclosure": "、".join(m.notes), "effective": m.effective,
                  "attachments": "；".join(m.attachments)}.get(f, "")
@@ -194,6 +211,42 @@ class Composer:
             quotes.append(self._quote(doc, s[0], s[1], "落款", 1.0))
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
 
+    def _derived_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
+        m = doc.meta
+        name = f"《{m.title}》" if len(self.b.documents) > 1 else "本文件"
+        quotes: list[Quote] = []
+        if f == "doc_type":
+            kind = re.search(r"(实施意见|指导意见|意见|通知|实施办法|管理办法|办法|行动方案|实施方案|方案|规定|细则|决定|通告|公告|批复|条例|规划|计划|措施)$", m.title)
+            if not kind or "title" not in doc.spans:
+                return None
+            base = kind.group(1)
+            genre = next((g for g in ("意见", "通知", "办法", "方案", "规定", "决定", "通告", "公告", "批复", "条例", "规划", "计划")
+                          if base.endswith(g)), base)
+            text = f"{name}是一份{base}，文种为“{genre}”。"
+            if "印发" in m.title and genre == "通知":
+                text = f"{name}是一份印发性通知（文种为“通知”），所印发的文件见正文。"
+            sp = doc.spans["title"]
+            quotes.append(self._quote(doc, sp[0], sp[1], "标题", 1.0))
+        elif f == "signature":
+            if not (m.signatory or m.date_text):
+                return None
+            text = f"{name}的落款单位是{m.signatory or '（未列出）'}，成文日期是{m.date_text or '（未列出）'}。"
+            for key in ("signatory", "date"):
+                if key in doc.spans:
+                    quotes.append(self._quote(doc, *doc.spans[key], "落款", 1.0))
+        else:  # purpose: the opening paragraph of a 公文 states why it was issued
+            first = next((c for c in doc.clauses if c.section_path and c.section_path[0] == PREAMBLE_LABEL), None)
+            if first is None:
+                return None
+            s0, e0 = sentence_spans(first.text, first.start)[0]
+            text = doc.text[s0:e0]
+            quotes.append(self._quote(doc, s0, e0, PREAMBLE_LABEL, 1.0))
+            if len(self.children.get(None, [])) > 1:
+                tops = [x.label for x in self.children[None] if x.doc_id == doc.doc_id and x.title][:8]
+                if tops:
+                    text += "文件分为：" + "；".join(tops) + "。"
+        return Answer(text, True, self.citations(quotes), info.text, "metadata")
+
     # ----------------------------------------------------------------- responsibility
     def _topic_clauses(self, info: QueryInfo, ranked: Ranked) -> list[tuple[float, Document, Clause, str]]:
         """Responsibility clauses scored by how well they match the question's topic words."""
@@ -207,14 +260,16 @@ class Composer:
             have = self.clause_terms[c.id]
             tt = self.title_terms[c.id]
             score = 0.0
-            matched = ""
+            matched, best = "", 0.0
             for t in terms:
+                gain = 0.0
                 if t in tt or (len(t) >= 2 and t in title):
-                    score += 2.0 * self.w(t)
-                    matched = matched or t
+                    gain = 2.0 * self.w(t) + 0.5
                 elif t in have or (len(t) >= 2 and t in c.text):
-                    score += self.w(t) * (1.0 + 0.2 * min(c.text.count(t), 3))
-                    matched = matched or t
+                    gain = self.w(t) * (1.0 + 0.2 * min(c.text.count(t), 3))
+                score += gain
+                if gain > best:
+                    matched, best = t, gain
             score += 2.0 * rank_bonus.get(c.id, 0.0)
             out.append((score, d, c, matched))
         out.sort(key=lambda x: -x[0])
@@ -229,13 +284,16 @@ class Composer:
         score, doc, clause, matched = scored[0]
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
         cov = self.coverage(terms, self.clause_terms[clause.id]) if terms else 0.0
+        top_clauses = [h.chunk.clause_id for h in ranked.hits[:3]]
+        # a distinctive topic word found in the clause that retrieval also ranks high is enough
+        agreed = bool(matched) and self.w(matched) >= 1.5 and clause.id in top_clauses
         if info.english:
             top = ranked.hits[0] if ranked.hits else None
             if not top or (top.dense_score or 0) < self.th.english_dense or not top.chunk.units:
                 return None
             doc, clause = self.clauses[top.chunk.clause_id]
             matched = ""
-        elif cov < self.th.coverage:
+        elif cov < self.th.coverage and not agreed:
             return None
         resp = clause.responsibility
         assert resp is not None
@@ -254,13 +312,24 @@ class Composer:
                 lead = f"是的。{lead}"
         section = SECTION_SEP.join(clause.section_path)
         quotes = [self._quote(doc, resp.start, resp.end, section, score)]
+        if resp.inherited_units and _LOCAL_UNITS.search(info.text):
+            note = next((c for c in doc.clauses if c.responsibility and c.responsibility.note), None)
+            lead += f"此外，文件规定「{note.responsibility.note if note and note.responsibility else ''}」，即{'、'.join(resp.inherited_units)}也需落实。"
+            if note is not None and note.responsibility is not None:
+                r0 = note.responsibility
+                i = doc.text.find(r0.note, r0.start)
+                if i >= 0:
+                    quotes.append(self._quote(doc, i, i + len(r0.note), SECTION_SEP.join(note.section_path), score))
         if matched and matched not in title:
             for s, e in sentence_spans(clause.text, clause.start):
                 if matched in doc.text[s:e] and not (resp.start <= s < resp.end):
                     quotes.append(self._quote(doc, s, min(e, resp.start) if s < resp.start < e else e, section, score))
                     break
         else:
-            s, e = sentence_spans(clause.text, clause.start)[0]
+            spans = sentence_spans(clause.text, clause.start)
+            s, e = spans[0]
+            if e - s <= 20 and len(spans) > 1:  # 「3. 未来能源。」 alone says nothing: quote through the first sentence
+                e = spans[1][1]
             quotes.append(self._quote(doc, s, min(e, resp.start) if s < resp.start < e else e, section, score))
         return Answer(lead, True, self.citations(quotes), info.text, "responsibility", departments=resp.units)
 
@@ -274,8 +343,8 @@ class Composer:
                 found.append((d, c))
         if not found:
             return Answer(f"文件中列出的责任单位不包括{dept}。", True, (), info.text, "reverse_responsibility")
-        labels = [_title(c) for _, c in found]
-        text = f"{dept}是以下{len(found)}项工作的责任单位：" + "；".join(f"{i + 1}. {t}" for i, t in enumerate(labels)) + "。"
+        labels = [_bare_title(c) for _, c in found]
+        text = f"{dept}是以下{len(found)}项工作的责任单位：" + "；".join(labels) + "。"
         quotes = []
         for d, c in found:
             r = c.responsibility
@@ -296,7 +365,11 @@ class Composer:
                     best = (len(s.title), s)
         if best is None:
             return None
-        sec = best[1]
+        text, quotes = self._listing(best[1])
+        return Answer(text, True, self.citations(quotes), info.text, "enumeration")
+
+    def _listing(self, sec: Section) -> tuple[str, list[Quote]]:
+        """「三、发展重点」包括3项：（一）…；（二）…（新一代光电、…）；… with each heading quoted."""
         doc = self.b.documents[sec.doc_id]
         kids = [k for k in self.children[sec.id] if k.title]
         parts = []
@@ -307,22 +380,24 @@ class Composer:
             i = doc.text.find(k.title, k.start)
             if i >= 0:
                 quotes.append(self._quote(doc, k.start, i + len(k.title), k.path_str, 1.0))
-        text = f"「{sec.label}」包括{len(kids)}项：" + "；".join(parts) + "。"
-        return Answer(text, True, self.citations(quotes), info.text, "enumeration")
+        return f"「{sec.label}」包括{len(kids)}项：" + "；".join(parts) + "。", quotes
 
     # ----------------------------------------------------------------- best sentences
     def sentences(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
         if not ranked.hits:
             return self.refuse(info, ranked, "no_hits")
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
+        unit = _asked_unit(info.text) if info.qtype == "count" else None
         cand: list[tuple[float, int, int]] = []  # score, sentence, hit rank
         for r, h in enumerate(ranked.hits[:6]):
             pos = self.b.chunk_pos_map[h.chunk.id]
+            title = self.title_terms.get(h.chunk.clause_id, set())
+            title_bonus = 0.25 if terms and any(t in title for t in terms) else 0.0
             for si in self.sent_by_chunk.get(pos, []):
                 cos = float(self.b.sentence_vectors[si] @ qvec)
-                have = self.sent_terms[si] | self.title_terms.get(h.chunk.clause_id, set())
+                have = self.sent_terms[si] | title
                 lex = self.coverage(terms, have) if terms else 0.0
-                score = lex + 4.0 * (cos - 0.8) + 0.05 / (r + 1) + self._type_bonus(info, self.sent_text[si])
+                score = lex + 4.0 * (cos - 0.8) + 0.05 / (r + 1) + title_bonus + self._type_bonus(info, self.sent_text[si], unit)
                 cand.append((score, si, r))
         cand.sort(key=lambda x: -x[0])
         top = ranked.hits[0]
@@ -343,44 +418,102 @@ class Composer:
         elif dense < self.th.dense_strong:
             return self.refuse(info, ranked, "no_topic")
         chosen = [best_si]
-        for score, si, r in cand[1:3]:
-            if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1:
-                chosen.append(si)
+        nxt = best_si + 1
+        same_clause = nxt < len(self.b.sentences) and \
+            self.b.chunks[self.b.sentences[nxt].chunk].clause_id == hit.chunk.clause_id
+        if len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]):
+            chosen.append(nxt)  # 「四是建立“揭榜挂帅”制度。」 announces; the next sentence says what it is
+        else:
+            for score, si, r in cand[1:3]:
+                if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
+                    chosen.append(si)
         chosen.sort()
         evidence = "".join(self.sent_text[i] for i in chosen)
         for kind, need in detail_ask(info.text):
             if not need.search(evidence):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}")
+        doc_text = self.b.documents[hit.chunk.doc_id].text
+        missing_numbers = [x for x in re.findall(r"\d{2,}", info.text) if x not in doc_text]
+        if missing_numbers:
+            return self.refuse(info, ranked, f"number_not_stated:{missing_numbers[0]}")
         doc = self.b.documents[hit.chunk.doc_id]
-        quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, hit.chunk.section, best_score)
-                  for i in chosen]
-        answer = self._trim(info, [self.sent_text[i] for i in chosen])
+        section = hit.chunk.section
+        quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
+        answer = self._trim(info, [self.sent_text[i] for i in chosen], terms, unit)
+        listing = self._section_of_preamble(hit.chunk.clause_id) if info.qtype in ("enumeration", "general") else None
+        if listing is not None and _LIST_CUE.search(info.text):
+            text, more = self._listing(listing)
+            answer = f"{answer}{text}"
+            quotes += more
+        if _WHERE_CUE.search(info.text):
+            answer = f"见「{section}」：{answer}"
         depts = hit.chunk.units if info.qtype == "responsibility" else ()
         return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
 
-    def _type_bonus(self, info: QueryInfo, sentence: str) -> float:
-        if info.qtype == "count" and re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
-            return 0.15
+    def _section_of_preamble(self, clause_id: str) -> Section | None:
+        """A clause that sits directly under a heading with sub-sections introduces them (「构建“1+6+2”体系」)."""
+        _, clause = self.clauses[clause_id]
+        sec = self.sections.get(clause.section_id or "")
+        if sec is None or len([k for k in self.children.get(sec.id, []) if k.title]) < 2:
+            return None
+        return sec
+
+    def _type_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
+        if info.qtype == "count":
+            if unit and re.search(rf"\d+\s*{unit}|[一二三四五六七八九十两]+{unit}", sentence):
+                return 0.3
+            if re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
+                return 0.1
         if info.qtype == "enumeration" and sentence.count("、") >= 2:
             return 0.1
         return 0.0
 
-    def _trim(self, info: QueryInfo, sents: list[str]) -> str:
-        """A direct answer: drop the run-in heading, and for counts keep the clauses that carry the number."""
+    def _trim(self, info: QueryInfo, sents: list[str], terms: list[str], unit: str | None) -> str:
+        """A direct answer: drop the run-in heading; for counts keep the clauses that carry the number asked."""
         text = "".join(sents)
         text = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,30}?。", "", text) or text
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60:
-            parts = re.split(r"(?<=[，；])", text)
-            terms = [t for t in info.content_terms if len(t) >= 2]
-            keep = [p for p in parts if re.search(r"\d", p) and (not terms or any(t in p for t in terms))]
-            if keep:
-                text = "".join(keep).rstrip("，；") + "。"
+            parts = [p for p in re.split(r"(?<=[，；。])", text) if p.strip()]
+            num = re.compile(rf"\d+\s*{unit}|[一二三四五六七八九十两]+{unit}" if unit else r"\d")
+
+            def rank(p: str) -> float:
+                return (2.0 if num.search(p) else 0.0) + sum(self.w(t) for t in terms if t in p)
+
+            best = max(parts, key=rank)
+            if num.search(best):
+                text = best.rstrip("，；。") + "。"
         return text
+
+
+_LIST_CUE = re.compile(r"包括|包含|有哪些|哪几|分别|分为|几个方面|几项|几大|有几|哪些|列举|组成|构成|指的是|是指|which|what\s+are|refer|consist|include", re.I)
+_WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪一章|哪一条|哪条|在哪里提|在哪提|出自|哪部分", re.I)
+_UNITS = [("年", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("家", r"多少家|几家"), ("个", r"多少个|几个"),
+          ("项", r"多少项|几项"), ("类", r"几类|多少类"), ("万元", r"多少万"), ("亿元", r"多少亿")]
+
+
+def _asked_unit(text: str) -> str | None:
+    for unit, pat in _UNITS:
+        if re.search(pat, text, re.I):
+            return unit
+    m = re.search(r"多少([\u4e00-\u9fff])", text)
+    return m.group(1) if m else None
+
+
+def _is_resp(sentence: str) -> bool:
+    return bool(re.match(r"^[（〔(]\s*(?:责任单位|牵头单位)", sentence))
 
 
 def _title(clause: Clause) -> str:
     return clause.section_path[-1] if clause.section_path else ""
+
+
+def _bare_title(clause: Clause) -> str:
+    """「1. 新一代光电」 -> 「新一代光电」: numbering repeats across sections and means nothing alone."""
+    return re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)", "", _title(clause))
+
+
+_LOCAL_UNITS = re.compile(r"区县|县区|县（市）|县\(市\)|各县|高新区|管委会|区里|县里|基层")
 
 
 def _is_subword(t: str, terms: tuple[str, ...] | list[str]) -> bool:

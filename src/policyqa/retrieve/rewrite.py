@@ -20,7 +20,7 @@ _ELLIPSIS = re.compile(
     re.IGNORECASE,
 )
 _ELLIPSIS_CUE = re.compile(r"^(?:那么?|那|还有|另外|换成|改成|如果是|and\b|what about|how about)|呢[？?。!！]*$", re.IGNORECASE)
-_PRONOUN = re.compile(r"它们|它|该(?:产业|领域|方向|部门|单位|项|文件|政策|意见|方案)|这个(?:产业|领域|方向|部门|单位)?|这一(?:产业|领域)|此项|上述(?:产业|领域)?|\bit\b|\bthey\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"它们|它|该(?:产业|领域|方向|部门|单位|项|文件|政策|意见|方案)|这个(?:产业|领域|方向|部门|单位)?|这一(?:产业|领域)|此项|上述(?:产业|领域)?|^那(?=是|个|些)", re.IGNORECASE)
 INTENT_WORDS = frozenset(
     """负责 责任 单位 部门 牵头 归 管 谁 哪些 哪个 什么 主管 承担 参与 落实 工作 任务 包括 包含 有 重点 发展 目标 内容
     主要 措施 怎么 如何 多少 几个 几 是 吗 呢 哪 具体 要求 方面 情况 政策 文件 规定 提到 说 讲 讲了 介绍 一下 由""".split()
@@ -75,7 +75,8 @@ class QueryRewriter:
         m = _ELLIPSIS.match(q)
         if m and _ELLIPSIS_CUE.search(q) and len(q) <= 30:
             new_topic = m.group("topic").strip(" 的")
-            if new_topic and new_topic != prev_topic and len(_content_terms(self.tok, new_topic)) >= 1:
+            asks = re.search(r"什么|谁|哪|吗|怎么|多少|几|何|why|what|who|when|how", new_topic, re.I)
+            if new_topic and not asks and new_topic != prev_topic and len(_content_terms(self.tok, new_topic)) >= 1:
                 if prev_topic in prev:
                     return prev.replace(prev_topic, new_topic, 1)
                 return f"{new_topic} {prev}"
