@@ -38,7 +38,7 @@ _META = [
 
 _RESPONSIBILITY = re.compile(
     r"负责|责任单位|责任部门|牵头|哪些部门|哪个部门|什么部门|哪几个部门|哪些单位|哪个单位|哪几个单位|归谁|谁管|谁来管|谁负责|由谁|"
-    r"主管部门|承担|落实单位|哪家单位|谁在抓|谁抓|谁在管|找谁|找哪个|该找|管这块|department|responsible|in\s+charge|who\s+(?:is|are)\s+(?:responsible|in\s+charge)",
+    r"主管部门|承担|落实单位|落实吗|负责落实|需要?.{0,8}落实|哪家单位|谁在抓|谁抓|谁在管|找谁|找哪个|该找|管这块|department|responsible|in\s+charge|who\s+(?:is|are)\s+(?:responsible|in\s+charge)",
     re.I,
 )
 _REVERSE = re.compile(
@@ -74,7 +74,7 @@ class QueryInfo:
 META_WORDS = frozenset(
     """文号 发文 字号 编号 文种 类型 种类 公文 落款 日期 成文 印发 发布 出台 下发 制定 时间 哪天 哪一天 哪年 哪一年 几号 第几号 号文
     机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
-    政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里""".split()
+    政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号""".split()
 )
 
 

@@ -286,7 +286,9 @@ class Composer:
         cov = self.coverage(terms, self.clause_terms[clause.id]) if terms else 0.0
         top_clauses = [h.chunk.clause_id for h in ranked.hits[:3]]
         # a distinctive topic word found in the clause that retrieval also ranks high is enough
-        agreed = bool(matched) and self.w(matched) >= 1.5 and clause.id in top_clauses
+        title = _title(clause)
+        agreed = bool(matched) and ((len(matched) >= 2 and matched in title)
+                                    or (self.w(matched) >= 1.5 and clause.id in top_clauses))
         if info.english:
             top = ranked.hits[0] if ranked.hits else None
             if not top or (top.dense_score or 0) < self.th.english_dense or not top.chunk.units:
@@ -304,7 +306,8 @@ class Composer:
         else:
             lead = f"「{title}」的责任单位是：{units}。"
         if info.departments:
-            named = [d for d in info.departments if any(self.b.aliases.same(d, u) for u in resp.units)]
+            named = [d for d in info.departments
+                     if any(self.b.aliases.same(d, u) for u in resp.units + resp.inherited_units)]
             missing = [d for d in info.departments if d not in named]
             if missing:
                 lead = f"不是。{lead}（{'、'.join(missing)}不在其中。）"

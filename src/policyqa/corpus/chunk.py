@@ -8,14 +8,36 @@ from collections.abc import Iterable
 from policyqa.errors import ConfigError
 from policyqa.types import Chunk, Clause, Document
 
-_SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;][”’」』）)]?|\n|$)")
+_ENDS = "。！？；!?;"
+_CLOSERS = "”’」』"
+_OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Spans of sentences (ending in 。！？； or a newline), trimmed of surrounding whitespace."""
+    """Spans of sentences (ending in 。！？； or a newline, never inside brackets), trimmed of whitespace.
+
+    Hand-written: a 〔责任单位：…。以下均需…〕 note holds a 。 that must not end the sentence.
+    """
+    bounds, depth, i, n = [], 0, 0, len(text)
+    start = 0
+    while i < n:
+        ch = text[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if ch == "\n" or (ch in _ENDS and depth == 0):
+            j = i + 1
+            while j < n and text[j] in _CLOSERS:
+                j += 1
+            bounds.append((start, j))
+            start, i = j, j
+            continue
+        i += 1
+    if start < n:
+        bounds.append((start, n))
     spans = []
-    for m in _SENTENCE.finditer(text):
-        s, e = m.start(), m.end()
+    for s, e in bounds:
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():

@@ -45,14 +45,15 @@ class QueryRewriter:
             found = self._topic_re.findall(question)
             if found:
                 return max(found, key=len)
-        terms = _content_terms(self.tok, question)
+        terms = [t for t in _content_terms(self.tok, question) if len(t) > 1 or t.isascii()]
         # keep the longest non-overlapping words in order (search mode also yields sub-words)
         kept: list[str] = []
         for t in sorted(terms, key=len, reverse=True):
             if not any(t in k for k in kept):
                 kept.append(t)
         kept.sort(key=question.find)
-        return "".join(kept[:3])
+        sep = " " if all(t.isascii() for t in kept) else ""
+        return sep.join(kept[:3])
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         q = normalize_query(question)

@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
     """的 了 是 在 和 与 及 以及 或 等 之 其 为 对 把 被 由 从 向 将 于 以 并 而 也 都 又 就 还 这 那 该 此 各 个 些
     一 二 三 一个 哪 哪些 哪个 哪里 什么 怎么 怎样 如何 为何 为什么 吗 呢 啊 吧 呀 嘛 么 请问 请 问 我 我们 你 你们
     它 他们 她 有 有没有 没有 要 需要 会 能 能否 可以 是否 多少 几 几个 谁 么样 一下 告诉 知道 想 想要 关于 一些
-    这个 那个 这些 那些 里 中 上 下 具体 主要 方面 情况 文件 文中 提到 提出 规定 说 讲 内容 相关
+    这个 那个 这些 那些 除了 以外 之外 里 中 上 下 具体 主要 方面 情况 文件 文中 提到 提出 规定 说 讲 内容 相关
     what is the a an of this that it its which who whom how many much does do did are in for to by on with and or be
     was were will would should can could please tell me about there their they any all""".split()
 )

@@ -1,0 +1,723 @@
+"""HTTP edge: the JSON API under /v1 (plus an OpenAI-compatible chat endpoint), health and metrics, and the
+Gradio chat UI mounted at /. Every answer comes from ``Assistant.ask``; this module only translates."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import html
+import json
+import logging
+import math
+import os
+import socket
+import sys
+import threading
+import time
+import uuid
+import weakref
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPBearer
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from policyqa import __version__
+from policyqa.api_models import (
+    AnswerInfo,
+    AskRequest,
+    AskResponse,
+    ChatChoice,
+    ChatCompletionRequest,
+    ChatCompletionResponse,
+    ChatMessageIn,
+    ChatMessageOut,
+    CitationOut,
+    DocumentDetailOut,
+    DocumentListResponse,
+    DocumentSummaryOut,
+    ErrorOut,
+    HealthOut,
+    ReadyOut,
+    SearchHitOut,
+    SearchRequest,
+    SearchResponse,
+    Usage,
+)
+from policyqa.errors import ConfigError, InputError, PolicyQAError
+from policyqa.pipeline import Assistant
+from policyqa.settings import Settings
+from policyqa.types import Answer, Turn
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+API_PREFIX = "/v1"
+OPS_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/docs", "/openapi.json"})
+FOOTNOTE_HEADER = "\n\n参考依据："
+SWAGGER_JS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"
+SWAGGER_CSS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css"
+
+API_DESCRIPTION = """\
+Questions about government policy documents (公文), answered **only** from the documents, each answer with
+verbatim citations (document, section path, character span). When the documents hold no basis for an answer,
+the reply says so (`answerable: false`) and names the nearest sections.
+
+* `POST /v1/ask` — one question, optionally with the earlier turns for follow-ups (「那元宇宙呢？」).
+* `POST /v1/chat/completions` — the same, speaking the OpenAI chat-completions protocol (streaming or not);
+  point any OpenAI client at `http://HOST:PORT/v1`, any `model` name works.
+* `POST /v1/search` — retrieval only: ranked passages with section paths and scores.
+* `GET /v1/documents`, `GET /v1/documents/{doc_id}` — metadata (文号, 发文机关, 成文日期) and section tree with
+  责任单位.
+
+**Auth.** When the server has `POLICYQA_API_KEYS` set, every `/v1` call needs `Authorization: Bearer <key>`.
+**Limits.** Requests per minute per client, body size, question length and history turns are limited; an error
+is always JSON `{"detail": "…"}` with a message in Chinese and English. The chat UI lives at `/`.
+"""
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "missing or wrong API key (only when the server has keys set)"},
+    413: {"model": ErrorOut, "description": "body, question or history too large"},
+    422: {"model": ErrorOut, "description": "malformed request"},
+    429: {"model": ErrorOut, "description": "rate limit hit; see the Retry-After header"},
+}
+
+
+# ============================================================================================ metrics
+class Metrics:
+    """Prometheus metrics in a registry of their own, so that several apps (tests) can live in one process."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter("policyqa_http_requests", "HTTP requests to the API by route and status",
+                                ["method", "route", "status"], registry=r)
+        self.latency = Histogram("policyqa_http_request_duration_seconds", "HTTP request latency",
+                                 ["method", "route"], registry=r,
+                                 buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+        self.answers = Counter("policyqa_answers", "Answers by channel (api, chat, ui), question type and "
+                               "answerability", ["channel", "question_type", "answerable"], registry=r)
+        self.refusals = Counter("policyqa_refusals", "Questions refused for lack of a basis in the documents",
+                                ["channel", "reason"], registry=r)
+        self.answer_latency = Histogram("policyqa_answer_duration_seconds", "Pipeline time per answer",
+                                        ["channel"], registry=r,
+                                        buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+        self.documents = Gauge("policyqa_index_documents", "Documents in the loaded index", registry=r)
+        self.chunks = Gauge("policyqa_index_chunks", "Chunks in the loaded index", registry=r)
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
+    def observe_answer(self, channel: str, answer: Answer) -> None:
+        self.answers.labels(channel, answer.question_type, str(answer.answerable).lower()).inc()
+        if not answer.answerable:
+            self.refusals.labels(channel, answer.refusal_reason.split(":")[0] or "unknown").inc()
+        total = answer.timings_ms.get("total")
+        if total is not None:
+            self.answer_latency.labels(channel).observe(total / 1e3)
+
+
+# ============================================================================================ rate limit
+class TokenBuckets:
+    """One token bucket per client: ``per_minute`` tokens of burst, refilled continuously."""
+
+    def __init__(self, per_minute: int, max_clients: int = 10_000) -> None:
+        if per_minute < 0:
+            raise ConfigError(f"rate_limit_per_minute must be >= 0, got {per_minute}")
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, time)
+
+    def take(self, client: str, now: float | None = None) -> float:
+        """Take one token; return 0 when allowed, else the seconds until a token is available."""
+        if self.capacity <= 0:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        tokens, last = self._buckets.pop(client, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        wait = 0.0
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / self.rate
+        self._buckets[client] = (tokens, now)  # most recent last
+        while len(self._buckets) > self.max_clients:  # forget the least recently seen client
+            self._buckets.popitem(last=False)
+        return wait
+
+
+# ============================================================================================ edge guard
+def _json_bytes(status: int, detail: str, headers: dict[str, str] | None = None) -> tuple[Message, Message]:
+    body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
+    hdrs = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    hdrs += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    return ({"type": "http.response.start", "status": status, "headers": hdrs},
+            {"type": "http.response.body", "body": body})
+
+
+class EdgeGuard:
+    """For /v1: body-size limit, bearer auth and per-client rate limit, checked before the body is parsed.
+    For /v1 and the ops endpoints: request metrics. The UI at / passes through untouched."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings, metrics: Metrics) -> None:
+        self.app = app
+        self.keys = [k.encode("utf-8") for k in settings.api_key_list]
+        self.max_body = settings.max_body_bytes
+        self.per_minute = settings.rate_limit_per_minute
+        self.buckets = TokenBuckets(settings.rate_limit_per_minute)
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        is_api = path == API_PREFIX or path.startswith(API_PREFIX + "/")
+        if not is_api and path not in OPS_PATHS:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            if is_api and scope["method"] != "OPTIONS":
+                rejection = self._admit(scope)
+                if rejection is None:
+                    receive, rejection = await self._read_body(scope, receive)
+                if rejection is not None:
+                    for message in rejection:
+                        await send_recording(message)
+                    return
+            await self.app(scope, receive, send_recording)
+        finally:
+            route = scope.get("route")
+            label = getattr(route, "path", None) or (f"{API_PREFIX}/*" if is_api else path)
+            self.metrics.observe_request(scope["method"], label, status, time.perf_counter() - started)
+
+    def _admit(self, scope: Scope) -> tuple[Message, Message] | None:
+        token = _bearer_token(scope)
+        valid = self._valid_key(token) if self.keys and token is not None else False
+        client = ("key:" + hashlib.sha256(token.encode()).hexdigest()[:16]) if valid and token else \
+            ("ip:" + (scope.get("client") or ("unknown", 0))[0])
+        wait = self.buckets.take(client)
+        if wait > 0:
+            retry = max(1, math.ceil(wait))
+            return _json_bytes(429, f"请求过于频繁：每个客户端每分钟最多 {self.per_minute} 次，请 {retry} 秒后重试 / "
+                                    f"too many requests: the limit is {self.per_minute} per minute per client; "
+                                    f"retry in {retry} s", {"Retry-After": str(retry)})
+        if self.keys and not valid:
+            detail = ("缺少 API 密钥：请在请求头中加入 Authorization: Bearer <key> / missing API key: "
+                      "send the header Authorization: Bearer <key>") if token is None else \
+                     ("API 密钥无效 / invalid API key: the bearer token is not one of the server's "
+                      "POLICYQA_API_KEYS")
+            return _json_bytes(401, detail, {"WWW-Authenticate": "Bearer"})
+        return None
+
+    def _valid_key(self, token: str) -> bool:
+        given = token.encode("utf-8")
+        ok = False
+        for key in self.keys:  # no early exit: timing does not tell which key was close
+            ok |= hmac.compare_digest(given, key)
+        return ok
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> tuple[Receive, tuple[Message, Message] | None]:
+        """Read the (small) body up front so an oversized one is refused with 413 before anything parses it."""
+        too_large = _json_bytes(413, f"请求体过大：上限为 {self.max_body} 字节 / request body too large: "
+                                     f"the limit is {self.max_body} bytes")
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+            return receive, too_large
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # client went away
+                return receive, None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return receive, too_large
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()  # wait for disconnect, as the server would
+
+        return replay, None
+
+
+def _bearer_token(scope: Scope) -> str | None:
+    for name, value in scope.get("headers") or []:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").strip().partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+            return ""  # present but not a bearer token: treated as invalid, not missing
+    return None
+
+
+# ============================================================================================ thread pool
+class Runner:
+    """Runs CPU work (retrieval, answering) in worker threads, at most ``workers`` at a time, so the event
+    loop stays free for /healthz and for streaming."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
+            weakref.WeakKeyDictionary()
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        loop = asyncio.get_running_loop()  # one limiter per loop: TestClient and uvicorn use different loops
+        if loop not in self._limiters:
+            self._limiters[loop] = anyio.CapacityLimiter(self.workers)
+        return self._limiters[loop]
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+
+
+# ============================================================================================ dependencies
+def _get_assistant(request: Request) -> Assistant:
+    return request.app.state.assistant
+
+
+def _get_runner(request: Request) -> Runner:
+    return request.app.state.runner
+
+
+def _get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+def _get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+AssistantDep = Annotated[Assistant, Depends(_get_assistant)]
+RunnerDep = Annotated[Runner, Depends(_get_runner)]
+MetricsDep = Annotated[Metrics, Depends(_get_metrics)]
+SettingsDep = Annotated[Settings, Depends(_get_settings)]
+
+
+# ============================================================================================ helpers
+def check_history(turns: int, settings: Settings) -> None:
+    if turns > settings.max_history_turns:
+        raise InputError(
+            f"对话历史有 {turns} 条，上限为 {settings.max_history_turns} 条，请开启新对话或只发送最近的几条 / "
+            f"history has {turns} turns; the limit is {settings.max_history_turns}: start a new conversation "
+            f"or send only the most recent turns", status=413)
+
+
+def footnoted(answer: Answer) -> str:
+    """The answer with its citations as numbered footnotes, as plain text (chat completions)."""
+    if not answer.citations:
+        return answer.answer
+    marks = "".join(f"[{c.id}]" for c in answer.citations)
+    notes = "\n".join(f"[{c.id}] 《{c.doc_title}》 {c.section}：「{c.text}」" for c in answer.citations)
+    return f"{answer.answer}{marks}{FOOTNOTE_HEADER}\n{notes}"
+
+
+def _message_text(m: ChatMessageIn) -> str:
+    if m.content is None:
+        return ""
+    if isinstance(m.content, str):
+        return m.content
+    parts = []
+    for p in m.content:
+        if p.type != "text" or p.text is None:
+            raise InputError(f"只支持文本内容 / only text content is supported, got a {p.type!r} part")
+        parts.append(p.text)
+    return "".join(parts)
+
+
+def chat_turns(messages: list[ChatMessageIn]) -> tuple[str, list[Turn]]:
+    """The last user message is the question; earlier user/assistant messages are the history."""
+    conv: list[Turn] = []
+    for m in messages:
+        if m.role not in ("user", "assistant"):
+            continue  # system/developer prompts and tool results do not change an extractive answer
+        text = _message_text(m)
+        if m.role == "assistant":
+            text = text.split(FOOTNOTE_HEADER)[0]  # our own footnotes are not part of the conversation
+        if text.strip():
+            conv.append(Turn(m.role, text))
+    if not conv or conv[-1].role != "user":
+        raise InputError("最后一条消息必须是用户的问题 / the last message must be the user's question "
+                         "(role \"user\" with text content)")
+    return conv[-1].content, conv[:-1]
+
+
+def _pieces(text: str, size: int = 24) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
+
+
+def _validation_detail(exc: RequestValidationError) -> tuple[int, str]:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        e = next(e for e in errors if e.get("type") == "json_invalid")
+        reason = (e.get("ctx") or {}).get("error", "JSON decode error")
+        pos = e.get("loc", ("body", "?"))[-1]
+        return 400, f"请求体不是合法的 JSON / request body is not valid JSON: {reason} at character {pos}"
+    parts = []
+    for e in errors[:5]:
+        loc = [str(x) for x in e.get("loc", ()) if x != "body"]
+        where = ".".join(loc) or "body"
+        if e.get("type") == "missing" and not loc:
+            parts.append("请求体为空 / the request body is missing: send a JSON object with Content-Type: "
+                         "application/json")
+        elif e.get("type") in ("model_attributes_type", "dict_type") and not loc:
+            parts.append("请求体必须是 JSON 对象 / the request body must be a JSON object sent with "
+                         "Content-Type: application/json")
+        else:
+            got = e.get("input")
+            shown = "" if isinstance(got, (dict, list)) or got is None else f" (got {json.dumps(got, ensure_ascii=False)[:60]})"
+            parts.append(f"{where}: {e.get('msg', 'invalid')}{shown}")
+    more = f"; and {len(errors) - 5} more" if len(errors) > 5 else ""
+    return 422, "请求参数不正确 / invalid request: " + "; ".join(parts) + more
+
+
+# ============================================================================================ routes
+def _v1_router(settings: Settings) -> APIRouter:
+    deps = [Security(HTTPBearer(auto_error=False, description="one of POLICYQA_API_KEYS"))] \
+        if settings.api_key_list else []  # documents the header in /docs; EdgeGuard enforces it
+    r = APIRouter(prefix=API_PREFIX, dependencies=deps, responses=ERROR_RESPONSES)
+
+    @r.post("/ask", response_model=AskResponse, summary="Ask a question", tags=["answers"])
+    async def ask(req: AskRequest, assistant: AssistantDep, runner: RunnerDep, metrics: MetricsDep,
+                  settings: SettingsDep) -> AskResponse:
+        """Answer one question from the documents, with verbatim citations.
+
+        Pass the earlier turns as `history` (oldest first) so that a follow-up such as 「那元宇宙呢？」 is
+        understood; `rewritten_query` shows how it was read. When there is no basis in the documents,
+        `answerable` is false and `suggestions` names the nearest sections."""
+        check_history(len(req.history), settings)
+        turns = [Turn(t.role, t.content) for t in req.history]
+        answer = await runner.run(assistant.ask, req.question, turns, req.top_k)
+        metrics.observe_answer("api", answer)
+        return AskResponse.from_answer(answer)
+
+    @r.post("/search", response_model=SearchResponse, summary="Retrieve passages", tags=["retrieval"])
+    async def search(req: SearchRequest, assistant: AssistantDep, runner: RunnerDep) -> SearchResponse:
+        """Retrieval only (no answer): passages ranked by hybrid search (embeddings + BM25, fused by rank),
+        each with its section path, character span, responsible units and the scores from each index."""
+        hits = await runner.run(assistant.search, req.query, req.top_k)
+        return SearchResponse(query=req.query, hits=[SearchHitOut.from_hit(i, h) for i, h in enumerate(hits, 1)])
+
+    @r.get("/documents", response_model=DocumentListResponse, summary="List documents", tags=["documents"])
+    async def documents(assistant: AssistantDep) -> DocumentListResponse:
+        """Every indexed document with its metadata: 标题, 文号, 发文机关, 成文日期, 主送机关, 附注."""
+        docs = [DocumentSummaryOut.from_document(d) for d in assistant.documents]
+        return DocumentListResponse(count=len(docs), documents=docs)
+
+    @r.get("/documents/{doc_id}", response_model=DocumentDetailOut, summary="One document", tags=["documents"],
+           responses={404: {"model": ErrorOut, "description": "no such document"}})
+    async def document(doc_id: str, assistant: AssistantDep,
+                       include_text: Annotated[bool, Query(description="also return the full normalized text")] = False,
+                       ) -> DocumentDetailOut:
+        """Metadata and the section tree (一、/（一）/1./（1）), each section with the 责任单位 of its
+        paragraphs. Offsets point into the normalized text (`?include_text=true`)."""
+        return DocumentDetailOut.from_document(assistant.document(doc_id), include_text)
+
+    @r.post("/chat/completions", response_model=ChatCompletionResponse, summary="OpenAI-compatible chat",
+            tags=["answers"], responses={200: {"content": {"text/event-stream": {
+                "description": "with stream=true: chat.completion.chunk events, then [DONE]"}}}})
+    async def chat_completions(req: ChatCompletionRequest, request: Request, assistant: AssistantDep,
+                               runner: RunnerDep, metrics: MetricsDep, settings: SettingsDep) -> Any:
+        """The OpenAI chat-completions protocol over the same answers as `/v1/ask`: point an OpenAI client at
+        `http://HOST:PORT/v1`; any `model` name works. The last user message is the question, earlier
+        user/assistant messages are the history, system messages are ignored. The content ends with numbered
+        footnotes (「参考依据：[1] …」); the same citations come as data in the extra `citations` field (with
+        `stream=true`: on the last chunk, the one with `finish_reason`)."""
+        question, history = chat_turns(req.messages)
+        check_history(len(history), settings)
+        answer = await runner.run(assistant.ask, question, history, req.top_k)
+        metrics.observe_answer("chat", answer)
+        content = footnoted(answer)
+        cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+        fingerprint = f"policyqa-{__version__}-{assistant.bundle.manifest.corpus_hash[:12]}"
+        prompt_chars = sum(len(_message_text(m)) for m in req.messages)
+        usage = Usage(prompt_tokens=prompt_chars, completion_tokens=len(content),
+                      total_tokens=prompt_chars + len(content))
+        citations = [CitationOut.from_citation(c) for c in answer.citations]
+        info = AnswerInfo.from_answer(answer)
+        if not req.stream:
+            return ChatCompletionResponse(id=cid, created=created, model=req.model, system_fingerprint=fingerprint,
+                                          choices=[ChatChoice(message=ChatMessageOut(content=content))],
+                                          usage=usage, citations=citations, policyqa=info)
+        options = (req.model_extra or {}).get("stream_options") or {}
+        include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
+
+        async def events() -> AsyncIterator[str]:
+            base = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": req.model,
+                    "system_fingerprint": fingerprint}
+
+            def event(choices: list[dict[str, Any]], **extra: Any) -> str:
+                return f"data: {json.dumps({**base, 'choices': choices, **extra}, ensure_ascii=False)}\n\n"
+
+            yield event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])
+            for piece in _pieces(content):
+                yield event([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
+            yield event([{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                        citations=[c.model_dump() for c in citations], policyqa=info.model_dump())
+            if include_usage:
+                yield event([], usage=usage.model_dump())
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @r.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def unknown(path: str, request: Request) -> JSONResponse:
+        return JSONResponse({"detail": f"没有这个接口 / no endpoint {request.method} {API_PREFIX}/{path}: see "
+                                       f"/docs (POST /v1/ask, POST /v1/search, POST /v1/chat/completions, "
+                                       f"GET /v1/documents, GET /v1/documents/{{doc_id}})"}, status_code=404)
+
+    return r
+
+
+def _ops_router() -> APIRouter:
+    r = APIRouter(tags=["operations"])
+
+    @r.get("/healthz", response_model=HealthOut, summary="Liveness")
+    async def healthz() -> HealthOut:
+        """Answers as long as the process serves HTTP; never waits for CPU work."""
+        return HealthOut()
+
+    @r.get("/readyz", response_model=ReadyOut, summary="Readiness")
+    async def readyz(assistant: AssistantDep) -> ReadyOut:
+        """The model and index are loaded; with the document and chunk counts."""
+        counts = assistant.bundle.manifest.counts
+        return ReadyOut(documents=counts.get("documents", len(assistant.documents)),
+                        chunks=counts.get("chunks", len(assistant.bundle.chunks)),
+                        load_seconds=round(assistant.load_seconds, 3))
+
+    @r.get("/metrics", summary="Prometheus metrics", response_class=Response,
+           responses={200: {"content": {"text/plain": {}}}})
+    async def metrics(m: MetricsDep) -> Response:
+        """Request counts and latency per route, answers per question type, refusals per reason."""
+        return Response(generate_latest(m.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return r
+
+
+# ============================================================================================ docs
+def _docs_page(app: FastAPI) -> str:
+    """Swagger UI when the browser can reach its CDN; otherwise (offline intranets) a plain reference
+    rendered here from the OpenAPI schema, so /docs is never blank."""
+    schema = app.openapi()
+    comps = schema.get("components", {}).get("schemas", {})
+
+    def resolve(s: dict[str, Any]) -> dict[str, Any]:
+        ref = s.get("$ref", "")
+        return comps.get(ref.rsplit("/", 1)[-1], s) if ref else s
+
+    rows = []
+    for path, ops in schema.get("paths", {}).items():
+        for method, op in ops.items():
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            example = ""
+            if body:
+                examples = resolve(body).get("examples") or []
+                if examples:
+                    example = (f"<pre>curl -s -X {method.upper()} http://HOST:PORT{html.escape(path)} "
+                               f"-H 'Content-Type: application/json' -d "
+                               f"'{html.escape(json.dumps(examples[0], ensure_ascii=False))}'</pre>")
+            codes = ", ".join(f"{html.escape(str(c))} {html.escape(v.get('description', ''))}"
+                              for c, v in op.get("responses", {}).items())
+            desc = html.escape(op.get("description", "")).replace("\n\n", "<br><br>")
+            rows.append(f"<section><h3><code>{method.upper()} {html.escape(path)}</code> — "
+                        f"{html.escape(op.get('summary', ''))}</h3><p>{desc}</p>{example}"
+                        f"<p class=codes>Responses: {codes}</p></section>")
+    title = html.escape(schema.get("info", {}).get("title", "API"))
+    intro = html.escape(schema.get("info", {}).get("description", "")).replace("\n\n", "<br><br>")
+    return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} — API docs</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}
+pre{{background:#f4f4f5;padding:.6rem;overflow-x:auto;white-space:pre-wrap}} section{{border-top:1px solid #ddd}}
+.codes{{color:#555;font-size:.9em}}</style></head><body>
+<div id="swagger-ui"></div>
+<div id="reference"><h1>{title} {html.escape(schema.get('info', {}).get('version', ''))}</h1>
+<p>{intro}</p><p>Machine-readable schema: <a href="/openapi.json">/openapi.json</a>.
+(The interactive Swagger UI loads here when this browser can reach {html.escape(SWAGGER_JS.split('/npm')[0])}.)</p>
+{''.join(rows)}</div>
+<script>
+(function () {{
+  var css = document.createElement('link'); css.rel = 'stylesheet'; css.href = {json.dumps(SWAGGER_CSS)};
+  var js = document.createElement('script'); js.src = {json.dumps(SWAGGER_JS)}; js.async = true;
+  js.onload = function () {{
+    document.head.appendChild(css);
+    document.getElementById('reference').style.display = 'none';
+    SwaggerUIBundle({{url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true}});
+  }};
+  document.head.appendChild(js);
+}})();
+</script></body></html>"""
+
+
+# ============================================================================================ app
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(PolicyQAError)
+    async def _policyqa_error(request: Request, exc: PolicyQAError) -> JSONResponse:
+        if exc.status >= 500:
+            log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc.message)
+        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        status, detail = _validation_detail(exc)
+        return JSONResponse({"detail": detail}, status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "服务器内部错误 / internal server error: the failure has been logged"},
+                            status_code=500)
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bool = True) -> FastAPI:
+    """The FastAPI app: API under /v1, /healthz, /readyz, /metrics, /docs, and the chat UI at / (``ui=True``).
+    Builds the Assistant (model + index) once when not given one."""
+    assistant = assistant or Assistant(settings, progress=False)
+    metrics = Metrics()
+    counts = assistant.bundle.manifest.counts
+    metrics.documents.set(counts.get("documents", len(assistant.documents)))
+    metrics.chunks.set(counts.get("chunks", len(assistant.bundle.chunks)))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log.info("policyqa API ready: %s", counts)
+        yield
+
+    app = FastAPI(title="policyqa", version=__version__, description=API_DESCRIPTION, docs_url=None,
+                  redoc_url=None, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.assistant = assistant
+    app.state.metrics = metrics
+    app.state.runner = Runner(settings.workers)
+    _install_error_handlers(app)
+    app.include_router(_ops_router())
+    app.include_router(_v1_router(settings))
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(_docs_page(app))
+
+    app.add_middleware(EdgeGuard, settings=settings, metrics=metrics)
+    if settings.cors_origin_list:  # added last = outermost: preflights and errors get CORS headers too
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type"], max_age=600)
+    if ui:
+        import gradio as gr
+
+        from policyqa.ui import UI_CSS, build_ui
+
+        blocks = build_ui(assistant, on_answer=lambda a: metrics.observe_answer("ui", a))
+        blocks.queue(default_concurrency_limit=app.state.runner.workers)
+        app = gr.mount_gradio_app(app, blocks, path="/", css=UI_CSS, footer_links=[], ssr_mode=False,
+                                  show_error=False, theme=_ui_theme())
+    return app
+
+
+def _ui_theme() -> Any:
+    import gradio as gr
+
+    return gr.themes.Soft(primary_hue="red", neutral_hue="slate",
+                          font=["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
+                                "system-ui", "sans-serif"])
+
+
+# ============================================================================================ serving
+def _check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another with --port "
+                              f"or POLICYQA_PORT") from None
+
+
+def run_server(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Load the model and index (building a missing or stale index, with a progress bar) and then serve.
+    The port opens only once everything is loaded, so the first request is never slow or refused."""
+    import uvicorn
+
+    host, port = host or settings.host, port or settings.port
+    _check_port_free(host, port)
+    assistant = Assistant(settings, progress=True)
+    app = create_app(settings, assistant)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"policyqa: {len(assistant.documents)} document(s) loaded in {assistant.load_seconds:.1f}s; chat UI "
+          f"http://{shown}:{port}/  API http://{shown}:{port}/v1  docs http://{shown}:{port}/docs",
+          file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
+
+
+class BackgroundServer:
+    """uvicorn serving ``app`` in a daemon thread on a loopback port (0 = any free port), for tests and
+    benchmarks: ``with BackgroundServer(app) as srv: httpx.get(srv.url + "/healthz")``."""
+
+    def __init__(self, app: ASGIApp, host: str = "127.0.0.1", port: int = 0, start_timeout: float = 30.0) -> None:
+        self.app, self.host, self.port, self.start_timeout = app, host, port, start_timeout
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def __enter__(self) -> BackgroundServer:
+        import uvicorn
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        self.port = sock.getsockname()[1]
+        self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", timeout_graceful_shutdown=2))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True,
+                                        name=f"uvicorn-{self.port}")
+        self._thread.start()
+        deadline = time.monotonic() + self.start_timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"uvicorn did not start on {self.url}")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=15)
