@@ -278,15 +278,24 @@ def canonical_departments(names: Iterable[str], aliases: AliasTable) -> tuple[st
     """Gold names as the alias table's canonical names (unknown names stay as they are), order kept."""
     out: list[str] = []
     for n in names:
-        c = aliases.canonical(unicodedata.normalize("NFKC", n)) or aliases.canonical(n) or n
+        c = next((c for v in _bracket_variants(n) if (c := aliases.canonical(v))), n)
         if c not in out:
             out.append(c)
     return tuple(out)
 
 
 def departments_in_answer(answer: str, aliases: AliasTable) -> tuple[str, ...]:
-    """Canonical departments named in an answer text, in order of first mention."""
-    return tuple(aliases.find(answer))
+    """Canonical departments named in an answer text, in order of first mention (either bracket style)."""
+    out: list[str] = []
+    for variant in _bracket_variants(answer):
+        out.extend(d for d in aliases.find(variant) if d not in out)
+    return tuple(out)
+
+
+def _bracket_variants(text: str) -> list[str]:
+    """The text as written, with full-width brackets, and NFKC'd: 各县(市)区人民政府 == 各县（市）区人民政府."""
+    full = text.replace("(", "（").replace(")", "）")
+    return list(dict.fromkeys([text, full, unicodedata.normalize("NFKC", text)]))
 
 
 def department_counts(predicted: Iterable[str], gold: Iterable[str]) -> tuple[int, int, int]:
@@ -494,7 +503,7 @@ class HttpSystem:
     name = "policyqa"
 
     def __init__(self, url: str, *, api_key: str | None = None, top_k: int | None = None, timeout: float = 60.0,
-                 transport: Any = None) -> None:
+                 retries: int = 5, transport: Any = None) -> None:
         try:
             import httpx
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -505,6 +514,7 @@ class HttpSystem:
             raise QuestionSetError(f"--url must start with http:// or https://, got {url!r}")
         self.url = url.rstrip("/")
         self.top_k = top_k
+        self.retries = retries
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._httpx = httpx
         self._client = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, transport=transport)
@@ -513,35 +523,42 @@ class HttpSystem:
         body: dict[str, Any] = {"question": question.question, "history": question.history_dicts()}
         if self.top_k is not None:
             body["top_k"] = self.top_k
-        t0 = time.perf_counter()
-        try:
-            r = self._client.post("/v1/ask", json=body)
-        except self._httpx.HTTPError as exc:
-            raise PolicyQAError(f"cannot reach {self.url}/v1/ask: {exc}") from exc
-        latency = _ms(t0)
+        for attempt in range(self.retries + 1):
+            t0 = time.perf_counter()
+            try:
+                r = self._client.post("/v1/ask", json=body)
+            except self._httpx.HTTPError as exc:
+                raise PolicyQAError(f"cannot reach {self.url}/v1/ask: {exc}") from exc
+            latency = _ms(t0)
+            if r.status_code not in (429, 503) or attempt == self.retries:
+                break
+            # rate-limited or still loading: wait as told, then ask again (the wait is not latency)
+            time.sleep(min(_retry_after(r.headers.get("retry-after")), 60.0))
         if r.status_code in (401, 403):
-            raise PolicyQAError(f"{self.url} refused the API key (HTTP {r.status_code}); set POLICYQA_API_KEYS")
-        if r.status_code >= 500 and r.status_code != 503:
-            raise PolicyQAError(f"{self.url}/v1/ask failed with HTTP {r.status_code}: {r.text[:200]}")
+            raise PolicyQAError(f"{self.url} refused the request (HTTP {r.status_code}): pass the server's API key "
+                                "(POLICYQA_API_KEYS)")
         if r.status_code != 200:
             return Outcome(question.id, "", False, (), latency, error=f"HTTP {r.status_code}: {r.text[:200]}")
         return _outcome_from_json(question.id, r.json(), latency)
 
-    def manifest(self) -> dict[str, Any] | None:
-        """The server's index manifest when it exposes one (``GET /v1/health`` or ``/v1/manifest``)."""
-        for path in ("/v1/manifest", "/v1/health", "/v1/info"):
-            try:
-                r = self._client.get(path)
-                if r.status_code == 200 and isinstance(data := r.json(), dict):
-                    m = data.get("manifest", data if "corpus_hash" in data else None)
-                    if isinstance(m, dict):
-                        return m
-            except (self._httpx.HTTPError, ValueError):
-                continue
-        return None
+    def server_info(self) -> dict[str, Any] | None:
+        """What the server says about itself (``GET /readyz``: document and chunk counts), when it answers."""
+        try:
+            r = self._client.get("/readyz")
+            data = r.json() if r.status_code == 200 else None
+        except (self._httpx.HTTPError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
 
     def close(self) -> None:
         self._client.close()
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        return max(float(value or 1), 0.1)
+    except ValueError:
+        return 1.0
 
 
 def run_questions(system: QASystem, questions: Sequence[Question], *, progress: bool = False,
@@ -653,13 +670,17 @@ def run_eval(settings: Settings, questions: Path | QuestionSet, url: str | None 
     system: QASystem
     if url:
         http = HttpSystem(url, api_key=api_key or next(iter(settings.api_key_list), None), transport=transport)
-        system, manifest, mode = http, http.manifest(), "http"
+        system, manifest, mode = http, None, "http"
+        server = http.server_info()
+        if server is None:
+            raise PolicyQAError(f"no policyqa server answers at {url} (GET /readyz failed)")
     else:
         if assistant is None:
             from policyqa.pipeline import Assistant
 
             assistant = Assistant(settings, progress=progress)
         system, manifest, mode = InProcessSystem(assistant), asdict(assistant.bundle.manifest), "in-process"
+        server = None
     if manifest and manifest.get("corpus_hash") not in (None, ref.corpus_hash):
         log.warning("the index was built from another corpus than %s: citation validity will be off", settings.corpus_dir)
 
@@ -669,7 +690,7 @@ def run_eval(settings: Settings, questions: Path | QuestionSet, url: str | None 
     judgements, metrics = score(qset.questions, outcomes, ref.aliases, ref.documents)
     systems: dict[str, Any] = {"policyqa": {
         "mode": mode, "url": url, "embedder": (manifest or {}).get("embedder"), "settings": _system_settings(settings),
-        "index_manifest": manifest,
+        "index_manifest": manifest, "server": server,
     }}
     all_metrics = {"policyqa": metrics}
     per_system = {"policyqa": (outcomes, judgements)}
@@ -843,9 +864,13 @@ def render_markdown(result: dict[str, Any], json_path: Path,
     docs = ", ".join(f"`{d['doc_id']}`" for d in result["corpus"]["documents"])
     L.append(f"- **corpus:** `{result['corpus']['dir']}` — {len(result['corpus']['documents'])} document(s): {docs}"
              f" · corpus hash `{result['corpus']['hash'][:12]}`")
-    L.append(f"- **policyqa:** {ours['mode']}{' at ' + ours['url'] if ours.get('url') else ''} · embedder "
-             f"`{emb.get('name', '?')}` · chunker `{man.get('chunker', '?')}` · index built {man.get('built_at', '?')}"
-             f" · code `{man.get('code', '?')}` · top_k {ours['settings']['top_k']}")
+    if man:
+        L.append(f"- **policyqa:** {ours['mode']} · embedder `{emb.get('name', '?')}` · chunker `{man.get('chunker')}` · "
+                 f"index built {man.get('built_at', '?')} · code `{man.get('code', '?')}` · "
+                 f"top_k {ours['settings']['top_k']} · refusal_threshold {ours['settings']['refusal_threshold']}")
+    else:
+        L.append(f"- **policyqa:** server at {ours.get('url')} ({ours.get('server') or 'no /readyz'}); the server does "
+                 "not expose its index manifest")
     if has_base:
         b = result["systems"]["baseline"]
         cal = b["calibration"]
@@ -946,7 +971,10 @@ def render_markdown(result: dict[str, Any], json_path: Path,
 
 def _failure_block(o: dict[str, Any]) -> list[str]:
     e, g = o["expected"], o["policyqa"]
-    out = [f"**`{o['id']}`** · {o['type']} — {_cell(o['question'])}"]
+    base = ""
+    if "baseline" in o:
+        base = " · baseline " + ("✓" if o["baseline"]["correct"] else "✗")
+    out = [f"**`{o['id']}`** · {o['type']}{base} — {_cell(o['question'])}"]
     if o["history"]:
         out.append("- history: " + " ‖ ".join(f"{t['role']}: {_cell(t['content'], 80)}" for t in o["history"]))
     if e["answerable"]:
@@ -959,11 +987,14 @@ def _failure_block(o: dict[str, Any]) -> list[str]:
     if g["error"]:
         got = f"- got: error {g['error']}"
     elif not g["answerable"]:
-        got = f"- got: refusal (`{g['refusal_reason'] or '?'}`)"
+        got = "- got: refusal" + (f" (`{g['refusal_reason']}`)" if g["refusal_reason"] else "")
     else:
         got = f"- got: {_cell(g['answer'], 300)}"
     out.append(got)
-    why = []
+    why: list[str] = []
+    if not g["answerable"] or g["error"]:
+        out.append("")
+        return out
     if g["missing"]:
         why.append("missing " + "；".join(g["missing"]))
     if g["wrong_departments"]:

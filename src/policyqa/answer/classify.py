@@ -30,7 +30,7 @@ _META = [
     ("effective", re.compile(r"施行|生效|有效期|起实施|实施日期|何时实施|什么时候(?:开始)?实施|effective", re.I)),
     ("attachments", re.compile(r"附件", re.I)),
     ("issuer", re.compile(r"发文机关|发文单位|发布(?:机关|单位|部门)|印发(?:机关|单位|部门)|制发|谁(?:发|印发|发布|制定|出台)的|"
-                          r"哪个(?:单位|部门|机关|机构)(?:发|印发|发布|制定|出台)|由(?:谁|哪个单位)(?:发布|印发)|who\s+issued|issuer|issued\s+by", re.I)),
+                          r"哪个(?:单位|部门|机关|机构).{0,8}?(?:发的|印发|发布|制定|出台)|由(?:谁|哪个单位)(?:发布|印发)|who\s+issued|issuer|issued\s+by", re.I)),
     ("date", re.compile(r"成文日期|发文日期|印发日期|发布日期|出台日期|落款日期|(?:什么时候|何时|哪天|哪一天|哪一年|哪年|几号|日期)(?:发布|印发|出台|发的|下发|制定|成文)|"
                         r"(?:发布|印发|出台|下发|成文|制定)(?:的)?(?:时间|日期)|(?:发布|印发|出台|下发)于|哪天(?:发|印)|when\s+was.*(?:issued|published|released)|date", re.I)),
     ("title", re.compile(r"标题|题目|文件名|全称|文件(?:的)?名称|叫什么(?:名字)?|title", re.I)),
@@ -74,7 +74,8 @@ class QueryInfo:
 META_WORDS = frozenset(
     """文号 发文 字号 编号 文种 类型 种类 公文 落款 日期 成文 印发 发布 出台 下发 制定 时间 哪天 哪一天 哪年 哪一年 几号 第几号 号文
     机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
-    政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号""".split()
+    政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号 时候 多久 期限
+    多长 开始 起 从 哪里""".split()
 )
 
 
@@ -106,10 +107,10 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[s
     english = is_english(text)
     depts = tuple(aliases.find(text))
     extra = expand_synonyms(text)
-    terms = tok.terms(f"{text} {extra}" if extra else text)
+    terms = tok.index_terms(f"{text} {extra}" if extra else text)
     for d in depts:  # alias expansion: the corpus may write the other name
         for name in aliases.names(d):
-            terms.extend(t for t in tok.terms(name) if t not in terms)
+            terms.extend(t for t in tok.index_terms(name) if t not in terms)
     dept_terms = {t for d in depts for n in aliases.names(d) for t in tok.terms(n)}
     content = tuple(
         t for t in dict.fromkeys(tok.terms(f"{text} {extra}" if extra else text))
@@ -119,10 +120,9 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[s
     base = dict(text=text, departments=depts, terms=tuple(terms), content_terms=content, english=english)
     if INJECTION.search(text):
         return QueryInfo(qtype="injection", **base)  # type: ignore[arg-type]
-    for field, pat in _META:
-        if pat.search(text) and not (field == "date" and _RESPONSIBILITY.search(text)):
-            # 「文件什么时候发布」 is metadata; 「2030年目标是什么」 is not
-            return QueryInfo(qtype="metadata", meta_field=field, **base)  # type: ignore[arg-type]
+    fields = [f for f, pat in _META if pat.search(text)]
+    if fields:  # 「哪个单位在什么时候印发的」 asks two fields at once
+        return QueryInfo(qtype="metadata", meta_field="+".join(fields), **base)  # type: ignore[arg-type]
     if depts and (_REVERSE.search(text) or not content) and not _mentions_topic_with_dept(text, depts, aliases):
         return QueryInfo(qtype="reverse_responsibility", **base)  # type: ignore[arg-type]
     if _RESPONSIBILITY.search(text):

@@ -78,12 +78,19 @@ class Composer:
                              for cid, (_, c) in self.clauses.items()}
         self.title_terms = {cid: set(self.tok.terms(c.section_path[-1] if c.section_path else ""))
                             for cid, (_, c) in self.clauses.items()}
-        self.jurisdictions = {m for d in bundle.documents.values()
-                              for m in re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", d.meta.issuer + d.meta.title)}
+        self.doc_places = {d.doc_id: set(re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", d.meta.issuer + d.meta.title))
+                           for d in bundle.documents.values()}
+        self.jurisdictions = set().union(*self.doc_places.values()) if self.doc_places else set()
         # the documents' own place names say nothing about a topic (「福州想搞哪些产业」)
         self.ignore = frozenset(self.jurisdictions | {f"{j}市" for j in self.jurisdictions})
 
     # ----------------------------------------------------------------- helpers
+    def _docs_named_by_place(self, text: str) -> set[str] | None:
+        named = {j for j in self.jurisdictions if j in text}
+        if not named or len(self.b.documents) == 1:
+            return None
+        return {d for d, places in self.doc_places.items() if places & named}
+
     def w(self, t: str) -> float:
         return self.idf.get(t, self.idf_unknown)
 
@@ -148,6 +155,12 @@ class Composer:
         place = foreign_place(info.text, self.jurisdictions)
         if place:
             return self.refuse(info, ranked, f"other_place:{place}")
+        named = self._docs_named_by_place(info.text)
+        if named is not None:  # 「福州的…」: only that city's documents can answer
+            hits = [h for h in ranked.hits if h.chunk.doc_id in named]
+            if not hits:
+                return self.refuse(info, ranked, "other_jurisdiction")
+            ranked = Ranked(hits, ranked.dense, ranked.sparse, ranked.timings_ms)
         if info.qtype == "metadata":
             ans = self.metadata(info, ranked)
             if ans is not None:
@@ -179,9 +192,24 @@ class Composer:
 
     def metadata(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
         doc = self._doc_for(info, ranked)
-        m, f = doc.meta, info.meta_field
-        if f != "purpose" and not self._about_document(info, doc):
+        fields = info.meta_field.split("+")
+        if fields != ["purpose"] and not self._about_document(info, doc):
             return None
+        if "signatory" in fields or ("issuer" in fields and "date" in fields):
+            fields = ["signature"] + [f for f in fields if f not in ("issuer", "date", "signature", "signatory")]
+        texts, quotes = [], []
+        for f in dict.fromkeys(fields):
+            one = self._one_metadata(info, doc, f)
+            if one is None:
+                continue
+            texts.append(one.answer)
+            quotes.extend(Quote(c.doc_id, c.section, c.start, c.end, c.score) for c in one.citations)
+        if not texts:
+            return None
+        return Answer("".join(texts), True, self.citations(quotes), info.text, "metadata")
+
+    def _one_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
+        m = doc.meta
         if f in ("doc_type", "signature", "purpose"):
             return self._derived_metadata(info, doc, f)
         value = {"doc_number": m.doc_number, "issuer": m.issuer, "date": m.date_text, "recipients": m.recipients,
@@ -255,7 +283,10 @@ class Composer:
         for r, h in enumerate(ranked.hits):
             rank_bonus.setdefault(h.chunk.clause_id, 1.0 / (r + 2))
         out = []
+        allowed = self._docs_named_by_place(info.text)
         for d, c in self.resp_clauses:
+            if allowed is not None and d.doc_id not in allowed:
+                continue
             title = c.section_path[-1] if c.section_path else ""
             have = self.clause_terms[c.id]
             tt = self.title_terms[c.id]
@@ -391,6 +422,10 @@ class Composer:
             return self.refuse(info, ranked, "no_hits")
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
         unit = _asked_unit(info.text) if info.qtype == "count" else None
+        numbers = re.findall(r"\d{2,}", info.text)
+        # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
+        m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
+        defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
         cand: list[tuple[float, int, int]] = []  # score, sentence, hit rank
         for r, h in enumerate(ranked.hits[:6]):
             pos = self.b.chunk_pos_map[h.chunk.id]
@@ -401,6 +436,9 @@ class Composer:
                 have = self.sent_terms[si] | title
                 lex = self.coverage(terms, have) if terms else 0.0
                 score = lex + 4.0 * (cos - 0.8) + 0.05 / (r + 1) + title_bonus + self._type_bonus(info, self.sent_text[si], unit)
+                score += 0.2 * sum(1 for x in numbers if x in self.sent_text[si])
+                if defined and any(f"是{t}" in self.sent_text[si] or f"为{t}" in self.sent_text[si] for t in defined):
+                    score += 0.3
                 cand.append((score, si, r))
         cand.sort(key=lambda x: -x[0])
         top = ranked.hits[0]
@@ -424,7 +462,14 @@ class Composer:
         nxt = best_si + 1
         same_clause = nxt < len(self.b.sentences) and \
             self.b.chunks[self.b.sentences[nxt].chunk].clause_id == hit.chunk.clause_id
-        if len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]):
+        if self.sent_text[best_si].endswith(("：", ":")) and same_clause:
+            # 「对下列政府投资项目，可以简化…：」 introduces a list: the items are the answer
+            j = nxt
+            while j < len(self.b.sentences) and len("".join(self.sent_text[i] for i in chosen)) < 400 and \
+                    self.b.chunks[self.b.sentences[j].chunk].clause_id == hit.chunk.clause_id and not _is_resp(self.sent_text[j]):
+                chosen.append(j)
+                j += 1
+        elif len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]):
             chosen.append(nxt)  # 「四是建立“揭榜挂帅”制度。」 announces; the next sentence says what it is
         else:
             for score, si, r in cand[1:3]:

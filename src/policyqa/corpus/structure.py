@@ -36,6 +36,7 @@ _NOTE = re.compile(r"^[（(](此件[^）)]{1,20}|[^）)]{1,20}公开[^）)]{0,10
 _ATTACHMENT_LIST = re.compile(r"^附件[：:]")
 _RESP_START = re.compile(r"^[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)")
 _EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意见|规定|细则|通知|计划|措施)自.{4,20}(?:施行|实施)")
+_EFFECTIVE_SENTENCE = re.compile(r"本[^。，]{0,16}自\d{4}年\d{1,2}月\d{1,2}日起(?:施行|实施)[^。]*。")
 _SENTENCE_END = re.compile(r"(?:[。！？；：…!?;]|[。！？；][”’」』])$")
 _CONT_START = "、，。；：）〕”,.;:)"
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*)")
@@ -248,6 +249,9 @@ def parse_document(src: SourceFile) -> Document:
             Clause(f"{src.doc_id}:c{len(clauses)}", src.doc_id, top.sid if top else None, path, p.start, p.end, p.text,
                    heading, resp)
         )
+        m = _EFFECTIVE_SENTENCE.search(p.text)
+        if m:
+            meta.setdefault("effective", m.group(0))
 
     def extend_clause(p: _Para) -> None:
         c = clauses[-1]
@@ -315,11 +319,7 @@ def parse_document(src: SourceFile) -> Document:
         else:  # body
             if _EFFECTIVE.match(p.text) and not in_article:
                 b.close_while(lambda o: o.kind != "attachment", p.start)
-                meta.setdefault("effective", p.text)
             add_clause(p)
-            m = re.search(r"[^。]*自\d{4}年\d{1,2}月\d{1,2}日起(?:施行|实施)[^。]*。", p.text)
-            if m:
-                meta.setdefault("effective", m.group(0))
 
     sections = b.finish(len(text))
     if "title" not in meta:

@@ -162,7 +162,7 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
             sent_vecs = cache.encode(sent_texts, settings.embed_batch_size, bar.update)
 
         bm25 = bm25s.BM25()
-        bm25.index([tokenizer.terms(t) or ["∅"] for t in chunk_texts], show_progress=False)
+        bm25.index([tokenizer.index_terms(t) or ["∅"] for t in chunk_texts], show_progress=False)
         index, kind = _dense_index(chunk_vecs)
 
         tmp = settings.index_dir / f".tmp-{uuid.uuid4().hex[:8]}"

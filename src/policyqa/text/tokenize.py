@@ -40,6 +40,11 @@ class Tokenizer:
         """Index/query terms: ``words`` without stopwords."""
         return [t for t in self.words(text) if t not in STOPWORDS]
 
+    def index_terms(self, text: str) -> list[str]:
+        """BM25 terms: ``terms`` plus bigrams of adjacent content words (「推动_成立」), which reward phrases."""
+        words = [w.lower() for w in self._jieba.cut(text) if _KEEP_TOKEN.search(w) and w not in STOPWORDS]
+        return self.terms(text) + [f"{a}_{b}" for a, b in zip(words, words[1:])]
+
     def cut(self, text: str) -> list[str]:
         """Plain (accurate-mode) segmentation, punctuation kept: for phrase work in answers."""
         return list(self._jieba.cut(text))
