@@ -25,6 +25,7 @@ from typing import Annotated, Any, TypeVar
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
+from fastapi.routing import APIRoute
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -496,6 +497,13 @@ def _v1_router(settings: Settings) -> APIRouter:
 
     @r.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def unknown(path: str, request: Request) -> JSONResponse:
+        allowed = sorted({m for route in r.routes if isinstance(route, APIRoute)
+                          and route.path != f"{API_PREFIX}/{{path:path}}" and route.path_regex.match(request.url.path)
+                          for m in route.methods})
+        if allowed:
+            return JSONResponse({"detail": f"{request.url.path} 不支持 {request.method} / method {request.method} is "
+                                           f"not allowed on {request.url.path}; use {', '.join(allowed)}"},
+                                status_code=405, headers={"Allow": ", ".join(allowed)})
         return JSONResponse({"detail": f"没有这个接口 / no endpoint {request.method} {API_PREFIX}/{path}: see "
                                        f"/docs (POST /v1/ask, POST /v1/search, POST /v1/chat/completions, "
                                        f"GET /v1/documents, GET /v1/documents/{{doc_id}})"}, status_code=404)
@@ -597,7 +605,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        detail = exc.detail
+        if exc.status_code == 400 and detail == "There was an error parsing the body":  # e.g. not UTF-8
+            detail = "请求体无法解析 / the request body could not be parsed: send UTF-8 encoded JSON"
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -261,13 +261,14 @@ def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
     return sum(1 / r for r in ranks if r) / len(ranks)
 
 
-def missing_items(answer: str, must_include: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
-    """The required items (each a tuple of alternatives) that the answer does not contain."""
+def missing_items(answer: str, must_include: Sequence[str | Sequence[str]]) -> list[tuple[str, ...]]:
+    """The required items that the answer does not contain; an item is a string or a list of alternatives."""
     text = match_key(answer)
-    return [tuple(alts) for alts in must_include if not any(match_key(a) and match_key(a) in text for a in alts)]
+    items = [(item,) if isinstance(item, str) else tuple(item) for item in must_include]
+    return [alts for alts in items if not any(match_key(a) and match_key(a) in text for a in alts)]
 
 
-def key_coverage(answer: str, must_include: Sequence[Sequence[str]]) -> float | None:
+def key_coverage(answer: str, must_include: Sequence[str | Sequence[str]]) -> float | None:
     """Share of required items present in the answer; None when nothing is required."""
     if not must_include:
         return None

@@ -213,6 +213,26 @@ def header_html(documents: Sequence[Document]) -> str:
             f"文件中找不到依据时会明确告知。支持简体和繁体，可以连续追问。</p></div>")
 
 
+# ============================================================================================ one chat step
+Messages = list[dict[str, str]]
+
+
+def chat_reply(assistant: Assistant, message: str, turns: Messages,
+               shown: Messages) -> tuple[Messages, Messages, Answer | None]:
+    """One turn of the chat: ask with the recent plain-text history, then return the new plain history,
+    the new displayed (HTML) chat and the answer (None when the question was refused as input, e.g. too long:
+    the error is shown in the chat instead)."""
+    max_turns = assistant.settings.max_history_turns
+    recent = turns[-max_turns:] if max_turns else []  # only recent turns can be referred to
+    asked = {"role": "user", "content": question_html(message)}
+    try:
+        answer = assistant.ask(message, recent)
+    except PolicyQAError as exc:
+        return turns, shown + [asked, {"role": "assistant", "content": error_html(exc.message)}], None
+    turns = turns + [{"role": "user", "content": message}, {"role": "assistant", "content": answer.answer}]
+    return turns, shown + [asked, {"role": "assistant", "content": answer_html(answer)}], answer
+
+
 # ============================================================================================ the Blocks
 def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None = None,
              examples: Sequence[str] | None = None) -> Any:
@@ -221,26 +241,15 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
 
     documents = assistant.documents
     by_id = {d.doc_id: d for d in documents}
-    max_turns = assistant.settings.max_history_turns
     example_list = list(examples) if examples is not None else example_questions(documents)
 
     def respond(message: str | None, turns: list[dict[str, str]], shown: list[dict[str, str]]):  # type: ignore[no-untyped-def]
-        text = message or ""
-        if not text.strip():
+        if not (message or "").strip():
             return gr.update(), turns, shown, shown, gr.update()
-        recent = turns[-max_turns:] if max_turns else []  # only recent turns can be referred to
-        try:
-            answer = assistant.ask(text, recent)
-        except PolicyQAError as exc:
-            shown = shown + [{"role": "user", "content": question_html(text)},
-                             {"role": "assistant", "content": error_html(exc.message)}]
-            return "", turns, shown, shown, gr.update()
-        if on_answer is not None:
+        turns, shown, answer = chat_reply(assistant, message or "", turns, shown)
+        if answer is not None and on_answer is not None:
             on_answer(answer)
-        turns = turns + [{"role": "user", "content": text}, {"role": "assistant", "content": answer.answer}]
-        shown = shown + [{"role": "user", "content": question_html(text)},
-                         {"role": "assistant", "content": answer_html(answer)}]
-        return "", turns, shown, shown, sources_html(answer, by_id)
+        return "", turns, shown, shown, sources_html(answer, by_id) if answer is not None else gr.update()
 
     with gr.Blocks(title="政策文件问答 · policyqa", analytics_enabled=False) as demo:
         turns_state = gr.State([])  # the plain conversation passed to Assistant.ask
@@ -259,10 +268,9 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
                                              placeholder="输入问题后按回车；可以接着追问，如「那元宇宙呢？」")
                             send = gr.Button("提问", variant="primary", scale=1, min_width=72, elem_id="pq-send")
                         with gr.Row(elem_id="pq-examples"):
-                            gr.HTML('<span class="pq-examples-label">试试：</span>', padding=False)
                             example_buttons = [gr.Button(q, size="sm", variant="secondary", min_width=120)
                                                for q in example_list]
-                            clear = gr.Button("🗑 新对话", size="sm", variant="secondary", min_width=90,
+                            clear = gr.Button("新对话", size="sm", variant="secondary", min_width=90,
                                               elem_id="pq-clear")
                     with gr.Column(scale=2, min_width=300):
                         sources = gr.HTML(EMPTY_SOURCES, elem_id="pq-sources", padding=True)

@@ -75,13 +75,15 @@ META_WORDS = frozenset(
     """文号 发文 字号 编号 文种 类型 种类 公文 落款 日期 成文 印发 发布 出台 下发 制定 时间 哪天 哪一天 哪年 哪一年 几号 第几号 号文
     机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
     政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号 时候 多久 期限
-    多长 开始 起 从 哪里""".split()
+    多长 开始 起 从 哪里 几年 几月 几天 几日 多长时间 什么时候""".split()
 )
 
 
 def about_document_terms(info: "QueryInfo") -> list[str]:
     """Topic words of a metadata question once the metadata vocabulary is set aside."""
-    return [t for t in info.content_terms if t not in META_WORDS]
+    terms = info.content_terms
+    whole = [t for t in terms if not any(t != u and t in u for u in terms)]  # 「有效」 goes with 「有效期」
+    return [t for t in whole if t not in META_WORDS]
 
 
 @lru_cache(maxsize=1)

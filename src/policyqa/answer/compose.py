@@ -423,6 +423,10 @@ class Composer:
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
         unit = _asked_unit(info.text) if info.qtype == "count" else None
         numbers = re.findall(r"\d{2,}", info.text)
+        bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
+        # 「遵循什么原则」「哪几种方式」: the word after the question word names what the answer is
+        fm = re.search(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种)([\u4e00-\u9fff]{2,6})", info.text)
+        focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2), "") if fm else ""
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
         defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
@@ -436,7 +440,10 @@ class Composer:
                 have = self.sent_terms[si] | title
                 lex = self.coverage(terms, have) if terms else 0.0
                 score = lex + 4.0 * (cos - 0.8) + 0.05 / (r + 1) + title_bonus + self._type_bonus(info, self.sent_text[si], unit)
-                score += 0.2 * sum(1 for x in numbers if x in self.sent_text[si])
+                score += 0.1 * sum(1 for x in numbers if x in self.sent_text[si])
+                score += min(0.3, 0.1 * sum(1 for a, b in bigrams if a + b in self.sent_text[si]))
+                if focus and focus in self.sent_text[si]:
+                    score += 0.2
                 if defined and any(f"是{t}" in self.sent_text[si] or f"为{t}" in self.sent_text[si] for t in defined):
                     score += 0.3
                 cand.append((score, si, r))
@@ -509,7 +516,7 @@ class Composer:
     def _type_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
         if info.qtype == "count":
             if unit and re.search(rf"\d+\s*{unit}|[一二三四五六七八九十两]+{unit}", sentence):
-                return 0.3
+                return 0.5  # 「多少家」 wants a sentence that counts in 家
             if re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
                 return 0.1
         if info.qtype == "enumeration" and sentence.count("、") >= 2:
