@@ -50,6 +50,8 @@ from policyqa.api_models import (
     DocumentSummaryOut,
     ErrorOut,
     HealthOut,
+    ModelListOut,
+    ModelOut,
     ReadyOut,
     SearchHitOut,
     SearchRequest,
@@ -162,8 +164,24 @@ class TokenBuckets:
 
 
 # ============================================================================================ edge guard
-def _json_bytes(status: int, detail: str, headers: dict[str, str] | None = None) -> tuple[Message, Message]:
-    body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
+OPENAI_PATHS = (f"{API_PREFIX}/chat/", f"{API_PREFIX}/models")
+ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 404: "not_found_error",
+               405: "invalid_request_error", 413: "request_too_large", 422: "invalid_request_error",
+               429: "rate_limit_error"}
+
+
+def error_body(path: str, status: int, detail: Any) -> dict[str, Any]:
+    """``{"detail": …}`` everywhere; on the OpenAI-compatible paths also ``{"error": {"message": …}}``, which
+    is what OpenAI clients put in their exception text."""
+    body: dict[str, Any] = {"detail": detail}
+    if path.startswith(OPENAI_PATHS):
+        body["error"] = {"message": str(detail), "type": ERROR_TYPES.get(status, "server_error"), "code": status}
+    return body
+
+
+def _json_bytes(status: int, detail: str, headers: dict[str, str] | None = None,
+                path: str = "") -> tuple[Message, Message]:
+    body = json.dumps(error_body(path, status, detail), ensure_ascii=False).encode("utf-8")
     hdrs = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     hdrs += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     return ({"type": "http.response.start", "status": status, "headers": hdrs},
@@ -225,13 +243,13 @@ class EdgeGuard:
             retry = max(1, math.ceil(wait))
             return _json_bytes(429, f"请求过于频繁：每个客户端每分钟最多 {self.per_minute} 次，请 {retry} 秒后重试 / "
                                     f"too many requests: the limit is {self.per_minute} per minute per client; "
-                                    f"retry in {retry} s", {"Retry-After": str(retry)})
+                                    f"retry in {retry} s", {"Retry-After": str(retry)}, scope["path"])
         if self.keys and not valid:
             detail = ("缺少 API 密钥：请在请求头中加入 Authorization: Bearer <key> / missing API key: "
                       "send the header Authorization: Bearer <key>") if token is None else \
                      ("API 密钥无效 / invalid API key: the bearer token is not one of the server's "
                       "POLICYQA_API_KEYS")
-            return _json_bytes(401, detail, {"WWW-Authenticate": "Bearer"})
+            return _json_bytes(401, detail, {"WWW-Authenticate": "Bearer"}, scope["path"])
         return None
 
     def _valid_key(self, token: str) -> bool:
@@ -244,7 +262,7 @@ class EdgeGuard:
     async def _read_body(self, scope: Scope, receive: Receive) -> tuple[Receive, tuple[Message, Message] | None]:
         """Read the (small) body up front so an oversized one is refused with 413 before anything parses it."""
         too_large = _json_bytes(413, f"请求体过大：上限为 {self.max_body} 字节 / request body too large: "
-                                     f"the limit is {self.max_body} bytes")
+                                     f"the limit is {self.max_body} bytes", None, scope["path"])
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
             return receive, too_large
@@ -368,12 +386,11 @@ def chat_turns(messages: list[ChatMessageIn]) -> tuple[str, list[Turn]]:
         text = _message_text(m)
         if m.role == "assistant":
             text = text.split(FOOTNOTE_HEADER)[0]  # our own footnotes are not part of the conversation
-        if text.strip():
-            conv.append(Turn(m.role, text))
+        conv.append(Turn(m.role, text))
     if not conv or conv[-1].role != "user":
         raise InputError("最后一条消息必须是用户的问题 / the last message must be the user's question "
                          "(role \"user\" with text content)")
-    return conv[-1].content, conv[:-1]
+    return conv[-1].content, [t for t in conv[:-1] if t.content.strip()]
 
 
 def _pieces(text: str, size: int = 24) -> list[str]:
@@ -495,6 +512,11 @@ def _v1_router(settings: Settings) -> APIRouter:
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
+    @r.get("/models", response_model=ModelListOut, summary="OpenAI-compatible model list", tags=["answers"])
+    async def models() -> ModelListOut:
+        """For OpenAI-compatible tools that list models first. There is one; any name is accepted anyway."""
+        return ModelListOut(data=[ModelOut(id="policyqa", created=int(time.time()))])
+
     @r.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     async def unknown(path: str, request: Request) -> JSONResponse:
         allowed = sorted({m for route in r.routes if isinstance(route, APIRoute)
@@ -596,25 +618,26 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def _policyqa_error(request: Request, exc: PolicyQAError) -> JSONResponse:
         if exc.status >= 500:
             log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc.message)
-        return JSONResponse({"detail": exc.message}, status_code=exc.status)
+        return JSONResponse(error_body(request.url.path, exc.status, exc.message), status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         status, detail = _validation_detail(exc)
-        return JSONResponse({"detail": detail}, status_code=status)
+        return JSONResponse(error_body(request.url.path, status, detail), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
         if exc.status_code == 400 and detail == "There was an error parsing the body":  # e.g. not UTF-8
             detail = "请求体无法解析 / the request body could not be parsed: send UTF-8 encoded JSON"
-        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(error_body(request.url.path, exc.status_code, detail), status_code=exc.status_code,
+                            headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "服务器内部错误 / internal server error: the failure has been logged"},
-                            status_code=500)
+        return JSONResponse(error_body(request.url.path, 500, "服务器内部错误 / internal server error: the failure "
+                                                              "has been logged"), status_code=500)
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bool = True) -> FastAPI:

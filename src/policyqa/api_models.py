@@ -291,4 +291,16 @@ class ChatCompletionResponse(BaseModel):
     policyqa: AnswerInfo = Field(description="extension: how the question was understood")
 
 
+class ModelOut(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str = "policyqa"
+
+
+class ModelListOut(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelOut]
+
+
 SectionNodeOut.model_rebuild()

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import statistics
 import subprocess
 import time
@@ -659,6 +660,7 @@ def run_eval(settings: Settings, questions: Path | QuestionSet, url: str | None 
     """
     qset = questions if isinstance(questions, QuestionSet) else load_questions(questions)
     started = datetime.now(timezone.utc)
+    load_at_start = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     ref = load_reference(settings)
     unknown = sorted({d for q in qset.questions for d in q.departments if ref.aliases.canonical(d) is None})
     if unknown:
@@ -726,6 +728,7 @@ def run_eval(settings: Settings, questions: Path | QuestionSet, url: str | None 
         "corpus": {"dir": str(settings.corpus_dir), "hash": ref.corpus_hash,
                    "documents": [{"doc_id": d, "title": t} for d, t in ref.titles.items()]},
         "versions": versions(),
+        "host": {"cpus": os.cpu_count(), "loadavg_1min_at_start": load_at_start},
         "systems": systems,
         "metrics": all_metrics,
         "outcomes": records,
@@ -903,7 +906,8 @@ def render_markdown(result: dict[str, Any], json_path: Path,
     L.append("")
     L.append(f"{mp['n_answerable']} answerable and {mp['n_unanswerable']} unanswerable questions; department metrics "
              f"over the {mp['n_department_questions']} questions with a gold 责任单位 set; latency is wall-clock per "
-             f"question{' over HTTP' if ours['mode'] == 'http' else ' in-process'}; answer length over answered "
+             f"question{' over HTTP' if ours['mode'] == 'http' else ' in-process'} (host: {result.get('host', {}).get('cpus', '?')} CPUs, "
+             f"1-min load {result.get('host', {}).get('loadavg_1min_at_start', '?')} at start); answer length over answered "
              "questions only. Metric definitions: `evals/README.md`.\n")
 
     if has_base:

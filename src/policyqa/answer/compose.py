@@ -18,7 +18,7 @@ from policyqa.corpus.chunk import sentence_spans
 from policyqa.index.store import IndexBundle
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
-from policyqa.types import SECTION_SEP, Answer, Citation, Clause, Document, Section
+from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Section
 
 REFUSAL = "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭文件以外的信息作答。"
 META_SECTION = {"doc_number": "文头", "issuer": "文头", "title": "标题", "recipients": "主送机关", "date": "落款",
@@ -447,10 +447,22 @@ class Composer:
                 if defined and any(f"是{t}" in self.sent_text[si] or f"为{t}" in self.sent_text[si] for t in defined):
                     score += 0.3
                 cand.append((score, si, r))
+        # sentences anywhere in the corpus that the embedder finds closest also compete (as if ranked 7th)
+        seen = {si for _, si, _ in cand}
+        allowed = {h.chunk.doc_id for h in ranked.hits}
+        sims = self.b.sentence_vectors @ qvec
+        for si in np.argsort(-sims)[:5]:
+            si = int(si)
+            chunk = self.b.chunks[self.b.sentences[si].chunk]
+            if si in seen or chunk.doc_id not in allowed:
+                continue
+            title = self.title_terms.get(chunk.clause_id, set())
+            lex = self.coverage(terms, self.sent_terms[si] | title) if terms else 0.0
+            cand.append((lex + 4.0 * (float(sims[si]) - 0.8) + self._type_bonus(info, self.sent_text[si], unit), si, -1))
         cand.sort(key=lambda x: -x[0])
         top = ranked.hits[0]
         best_score, best_si, best_rank = cand[0]
-        hit = ranked.hits[best_rank]
+        hit = ranked.hits[best_rank] if best_rank >= 0 else _hit_for(self.b.chunks[self.b.sentences[best_si].chunk])
         have_top = set().union(*(self.chunk_terms[self.b.chunk_pos_map[h.chunk.id]] for h in ranked.hits[:2]))
         cov = self.coverage(terms, have_top) if terms else 0.0
         dense = top.dense_score if top.dense_score is not None else max(ranked.dense.values(), default=0.0)
@@ -545,6 +557,10 @@ _LIST_CUE = re.compile(r"包括|包含|有哪些|哪几|分别|分为|几个方�
 _WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪一章|哪一条|哪条|在哪里提|在哪提|出自|哪部分", re.I)
 _UNITS = [("年", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("家", r"多少家|几家"), ("个", r"多少个|几个"),
           ("项", r"多少项|几项"), ("类", r"几类|多少类"), ("万元", r"多少万"), ("亿元", r"多少亿")]
+
+
+def _hit_for(chunk: Chunk) -> Hit:
+    return Hit(chunk, 0.0)
 
 
 def _asked_unit(text: str) -> str | None:

@@ -61,18 +61,22 @@ def parse_responsibility(
     text: str, offset: int, inherited: InheritedNote | None
 ) -> tuple[Responsibility | None, InheritedNote | None]:
     """Find the last responsibility note in a paragraph; returns it and any 「以下均需…」 note it starts."""
-    matches = list(_LABEL.finditer(text))
-    if not matches:
+    # the last bracket group that opens with a label: 「（责任单位：…）」 or 「（牵头单位：…；配合单位：…）」
+    groups = [m for m in _LABEL.finditer(text) if m.start() >= 1 and text[m.start() - 1] in _OPEN
+              or m.start() >= 2 and text[m.start() - 2] in _OPEN and text[m.start() - 1].isspace()]
+    if not groups:
         return None, None
-    m = matches[-1]
+    m = groups[-1]
     open_at = max(text.rfind(b, 0, m.start()) for b in _OPEN)
-    if open_at < 0 or m.start() - open_at > 2:
-        return None, None
     end = _bracket_end(text, open_at)
-    inner = text[m.end() : end - 1 if end <= len(text) and text[end - 1] in "）)〕]】" else end]
+    inner = text[m.start() : end - 1 if end <= len(text) and text[end - 1] in "）)〕]】" else end]
     # 「…管委会。以下均需…落实，不再列出」: the units end at the first 。
     units_part, _, rest = inner.partition("。")
-    units = split_units(units_part)
+    units: list[str] = []
+    for part in re.split(r"[；;]", units_part):  # 牵头单位：…；配合单位：… -> lead units first
+        for u in split_units(_LABEL.sub("", part, count=1)):
+            if u not in units:
+                units.append(u)
     has_etc = bool(units) and units[-1].endswith("等") and len(units[-1]) > 2
     if has_etc:
         units[-1] = units[-1][:-1]

@@ -25,7 +25,8 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("l4", re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)$")),
 ]
 # Nesting order of heading kinds; an attachment (a 方案 wrapped by its 通知) is the root of its own tree.
-_RANK = {"attachment": 0, "chapter": 1, "part": 2, "l1": 3, "article": 4, "l2": 5, "l3": 6, "l4": 7}
+_RANK = {"attachment": 0, "chapter": 1, "part": 2, "l1": 3, "article": 4, "l2": 5, "l3": 6, "l4": 7,
+         "md1": 1, "md2": 3, "md3": 5, "md4": 6, "md5": 7, "md6": 8}
 
 _DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施"
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
@@ -68,12 +69,22 @@ def _is_titleish(line: str) -> bool:
     return 4 <= len(line) <= 100 and not _SENTENCE_END.search(line) and bool(_TITLE.match(line)) and "，" not in line
 
 
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+
+
 def _classify(lines: list[str]) -> list[_Para]:
     paras: list[_Para] = []
     in_header = True
-    for i, line in enumerate(lines):
-        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    for i, raw_line in enumerate(lines):
+        md = _MD_HEADING.match(raw_line)
+        line = md.group(2).strip() if md else raw_line
+        nxt = _MD_HEADING.sub(r"\2", lines[i + 1]) if i + 1 < len(lines) else ""
         h = _heading(line)
+        if md and h is None and line and not (_is_titleish(line) and in_header):
+            # a Markdown heading without 公文 numbering: its level comes from the number of #
+            paras.append(_Para("heading", line, (f"md{len(md.group(1))}", "", line)))
+            in_header = False
+            continue
         kind = "body"
         if _DATE.match(line):
             kind = "date"
@@ -134,6 +145,8 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
 
 
 def _label(kind: str, num: str, title: str) -> str:
+    if kind.startswith("md"):
+        return title
     if kind == "chapter":
         return f"第{num}章 {title}".strip()
     if kind == "part":
@@ -216,9 +229,8 @@ class _Builder:
 
 
 def parse_document(src: SourceFile) -> Document:
-    text_lines = [
-        _MD_PREFIX.sub("", ln).strip() for ln in normalize_text(src.raw).split("\n")
-    ]
+    text_lines = [ln.strip() for ln in normalize_text(src.raw).split("\n")]
+    text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
     paras = _merge_page_breaks(_classify([ln for ln in text_lines if ln]))
 
     # Lay paragraphs out as the normalized document: one per line; spans point into it.
@@ -328,7 +340,8 @@ def parse_document(src: SourceFile) -> Document:
     title = str(meta["title"])
     if "issuer" not in meta:
         m = re.match(r"^(.+?)关于", title)
-        if m:
+        sig = str(meta.get("signatory", ""))
+        if m and not (sig and sig != m.group(1) and sig.startswith(m.group(1))):
             meta["issuer"] = m.group(1)
             spans["issuer"] = (spans["title"][0], spans["title"][0] + len(m.group(1)))
         elif "signatory" in meta:
