@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import os
+import re
 import socket
 import sys
 import threading
@@ -25,10 +26,10 @@ from typing import Annotated, Any, TypeVar
 import anyio
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
-from fastapi.routing import APIRoute
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -268,26 +269,25 @@ class EdgeGuard:
             return receive, too_large
         chunks: list[bytes] = []
         size = 0
-        while True:
+        first: Message | None = None
+        while first is None:
             message = await receive()
-            if message["type"] != "http.request":  # client went away
-                return receive, None
+            if message["type"] != "http.request":  # the client went away: let the app see that
+                first = message
+                continue
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
                 return receive, too_large
             chunks.append(chunk)
             if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
+                first = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        pending: list[Message] = [first]
 
         async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # wait for disconnect, as the server would
+            if pending:
+                return pending.pop()
+            return await receive()  # then wait for disconnect, as the server would
 
         return replay, None
 
@@ -523,12 +523,13 @@ def _v1_router(settings: Settings) -> APIRouter:
                           and route.path != f"{API_PREFIX}/{{path:path}}" and route.path_regex.match(request.url.path)
                           for m in route.methods})
         if allowed:
-            return JSONResponse({"detail": f"{request.url.path} 不支持 {request.method} / method {request.method} is "
-                                           f"not allowed on {request.url.path}; use {', '.join(allowed)}"},
-                                status_code=405, headers={"Allow": ", ".join(allowed)})
-        return JSONResponse({"detail": f"没有这个接口 / no endpoint {request.method} {API_PREFIX}/{path}: see "
-                                       f"/docs (POST /v1/ask, POST /v1/search, POST /v1/chat/completions, "
-                                       f"GET /v1/documents, GET /v1/documents/{{doc_id}})"}, status_code=404)
+            detail = (f"{request.url.path} 不支持 {request.method} / method {request.method} is not allowed on "
+                      f"{request.url.path}; use {', '.join(allowed)}")
+            return JSONResponse(error_body(request.url.path, 405, detail), status_code=405,
+                                headers={"Allow": ", ".join(allowed)})
+        detail = (f"没有这个接口 / no endpoint {request.method} {API_PREFIX}/{path}: see /docs (POST /v1/ask, "
+                  f"POST /v1/search, POST /v1/chat/completions, GET /v1/documents, GET /v1/documents/{{doc_id}})")
+        return JSONResponse(error_body(request.url.path, 404, detail), status_code=404)
 
     return r
 
@@ -582,12 +583,13 @@ def _docs_page(app: FastAPI) -> str:
                                f"'{html.escape(json.dumps(examples[0], ensure_ascii=False))}'</pre>")
             codes = ", ".join(f"{html.escape(str(c))} {html.escape(v.get('description', ''))}"
                               for c, v in op.get("responses", {}).items())
-            desc = html.escape(op.get("description", "")).replace("\n\n", "<br><br>")
+            desc = _mini_markdown(op.get("description", ""))
             rows.append(f"<section><h3><code>{method.upper()} {html.escape(path)}</code> — "
-                        f"{html.escape(op.get('summary', ''))}</h3><p>{desc}</p>{example}"
+                        f"{html.escape(op.get('summary', ''))}</h3>{desc}{example}"
                         f"<p class=codes>Responses: {codes}</p></section>")
+    rows.sort(key=lambda row: API_PREFIX not in row)  # the API first, operations after
     title = html.escape(schema.get("info", {}).get("title", "API"))
-    intro = html.escape(schema.get("info", {}).get("description", "")).replace("\n\n", "<br><br>")
+    intro = _mini_markdown(schema.get("info", {}).get("description", ""))
     return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} — API docs</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.5}}
@@ -595,7 +597,7 @@ pre{{background:#f4f4f5;padding:.6rem;overflow-x:auto;white-space:pre-wrap}} sec
 .codes{{color:#555;font-size:.9em}}</style></head><body>
 <div id="swagger-ui"></div>
 <div id="reference"><h1>{title} {html.escape(schema.get('info', {}).get('version', ''))}</h1>
-<p>{intro}</p><p>Machine-readable schema: <a href="/openapi.json">/openapi.json</a>.
+{intro}<p>Machine-readable schema: <a href="/openapi.json">/openapi.json</a>.
 (The interactive Swagger UI loads here when this browser can reach {html.escape(SWAGGER_JS.split('/npm')[0])}.)</p>
 {''.join(rows)}</div>
 <script>
@@ -610,6 +612,33 @@ pre{{background:#f4f4f5;padding:.6rem;overflow-x:auto;white-space:pre-wrap}} sec
   document.head.appendChild(js);
 }})();
 </script></body></html>"""
+
+
+def _mini_markdown(text: str) -> str:
+    """Just enough Markdown for our own descriptions (paragraphs, * lists, **bold**, `code`), escaped first."""
+    out = []
+    for block in text.strip().split("\n\n"):
+        lines = block.splitlines()
+        if lines and lines[0].startswith("* "):
+            items, item = [], ""
+            for line in lines:
+                if line.startswith("* "):
+                    if item:
+                        items.append(item)
+                    item = line[2:]
+                else:
+                    item += " " + line.strip()
+            items.append(item)
+            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+        else:
+            out.append(f"<p>{_inline(' '.join(lines))}</p>")
+    return "".join(out)
+
+
+def _inline(text: str) -> str:
+    text = html.escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
 
 
 # ============================================================================================ app

@@ -258,8 +258,9 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
             with gr.Tab("问答", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=320):
-                        chatbot = gr.Chatbot(value=[], label="对话", show_label=False, elem_id="pq-chat", height=520,
-                                             buttons=["copy"], feedback_options=None, sanitize_html=True,
+                        chatbot = gr.Chatbot(value=[], label="对话", show_label=False, elem_id="pq-chat",
+                                             height="62vh", min_height=380, buttons=["copy"],
+                                             feedback_options=None, sanitize_html=True,
                                              group_consecutive_messages=False,
                                              placeholder="请输入关于文件内容的问题，例如：哪些部门负责未来能源？")
                         with gr.Row(equal_height=True):
@@ -290,4 +291,7 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
         for b in example_buttons:  # a button's value is its label: the example question
             b.click(respond, [b, turns_state, shown_state], outputs, api_visibility="private")
         clear.click(lambda: ("", [], [], [], EMPTY_SOURCES), None, outputs, api_visibility="private")
+        # the chatbot's own trash button clears the display: forget the history with it
+        chatbot.clear(lambda: ([], [], EMPTY_SOURCES), None, [turns_state, shown_state, sources],
+                      api_visibility="private")
     return demo
