@@ -21,7 +21,8 @@ INJECTION = re.compile(
 
 _META = [
     ("doc_number", re.compile(r"文号|发文字号|文件号|字号|文件编号|第几号|几号文|多少号|document\s*number|reference\s*number", re.I)),
-    ("doc_type", re.compile(r"文种|什么类型的(?:文件|公文)|公文(?:种类|类型)|文件类型|哪种公文|什么公文|type\s+of\s+document", re.I)),
+    ("doc_type", re.compile(r"文种|什么类型的(?:文件|公文)|公文(?:种类|类型)|文件类型|哪种公文|什么公文|"
+                            r"是(?:一份|一个|一篇)?(?:通知|意见|实施意见|办法|方案|决定|规定|通告|公告|批复)吗|type\s+of\s+document", re.I)),
     ("signature", re.compile(r"落款", re.I)),
     ("purpose", re.compile(r"目的是|(?:制定|出台|印发)(?:这个|这份|本)?(?:文件|意见|通知|方案|办法|政策)?的?目的|想干啥|想干什么|想做什么|讲了(?:什么|啥)|主要内容|主要讲|"
                            r"是关于什么|总体(?:思路|要求)|宗旨|为什么(?:要)?(?:制定|出台|印发)|what\s+is\s+(?:this|the)\s+(?:document|policy)\s+about|purpose", re.I)),
@@ -43,18 +44,18 @@ _RESPONSIBILITY = re.compile(
 )
 _REVERSE = re.compile(
     r"(?:参与|负责|承担|牵头|管|涉及|分管|负责了?)(?:了|的)?(?:哪些|什么|几项|哪几项|哪项|哪几块|哪块|哪方面|哪些方面)|"
-    r"(?:哪|几)(?:些|项|几项|几块|块|个方面)(?:工作|任务|领域|产业|事项|事|条款)|"
+    r"(?:哪|几)(?:些|项|几项|几块|块|个方面)(?:工作|任务|领域|产业|事项|事|条款|条目)|出现在|全部条目|所有条目|哪些条目|"
     r"(?:有|承担|负责|参与)(?:哪些|什么)(?:工作|任务|职责)|职责是什么|干什么|做什么|管什么|what\s+(?:does|is)\b.*\b(?:do|responsible\s+for|involved)",
     re.I,
 )
 _ENUM = re.compile(r"包括|包含|有哪些|有什么|哪几|分别是|分别有|是什么|是哪些|指什么|指的是|具体是|内容是|列举|哪[一二三四五六七八九十两\d]+[个项类家大]|几大|哪些|什么是|which|what\s+are|list", re.I)
-_COUNT = re.compile(r"多少|几个|几家|几项|几类|几大|数量|到哪年|哪一年|哪年|何年|目标是|目标|规模|比例|how\s+many|how\s+much|what\s+year|target", re.I)
+_COUNT = re.compile(r"多少|几个|几家|几项|几类|几大|几[年月天种条次倍名批]|数量|到哪年|哪一年|哪年|何年|目标是|目标|规模|比例|how\s+many|how\s+much|what\s+year|target", re.I)
 _ENGLISH = re.compile(r"[A-Za-z]")
 # Colloquial fillers that carry no topic (「搞氢能归谁管啊」).
 FILLERS = frozenset(
     """搞 弄 做 干 啥 咋 嘛 呗 哈 哦 喔 么 俺 咱 咱们 俺们 个 下 想 问问 问下 请教 帮 帮忙 帮我 看看 知道 了解 一下 想知道 请问
     呀 啦 吧 嗯 是不是 有没有 能不能 可不可以 到底 究竟 现在 目前 这块 那块 这一块 一块 块 这方面 那方面 部分 那部分 这部分 那条
-    这条 一条 那一条 这一条 条 找 该找 去找 对接 抓 在抓 职责 事 事儿 东西 地方 哪儿 里 市里 我们 我 你 他们 公司 小公司 企业家
+    这条 一条 那一条 这一条 条 条目 作为 出现 全部 所有 列出 各项 找 该找 去找 对接 抓 在抓 职责 事 事儿 东西 地方 哪儿 里 市里 我们 我 你 他们 公司 小公司 企业家
     有关 关系 有关系 相关 跟 和 说白了 白 大概 大致 一共 总共 分别 具体 主要 能 要 该 最后 列 列出 提到 文里 文件 本文件 政策
     意见 实施意见 通知 办法 方案 这份 本 公文 文 英文 中文 分为 属于 哪一 一 这个 那个""".split()
 )
@@ -75,13 +76,18 @@ META_WORDS = frozenset(
     """文号 发文 字号 编号 文种 类型 种类 公文 落款 日期 成文 印发 发布 出台 下发 制定 时间 哪天 哪一天 哪年 哪一年 几号 第几号 号文
     机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
     政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号 时候 多久 期限
-    多长 开始 起 从 哪里 几年 几月 几天 几日 多长时间 什么时候""".split()
+    多长 开始 起 从 哪里 几年 几月 几天 几日 多长时间 什么时候 提供 一份 给 送给 请 吗""".split()
 )
 
 
-def about_document_terms(info: "QueryInfo") -> list[str]:
+def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> list[str]:
     """Topic words of a metadata question once the metadata vocabulary is set aside."""
     terms = info.content_terms
+    if tok is not None:  # drop the words the metadata patterns matched (「主送给」 -> 「给」)
+        rest = info.text
+        for _, pat in _META:
+            rest = pat.sub(" ", rest)
+        terms = tuple(t for t in tok.terms(rest) if t in terms)
     whole = [t for t in terms if not any(t != u and t in u for u in terms)]  # 「有效」 goes with 「有效期」
     return [t for t in whole if t not in META_WORDS]
 

@@ -16,6 +16,7 @@ from policyqa.answer.classify import FILLERS, QueryInfo, about_document_terms
 from policyqa.answer.refusal import detail_ask, foreign_place, off_topic
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.index.store import IndexBundle
+from policyqa.text.normalize import normalize_query
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Section
@@ -81,6 +82,7 @@ class Composer:
         self.doc_places = {d.doc_id: set(re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", d.meta.issuer + d.meta.title))
                            for d in bundle.documents.values()}
         self.jurisdictions = set().union(*self.doc_places.values()) if self.doc_places else set()
+        self.corpus_text = "\n".join(d.text for d in bundle.documents.values())
         # the documents' own place names say nothing about a topic (「福州想搞哪些产业」)
         self.ignore = frozenset(self.jurisdictions | {f"{j}市" for j in self.jurisdictions})
 
@@ -152,9 +154,12 @@ class Composer:
             return self.refuse(info, ranked, "injection")
         if off_topic(info.text):
             return self.refuse(info, ranked, "off_topic")
-        place = foreign_place(info.text, self.jurisdictions)
+        place = foreign_place(info.text, self.jurisdictions, self.corpus_text)
         if place:
             return self.refuse(info, ranked, f"other_place:{place}")
+        for quoted in re.findall(r"[“\"《「]([^”\"》」]{2,20})[”\"》」]", info.text):
+            if normalize_query(quoted) not in self.corpus_text:
+                return self.refuse(info, ranked, f"unknown_name:{quoted}")
         named = self._docs_named_by_place(info.text)
         if named is not None:  # 「福州的…」: only that city's documents can answer
             hits = [h for h in ranked.hits if h.chunk.doc_id in named]
@@ -186,7 +191,7 @@ class Composer:
             return True
         m = doc.meta
         own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, *m.notes, *m.attachments])
-        terms = about_document_terms(info)
+        terms = about_document_terms(info, self.tok)
         foreign = [t for t in terms if t not in own and not _is_subword(t, terms)]
         return sum(self.w(t) for t in foreign) < 3.0
 
@@ -205,6 +210,8 @@ class Composer:
             texts.append(one.answer)
             quotes.extend(Quote(c.doc_id, c.section, c.start, c.end, c.score) for c in one.citations)
         if not texts:
+            if set(fields) & {"effective", "attachments", "disclosure", "recipients", "doc_number", "date"}:
+                return self.refuse(info, ranked, "metadata_not_stated")  # about this document, but it does not say
             return None
         return Answer("".join(texts), True, self.citations(quotes), info.text, "metadata")
 
@@ -251,6 +258,9 @@ class Composer:
             genre = next((g for g in ("意见", "通知", "办法", "方案", "规定", "决定", "通告", "公告", "批复", "条例", "规划", "计划")
                           if base.endswith(g)), base)
             text = f"{name}是一份{base}，文种为“{genre}”。"
+            asked = re.search(r"是(?:一份|一个|一篇)?(通知|实施意见|意见|办法|方案|决定|规定|通告|公告|批复)吗", info.text)
+            if asked:
+                text = ("是的。" if asked.group(1) in (base, genre) else "不是。") + text
             if "印发" in m.title and genre == "通知":
                 text = f"{name}是一份印发性通知（文种为“通知”），所印发的文件见正文。"
             sp = doc.spans["title"]
@@ -282,6 +292,7 @@ class Composer:
         rank_bonus = {}
         for r, h in enumerate(ranked.hits):
             rank_bonus.setdefault(h.chunk.clause_id, 1.0 / (r + 2))
+        ordinal = self._ordinal_section(info)
         out = []
         allowed = self._docs_named_by_place(info.text)
         for d, c in self.resp_clauses:
@@ -302,9 +313,28 @@ class Composer:
                 if gain > best:
                     matched, best = t, gain
             score += 2.0 * rank_bonus.get(c.id, 0.0)
+            if ordinal is not None and c.section_id == ordinal.id:
+                score += 20.0
+                matched = matched or ordinal.title
             out.append((score, d, c, matched))
         out.sort(key=lambda x: -x[0])
         return out
+
+    def _ordinal_section(self, info: QueryInfo) -> Section | None:
+        """「倍增发展里的第五个产业」 -> the 5th sub-section of the section whose title names 倍增发展."""
+        m = re.search(r"第([一二三四五六七八九十\d]{1,3})(?:个|项|条|部分|点|方面)", info.text)
+        if not m:
+            return None
+        n = int(m.group(1)) if m.group(1).isdigit() else _cn_number(m.group(1))
+        best: tuple[int, Section] | None = None
+        for sec in self.sections.values():
+            kids = [k for k in self.children.get(sec.id, []) if k.title]
+            if len(kids) < n or n < 1 or not sec.title:
+                continue
+            hits = sum(len(t) for t in info.content_terms if len(t) >= 2 and t in sec.title)
+            if hits and (best is None or hits > best[0]):
+                best = (hits, kids[n - 1])
+        return best[1] if best else None
 
     def responsibility(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
         if not info.content_terms and not info.english:
@@ -318,8 +348,11 @@ class Composer:
         top_clauses = [h.chunk.clause_id for h in ranked.hits[:3]]
         # a distinctive topic word found in the clause that retrieval also ranks high is enough
         title = _title(clause)
-        agreed = bool(matched) and ((len(matched) >= 2 and matched in title)
+        ordinal = self._ordinal_section(info)
+        agreed = bool(matched) and ((len(matched) >= 2 and (matched in title or matched == clause.heading))
                                     or (self.w(matched) >= 1.5 and clause.id in top_clauses))
+        if ordinal is not None and clause.section_id == ordinal.id:
+            agreed, matched = True, ""
         if info.english:
             top = ranked.hits[0] if ranked.hits else None
             if not top or (top.dense_score or 0) < self.th.english_dense or not top.chunk.units:
@@ -426,7 +459,9 @@ class Composer:
         bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
         # 「遵循什么原则」「哪几种方式」: the word after the question word names what the answer is
         fm = re.search(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种)([\u4e00-\u9fff]{2,6})", info.text)
-        focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2), "") if fm else ""
+        focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
+        if focus and focus not in self.idf and focus not in self.corpus_text and not info.english:
+            return self.refuse(info, ranked, f"focus_not_in_corpus:{focus}")  # 「哪个网站」 in a text with no websites
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
         defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
@@ -464,13 +499,17 @@ class Composer:
         best_score, best_si, best_rank = cand[0]
         hit = ranked.hits[best_rank] if best_rank >= 0 else _hit_for(self.b.chunks[self.b.sentences[best_si].chunk])
         have_top = set().union(*(self.chunk_terms[self.b.chunk_pos_map[h.chunk.id]] for h in ranked.hits[:2]))
-        cov = self.coverage(terms, have_top) if terms else 0.0
+        # words the corpus never uses (小孩, 创业) are the asker's context; the ask is judged on the known ones
+        known = [t for t in terms if t in self.idf or t.isascii()]
+        if terms and not known and not info.english:
+            return self.refuse(info, ranked, "no_known_terms")
+        cov = self.coverage(known, have_top) if known else 0.0
         dense = top.dense_score if top.dense_score is not None else max(ranked.dense.values(), default=0.0)
         # --- the gate
         if info.english:
             if dense < self.th.english_dense:
                 return self.refuse(info, ranked, "english_low_similarity")
-        elif terms:
+        elif known:
             if cov < self.th.coverage and dense < self.th.dense_strong:
                 return self.refuse(info, ranked, f"low_coverage:{cov:.2f}")
             if dense < self.th.dense_weak:
@@ -499,6 +538,8 @@ class Composer:
         for kind, need in detail_ask(info.text):
             if not need.search(evidence):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}")
+        if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(evidence, unit):
+            return self.refuse(info, ranked, f"detail_not_stated:quantity:{unit or ''}")
         doc_text = self.b.documents[hit.chunk.doc_id].text
         missing_numbers = [x for x in re.findall(r"\d{2,}", info.text) if x not in doc_text]
         if missing_numbers:
@@ -508,12 +549,17 @@ class Composer:
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
         answer = self._trim(info, [self.sent_text[i] for i in chosen], terms, unit)
         listing = self._section_of_preamble(hit.chunk.clause_id) if info.qtype in ("enumeration", "general") else None
-        if listing is not None and _LIST_CUE.search(info.text):
+        keyword_only = len(info.text) <= 12 and not re.search(r"[？?吗呢什么哪谁怎]", info.text)
+        if listing is not None and (_LIST_CUE.search(info.text) or keyword_only):
             text, more = self._listing(listing)
             answer = f"{answer}{text}"
             quotes += more
+        _, clause = self.clauses[hit.chunk.clause_id]
+        where = _bare_title(clause)
         if _WHERE_CUE.search(info.text):
             answer = f"见「{section}」：{answer}"
+        elif where and where != PREAMBLE_LABEL and where not in answer[:40]:
+            answer = f"「{where}」部分提出：{answer}"
         depts = hit.chunk.units if info.qtype == "responsibility" else ()
         return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
 
@@ -527,7 +573,7 @@ class Composer:
 
     def _type_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
         if info.qtype == "count":
-            if unit and re.search(rf"\d+\s*{unit}|[一二三四五六七八九十两]+{unit}", sentence):
+            if unit and _has_quantity(sentence, unit):
                 return 0.5  # 「多少家」 wants a sentence that counts in 家
             if re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
                 return 0.1
@@ -542,21 +588,41 @@ class Composer:
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60:
             parts = [p for p in re.split(r"(?<=[，；。])", text) if p.strip()]
-            num = re.compile(rf"\d+\s*{unit}|[一二三四五六七八九十两]+{unit}" if unit else r"\d")
-
             def rank(p: str) -> float:
-                return (2.0 if num.search(p) else 0.0) + sum(self.w(t) for t in terms if t in p)
+                return (2.0 if _has_quantity(p, unit) else 0.0) + sum(self.w(t) for t in terms if t in p)
 
             best = max(parts, key=rank)
-            if num.search(best):
+            if _has_quantity(best, unit):
                 text = best.rstrip("，；。") + "。"
         return text
 
 
-_LIST_CUE = re.compile(r"包括|包含|有哪些|哪几|分别|分为|几个方面|几项|几大|有几|哪些|列举|组成|构成|指的是|是指|which|what\s+are|refer|consist|include", re.I)
+_LIST_CUE = re.compile(r"包括|包含|有哪些|哪几|分别|分为|几条|各是|一共|几个方面|几项|几大|有几|哪些|列举|组成|构成|指的是|是指|which|what\s+are|refer|consist|include", re.I)
 _WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪一章|哪一条|哪条|在哪里提|在哪提|出自|哪部分", re.I)
-_UNITS = [("年", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("家", r"多少家|几家"), ("个", r"多少个|几个"),
-          ("项", r"多少项|几项"), ("类", r"几类|多少类"), ("万元", r"多少万"), ("亿元", r"多少亿")]
+_UNITS = [("年份", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("年", r"几年|多少年"), ("家", r"多少家|(?<!哪)几家"),
+          ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),
+          ("亿元", r"多少亿")]
+_CLASSIFIERS = "个项类种大家条批"
+_VAGUE = frozenset("时候 时间 意思 样子 东西 情况 方面 地方 内容 方式 作用 要求 规定 措施 工作 问题 程序 条件 原则 标准".split())
+
+
+def _has_quantity(text: str, unit: str | None) -> bool:
+    if unit:
+        if unit == "年份":
+            return bool(re.search(r"\d{4}\s*年", text))
+        units = _CLASSIFIERS if unit in _CLASSIFIERS else unit  # 「几个层级」 is answered by 「五大层级」
+        return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[{re.escape(units)}]", text))
+    return bool(re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类|条|年|倍|成)", text))
+
+
+def _cn_number(s: str) -> int:
+    vals = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if s == "十":
+        return 10
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (vals.get(a, 1) if a else 1) * 10 + (vals.get(b, 0) if b else 0)
+    return vals.get(s, 0)
 
 
 def _hit_for(chunk: Chunk) -> Hit:
@@ -567,7 +633,7 @@ def _asked_unit(text: str) -> str | None:
     for unit, pat in _UNITS:
         if re.search(pat, text, re.I):
             return unit
-    m = re.search(r"多少([\u4e00-\u9fff])", text)
+    m = re.search(r"多少(平方公里|平方米|公顷|千瓦|兆瓦|万元|亿元|人次|[个家项类种条名批亩倍台套座所吨万亿元月天]|[A-Za-z]{1,3}\b)", text)
     return m.group(1) if m else None
 
 
