@@ -64,6 +64,7 @@ class AskResponse(BaseModel):
     question_type: str = Field(description="responsibility, enumeration, metadata, count, general, …")
     departments: list[str] = Field(default_factory=list, description="responsible units named in the answer")
     suggestions: list[str] = Field(default_factory=list, description="for refusals: the nearest section paths")
+    refusal_reason: str = Field("", description="for refusals: which check refused (e.g. detail_not_stated:amount)")
     timings_ms: dict[str, float] = Field(default_factory=dict, description="time per pipeline stage")
 
     @classmethod
@@ -71,7 +72,8 @@ class AskResponse(BaseModel):
         return cls(answer=a.answer, answerable=a.answerable,
                    citations=[CitationOut.from_citation(c) for c in a.citations],
                    rewritten_query=a.rewritten_query, question_type=a.question_type,
-                   departments=list(a.departments), suggestions=list(a.suggestions), timings_ms=dict(a.timings_ms))
+                   departments=list(a.departments), suggestions=list(a.suggestions),
+                   refusal_reason=a.refusal_reason, timings_ms=dict(a.timings_ms))
 
 
 # ---------------------------------------------------------------------------------------- /v1/search

@@ -48,6 +48,7 @@ def answer_json(answer) -> dict:  # type: ignore[no-untyped-def]
         "question_type": answer.question_type,
         "departments": list(answer.departments),
         "suggestions": list(answer.suggestions),
+        "refusal_reason": answer.refusal_reason,
         "timings_ms": answer.timings_ms,
     }
 

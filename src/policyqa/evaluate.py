@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from policyqa.errors import PolicyQAError
+from policyqa.errors import ConfigError, PolicyQAError
 from policyqa.settings import Settings
 from policyqa.text.aliases import AliasTable
 
@@ -505,7 +505,7 @@ class HttpSystem:
     name = "policyqa"
 
     def __init__(self, url: str, *, api_key: str | None = None, top_k: int | None = None, timeout: float = 60.0,
-                 retries: int = 5, transport: Any = None) -> None:
+                 retries: int = 5) -> None:
         try:
             import httpx
         except ImportError as exc:  # pragma: no cover - depends on the install
@@ -513,13 +513,13 @@ class HttpSystem:
 
             raise MissingDependencyError("evaluating a server with --url needs httpx: pip install httpx") from exc
         if not url.startswith(("http://", "https://")):
-            raise QuestionSetError(f"--url must start with http:// or https://, got {url!r}")
+            raise ConfigError(f"--url must start with http:// or https://, got {url!r}")
         self.url = url.rstrip("/")
         self.top_k = top_k
         self.retries = retries
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._httpx = httpx
-        self._client = httpx.Client(base_url=self.url, headers=headers, timeout=timeout, transport=transport)
+        self._client = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
 
     def ask(self, question: Question) -> Outcome:
         body: dict[str, Any] = {"question": question.question, "history": question.history_dicts()}
@@ -651,12 +651,11 @@ def _outcome_record(q: Question, o: Outcome, j: Judgement) -> dict[str, Any]:
 
 
 def run_eval(settings: Settings, questions: Path | QuestionSet, url: str | None = None, baseline: bool = False,
-             progress: bool = True, *, assistant: Any = None, api_key: str | None = None,
-             transport: Any = None) -> dict[str, Any]:
+             progress: bool = True, *, assistant: Any = None, api_key: str | None = None) -> dict[str, Any]:
     """Run the question set against our system (in-process, or ``url``) and optionally the baseline.
 
     Returns the results record (what ``run_eval_cli`` writes as JSON). ``assistant`` reuses a loaded Assistant;
-    ``api_key`` defaults to the first of POLICYQA_API_KEYS; ``transport`` is an httpx transport (tests).
+    ``api_key`` (sent as ``Authorization: Bearer``) defaults to the first of POLICYQA_API_KEYS.
     """
     qset = questions if isinstance(questions, QuestionSet) else load_questions(questions)
     started = datetime.now(timezone.utc)
@@ -672,7 +671,7 @@ def run_eval(settings: Settings, questions: Path | QuestionSet, url: str | None 
     manifest: dict[str, Any] | None
     system: QASystem
     if url:
-        http = HttpSystem(url, api_key=api_key or next(iter(settings.api_key_list), None), transport=transport)
+        http = HttpSystem(url, api_key=api_key or next(iter(settings.api_key_list), None), top_k=settings.top_k)
         system, manifest, mode = http, None, "http"
         server = http.server_info()
         if server is None:

@@ -114,7 +114,7 @@ class Assistant:
         try:
             return self.bundle.documents[doc_id]
         except KeyError:
-            raise NotFoundError(f"no document with id {doc_id!r}; see /v1/documents") from None
+            raise NotFoundError(f"no document with id {doc_id!r}; see /v1/documents / 没有编号为 {doc_id!r} 的文件，可用编号见 /v1/documents") from None
 
 
 def _dense_query(text: str, departments: Sequence[str], bundle: IndexBundle) -> str:

@@ -559,7 +559,7 @@ class Composer:
         if _WHERE_CUE.search(info.text):
             answer = f"见「{section}」：{answer}"
         elif where and where != PREAMBLE_LABEL and where not in answer[:40]:
-            answer = f"「{where}」部分提出：{answer}"
+            answer = f"{where}规定：{answer}" if re.fullmatch(r"第.{1,6}条", where) else f"「{where}」部分提出：{answer}"
         depts = hit.chunk.units if info.qtype == "responsibility" else ()
         return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
 
@@ -588,12 +588,21 @@ class Composer:
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60:
             parts = [p for p in re.split(r"(?<=[，；。])", text) if p.strip()]
+            needs = [need for _, need in detail_ask(info.text)]
+
+            def wanted(p: str) -> bool:  # a clause that states the quantity (or the amount) asked about
+                return _has_quantity(p, unit) and (not needs or any(n.search(p) for n in needs))
+
             def rank(p: str) -> float:
-                return (2.0 if _has_quantity(p, unit) else 0.0) + sum(self.w(t) for t in terms if t in p)
+                return (2.0 if wanted(p) else 0.0) + sum(self.w(t) for t in terms if t in p)
 
             best = max(parts, key=rank)
-            if _has_quantity(best, unit):
-                text = best.rstrip("，；。") + "。"
+            if wanted(best):
+                keep = [p for p in parts if p is best or (wanted(p) and any(t in p for t in terms))]
+                i = parts.index(best)
+                if needs and i > 0 and not any(t in best for t in terms):
+                    keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
+                text = "".join(dict.fromkeys(keep)).rstrip("，；。") + "。"
         return text
 
 

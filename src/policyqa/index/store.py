@@ -38,6 +38,7 @@ from policyqa.text.tokenize import Tokenizer, corpus_user_words
 from policyqa.types import Chunk, Document
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s logs at DEBUG on every index() call
 
 STORE = "store"  # the live index folder under settings.index_dir
 HNSW_MIN_VECTORS = 50_000  # below this a flat index is both exact and faster (see `policyqa bench`)
