@@ -160,6 +160,26 @@ def eval_(
 
 
 @app.command()
+def calibrate(
+    questions: Annotated[Path, typer.Option(help="questions JSONL")] = Path("evals/questions.jsonl"),
+    values: Annotated[str, typer.Option(help="comma-separated coverage thresholds to try")] = "0.3,0.35,0.4,0.45,0.5,0.55,0.6",
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """Sweep the refusal gate's coverage threshold over a question set and print accuracy per value."""
+
+    def go() -> None:
+        from policyqa.evaluate import run_calibrate_cli
+
+        try:
+            vals = [float(v) for v in values.split(",") if v.strip()]
+        except ValueError as exc:
+            raise PolicyQAError(f"--values must be numbers separated by commas: {exc}") from exc
+        run_calibrate_cli(make_settings(corpus, index, embedder), questions, vals)
+
+    _run(go)
+
+
+@app.command()
 def bench(
     out: Annotated[Path, typer.Option(help="results folder")] = Path("evals/results"),
     quick: Annotated[bool, typer.Option("--quick", help="fewer repetitions (for tests)")] = False,

@@ -1042,3 +1042,50 @@ def print_summary(result: dict[str, Any], json_path: Path, md_path: Path) -> Non
 def _ms(t0: float) -> float:
     return (time.perf_counter() - t0) * 1e3
 
+
+
+# ---------------------------------------------------------------------------------------------------- calibration
+def sweep_refusal_threshold(settings: Settings, questions: Path, values: Sequence[float],
+                            progress: bool = True) -> list[dict[str, Any]]:
+    """Run the question set once per coverage threshold (one Assistant, thresholds swapped in place).
+
+    The gate's rule: refuse when less than ``value`` of a question's topic words (IDF-weighted) are found in
+    the evidence, unless the passage is very similar. Pick the highest refusal accuracy whose false-refusal
+    rate stays under 3% (issue 2's target), then the highest strict accuracy.
+    """
+    from dataclasses import replace as dc_replace
+
+    from policyqa.pipeline import Assistant
+
+    qset = load_questions(questions)
+    assistant = Assistant(settings, progress=progress)
+    ref = load_reference(settings)
+    base = assistant.composer.th
+    rows = []
+    try:
+        for v in values:
+            assistant.composer.th = dc_replace(base, coverage=float(v))
+            outcomes = run_questions(InProcessSystem(assistant), qset.questions, progress=progress, desc=f"coverage≥{v:.2f}")
+            _, m = score(qset.questions, outcomes, ref.aliases, ref.documents)
+            rows.append({"coverage": float(v), "strict_accuracy": m["strict_accuracy"],
+                         "refusal_accuracy": m["refusal_accuracy"], "false_refusal_rate": m["false_refusal_rate"]})
+    finally:
+        assistant.composer.th = base
+    return rows
+
+
+def run_calibrate_cli(settings: Settings, questions: Path, values: Sequence[float]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = sweep_refusal_threshold(settings, questions, values)
+    ok = [r for r in rows if (r["false_refusal_rate"] or 0.0) < 0.03]
+    best = max(ok or rows, key=lambda r: (r["refusal_accuracy"] or 0.0, r["strict_accuracy"] or 0.0))
+    table = Table(title=f"refusal gate sweep on {questions}")
+    for col in ("coverage", "strict", "refusal acc.", "false refusals", ""):
+        table.add_column(col, justify="right")
+    for r in rows:
+        table.add_row(f"{r['coverage']:.2f}", f"{r['strict_accuracy']:.1%}", f"{r['refusal_accuracy']:.1%}",
+                      f"{r['false_refusal_rate']:.1%}", "← best" if r is best else "")
+    Console().print(table)
+    Console().print(f"current POLICYQA_REFUSAL_THRESHOLD={settings.refusal_threshold}; best on this set: {best['coverage']:.2f}")

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from policyqa.answer.classify import classify
-from policyqa.answer.compose import Composer
+from policyqa.answer.compose import Composer, Thresholds
 from policyqa.answer.verify import verify_citations
 from policyqa.errors import InputError, NotFoundError
 from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
@@ -49,7 +49,7 @@ class Assistant:
         topics = [s.title for d in self.bundle.documents.values() for s in d.sections if s.title and len(s.title) <= 16]
         topics += self.bundle.tokenizer.user_words
         self.rewriter = QueryRewriter(self.bundle.tokenizer, topics)
-        self.composer = Composer(self.bundle)
+        self.composer = Composer(self.bundle, Thresholds(coverage=self.settings.refusal_threshold))
         self.load_seconds = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ validation

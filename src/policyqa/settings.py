@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, gt=0, le=50)
     rrf_k: int = Field(60, gt=0)
     candidates: int = Field(30, gt=0)
-    refusal_threshold: float = 0.45
+    refusal_threshold: float = Field(0.45, ge=0.0, le=1.0)  # share of a question's topic words the evidence must hold
     query_cache_size: int = Field(1024, ge=0)
 
     # serving

@@ -277,7 +277,7 @@ def parse_document(src: SourceFile) -> Document:
         in_article = bool(b.stack) and b.stack[-1].kind == "article"
         if p.kind == "header_org":
             meta.setdefault("issuer", p.text[: -len("文件")])
-            spans.setdefault("issuer", (p.start, p.end - len("文件")))
+            spans.setdefault("issuer", (p.start, p.end))  # quote the whole 版头 line: 「福州市人民政府办公厅文件」
         elif p.kind == "docnum" and "doc_number" not in meta:
             meta["doc_number"] = re.sub(r"\s+", "", p.text)
             spans["doc_number"] = (p.start, p.end)
