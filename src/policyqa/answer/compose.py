@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from policyqa.answer.classify import FILLERS, QueryInfo, about_document_terms
+from policyqa.answer.classify import FILLERS, META_WORDS, QueryInfo, about_document_terms
 from policyqa.answer.refusal import detail_ask, foreign_place, off_topic
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.index.store import IndexBundle
@@ -87,6 +87,22 @@ class Composer:
         self.ignore = frozenset(self.jurisdictions | {f"{j}市" for j in self.jurisdictions})
 
     # ----------------------------------------------------------------- helpers
+    def _named_article(self, text: str, ranked: Ranked) -> Ranked | None:
+        """Hits restricted to the article a question names (第二十二条), in the documents retrieval favours."""
+        m = re.search(r"第([一二三四五六七八九十百零〇]{1,6})条", text)
+        if not m:
+            return None
+        label = f"第{m.group(1)}条"
+        order = list(dict.fromkeys(h.chunk.doc_id for h in ranked.hits)) + list(self.b.documents)
+        for doc_id in dict.fromkeys(order):
+            secs = [sec for sec in self.sections.values() if sec.doc_id == doc_id and sec.label == label]
+            if secs:
+                sid = secs[0].id
+                chunks = [c for c in self.b.chunks if c.doc_id == doc_id and self.clauses[c.clause_id][1].section_id == sid]
+                if chunks:
+                    return Ranked([Hit(c, 1.0) for c in chunks], ranked.dense, ranked.sparse, ranked.timings_ms)
+        return None
+
     def _docs_named_by_place(self, text: str) -> set[str] | None:
         named = {j for j in self.jurisdictions if j in text}
         if not named or len(self.b.documents) == 1:
@@ -166,6 +182,14 @@ class Composer:
             if not hits:
                 return self.refuse(info, ranked, "other_jurisdiction")
             ranked = Ranked(hits, ranked.dense, ranked.sparse, ranked.timings_ms)
+            scope = "\n".join(self.b.documents[d].text for d in named)
+            absent = [t for t in info.content_terms if len(t) >= 2 and self.idf.get(t, 0.0) >= 1.5 and t not in scope
+                      and t not in META_WORDS and not _is_subword(t, info.content_terms)]
+            if absent:  # 「广安的元宇宙…」: the topic exists, but only in another city's document
+                return self.refuse(info, ranked, f"topic_not_in_named_documents:{absent[0]}")
+        article = self._named_article(info.text, ranked)
+        if article is not None:  # 「第二条所说的…」: answer from that article
+            ranked = article
         if info.qtype == "metadata":
             ans = self.metadata(info, ranked)
             if ans is not None:
@@ -363,7 +387,7 @@ class Composer:
             return None
         resp = clause.responsibility
         assert resp is not None
-        title = _title(clause)
+        matched = _grow(matched, info.text, clause.text)
         units = resp.display()
         if matched and matched not in title and matched in clause.text:
             lead = f"「{matched}」属于「{title}」，其责任单位是：{units}。"
@@ -402,16 +426,26 @@ class Composer:
 
     def reverse_responsibility(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
         dept = info.departments[0]
+        allowed = self._docs_named_by_place(info.text)
         found: list[tuple[Document, Clause]] = []
         for d, c in self.resp_clauses:
             r = c.responsibility
             assert r is not None
+            if allowed is not None and d.doc_id not in allowed:
+                continue
             if any(self.b.aliases.same(dept, u) for u in r.units + r.inherited_units):
                 found.append((d, c))
         if not found:
             return Answer(f"文件中列出的责任单位不包括{dept}。", True, (), info.text, "reverse_responsibility")
-        labels = [_bare_title(c) for _, c in found]
-        text = f"{dept}是以下{len(found)}项工作的责任单位：" + "；".join(labels) + "。"
+        docs = list(dict.fromkeys(d.doc_id for d, _ in found))
+        if len(docs) == 1:
+            text = f"{dept}是以下{len(found)}项工作的责任单位：" + "；".join(_bare_title(c) for _, c in found) + "。"
+        else:  # same-named departments of different cities are kept apart
+            parts = []
+            for doc_id in docs:
+                items = [_bare_title(c) for d, c in found if d.doc_id == doc_id]
+                parts.append(f"《{self.b.documents[doc_id].meta.title}》中{len(items)}项：" + "、".join(items))
+            text = f"{dept}是以下工作的责任单位——" + "；".join(parts) + "。"
         quotes = []
         for d, c in found:
             r = c.responsibility
@@ -424,7 +458,7 @@ class Composer:
         best: tuple[int, Section] | None = None
         for s in self.sections.values():
             kids = [k for k in self.children.get(s.id, []) if k.title]
-            if len(kids) < 2 or not s.title:
+            if (len(kids) < 2 and len(self._item_clauses(s)) < 2) or not s.title:
                 continue
             core = re.sub(r"^(?:推动|加快|以|强化|加强)", "", s.title)
             if s.title in info.text or (len(core) >= 4 and core in info.text):
@@ -435,10 +469,21 @@ class Composer:
         text, quotes = self._listing(best[1])
         return Answer(text, True, self.citations(quotes), info.text, "enumeration")
 
+    def _item_clauses(self, sec: Section) -> list[Clause]:
+        """Clauses of a section that carry their own run-in title (「——建设东南沿海创新策源地。」)."""
+        return [c for _, c in self.clauses.values() if c.section_id == sec.id and c.heading]
+
     def _listing(self, sec: Section) -> tuple[str, list[Quote]]:
         """「三、发展重点」包括3项：（一）…；（二）…（新一代光电、…）；… with each heading quoted."""
         doc = self.b.documents[sec.doc_id]
         kids = [k for k in self.children[sec.id] if k.title]
+        if len(kids) < 2:
+            items = self._item_clauses(sec)
+            quotes = []
+            for c in items:
+                i = doc.text.find(c.heading, c.start)
+                quotes.append(self._quote(doc, c.start, i + len(c.heading) if i >= 0 else c.end, sec.path_str, 1.0))
+            return f"「{sec.label}」包括{len(items)}项：" + "；".join(c.heading for c in items) + "。", quotes
         parts = []
         quotes = []
         for k in kids:
@@ -458,9 +503,11 @@ class Composer:
         numbers = re.findall(r"\d{2,}", info.text)
         bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
         # 「遵循什么原则」「哪几种方式」: the word after the question word names what the answer is
-        fm = re.search(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种)([\u4e00-\u9fff]{2,6})", info.text)
+        fm = re.search(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
+                       r"([\u4e00-\u9fff]{2,8})", info.text)
         focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
-        if focus and focus not in self.idf and focus not in self.corpus_text and not info.english:
+        single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
+        if single and focus and focus not in self.idf and focus not in self.corpus_text and not info.english:
             return self.refuse(info, ranked, f"focus_not_in_corpus:{focus}")  # 「哪个网站」 in a text with no websites
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
@@ -500,7 +547,7 @@ class Composer:
         hit = ranked.hits[best_rank] if best_rank >= 0 else _hit_for(self.b.chunks[self.b.sentences[best_si].chunk])
         have_top = set().union(*(self.chunk_terms[self.b.chunk_pos_map[h.chunk.id]] for h in ranked.hits[:2]))
         # words the corpus never uses (小孩, 创业) are the asker's context; the ask is judged on the known ones
-        known = [t for t in terms if t in self.idf or t.isascii()]
+        known = [t for t in terms if t in self.idf or (info.english and t.isascii())]
         if terms and not known and not info.english:
             return self.refuse(info, ranked, "no_known_terms")
         cov = self.coverage(known, have_top) if known else 0.0
@@ -612,14 +659,15 @@ _UNITS = [("年份", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), (
           ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),
           ("亿元", r"多少亿")]
 _CLASSIFIERS = "个项类种大家条批"
-_VAGUE = frozenset("时候 时间 意思 样子 东西 情况 方面 地方 内容 方式 作用 要求 规定 措施 工作 问题 程序 条件 原则 标准".split())
+_VAGUE = frozenset("""时候 时间 意思 样子 东西 情况 方面 地方 内容 方式 作用 要求 规定 措施 工作 问题 程序 条件 原则 标准 阶段 类型
+    种类 类别 环节 步骤 形式 层面 部分 模式 途径 渠道 手段 方法 办法 特点 目标 任务 重点 门槛 范围 对象 依据""".split())
 
 
 def _has_quantity(text: str, unit: str | None) -> bool:
     if unit:
         if unit == "年份":
             return bool(re.search(r"\d{4}\s*年", text))
-        units = _CLASSIFIERS if unit in _CLASSIFIERS else unit  # 「几个层级」 is answered by 「五大层级」
+        units = _CLASSIFIERS if unit == "个" else unit  # 「几个层级」 is answered by 「五大层级」
         return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[{re.escape(units)}]", text))
     return bool(re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类|条|年|倍|成)", text))
 
@@ -632,6 +680,19 @@ def _cn_number(s: str) -> int:
         a, _, b = s.partition("十")
         return (vals.get(a, 1) if a else 1) * 10 + (vals.get(b, 0) if b else 0)
     return vals.get(s, 0)
+
+
+def _grow(word: str, question: str, text: str) -> str:
+    """「阻器」 -> 「忆阻器」: widen a matched word within the question while the text still contains it."""
+    i = question.find(word) if word else -1
+    if i < 0:
+        return word
+    start, end = i, i + len(word)
+    while start > 0 and question[start - 1 : end] in text:
+        start -= 1
+    while end < len(question) and question[start : end + 1] in text:
+        end += 1
+    return question[start:end]
 
 
 def _hit_for(chunk: Chunk) -> Hit:

@@ -47,6 +47,14 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
+_RESP_NOTE = re.compile(r"^[（〔(\[]\s*(?:主要)?(?:责任单位|牵头单位|责任部门|配合单位)")
+_RUNIN = re.compile(r"^(?:\d{1,2}[.．]\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|——)?[^。，；]{1,30}。$")
+
+
+def _is_runin_heading(sentence: str) -> bool:
+    return bool(_RUNIN.match(sentence)) and len(sentence) <= 36
+
+
 class ClauseChunker:
     """Packs a clause's sentences into chunks of at most ``max_chars`` (a longer single sentence stays whole)."""
 
@@ -70,8 +78,10 @@ class ClauseChunker:
         spans = sentence_spans(clause.text, clause.start)
         groups: list[tuple[int, int]] = []
         for s, e in spans:
-            # a responsibility note never stands alone: it closes the sentence before it
-            if groups and (e - groups[-1][0] <= self.max_chars or doc.text[s] in "（〔(" and "单位" in doc.text[s:e]):
+            # a responsibility note never stands alone: it closes the sentence before it;
+            # a run-in heading 「1. 新一代光电。」 never stands alone either: it opens the sentence after it
+            heading_only = len(groups) == 1 and groups[0][0] == clause.start and _is_runin_heading(doc.text[groups[0][0]:groups[0][1]])
+            if groups and (e - groups[-1][0] <= self.max_chars or _RESP_NOTE.match(doc.text[s:e]) or heading_only):
                 groups[-1] = (groups[-1][0], e)
             else:
                 groups.append((s, e))

@@ -314,7 +314,7 @@ def parse_document(src: SourceFile) -> Document:
                 extend_clause(p)  # （一）… items inside 第X条 are the article's list
                 continue
             pure = _is_pure_heading(p)
-            title = rest if pure else _runin_title(rest)
+            title = rest if pure else ("" if kind == "article" else _runin_title(rest))
             if not pure and not title and kind in ("l2", "l3", "l4"):
                 # a list item, not a heading: 「（一）使用本级财政预算资金的建设项目；」
                 if clauses and clauses[-1].end == p.start - 1:
@@ -331,7 +331,8 @@ def parse_document(src: SourceFile) -> Document:
         else:  # body
             if _EFFECTIVE.match(p.text) and not in_article:
                 b.close_while(lambda o: o.kind != "attachment", p.start)
-            add_clause(p)
+            dash = re.match(r"^——\s*([^。，；]{2,30})。", p.text)  # 「——建设东南沿海创新策源地。…」 is a run-in item title
+            add_clause(p, heading=dash.group(1) if dash else "")
 
     sections = b.finish(len(text))
     if "title" not in meta:

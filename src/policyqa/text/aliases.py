@@ -8,7 +8,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
-_CITY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,3}市(?=[\u4e00-\u9fff]{2,}(?:局|委|办|中心|部|厅|院|行))")
+@lru_cache(maxsize=1)
+def _city_prefix() -> re.Pattern[str]:
+    """「福州市工信局」 -> 「市工信局」, for known place names only (「市科技局和市工信局」 has no city in it)."""
+    places = resources.files("policyqa.data").joinpath("places.txt").read_text(encoding="utf-8").split()
+    names = "|".join(sorted({re.escape(p) for p in places}, key=len, reverse=True))
+    return re.compile(rf"(?:{names})市(?=[\u4e00-\u9fff]{{2,}}(?:局|委|办|中心|部|厅|院|行))")
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +55,7 @@ class AliasTable:
             self._canon.setdefault(v, canon)
 
     def canonical(self, name: str) -> str | None:
-        name = _CITY_PREFIX.sub("市", name.strip())
+        name = _city_prefix().sub("市", name.strip())
         return self._canon.get(name) or self._canon.get(name.rstrip("等"))
 
     def names(self, name: str) -> list[str]:
@@ -66,7 +71,7 @@ class AliasTable:
         """Canonical departments mentioned in ``text``, in order of first mention."""
         if self._pattern is None:
             return []
-        text = re.sub(r"[\u4e00-\u9fff]{2,3}市(?=[\u4e00-\u9fff]{2,}(?:局|委|办|中心))", "市", text)
+        text = _city_prefix().sub("市", text)
         out: list[str] = []
         for m in self._pattern.finditer(text):
             c = self._canon[m.group(0)]

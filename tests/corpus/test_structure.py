@@ -1,0 +1,355 @@
+"""公文 structure on the real documents: page-break repair, the heading tree, metadata, clause spans."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from policyqa.corpus.load import SourceFile, read_sources
+from policyqa.corpus.structure import PREAMBLE, parse_document
+from policyqa.types import Document
+from conftest import CORPUS, TEST_DATA
+
+ENERGY_PATH = "三、发展重点 > （二）推动重点产业倍增发展 > 3. 未来能源"
+
+
+def _parse(path: Path) -> Document:
+    src = next(s for s in read_sources(path.parent) if s.path == path)
+    return parse_document(src)
+
+
+@pytest.fixture(scope="module")
+def notice() -> Document:
+    return parse_document(read_sources(CORPUS)[0])
+
+
+@pytest.fixture(scope="module")
+def investment() -> Document:
+    return _parse(TEST_DATA / "guangan_gov_investment_measures_2023.txt")
+
+
+@pytest.fixture(scope="module")
+def gongga() -> Document:
+    return _parse(TEST_DATA / "guangan_manufacturing_gongga_2022.txt")
+
+
+def _clause_with(doc: Document, needle: str):  # type: ignore[no-untyped-def]
+    found = [c for c in doc.clauses if needle in c.text]
+    assert len(found) == 1, f"{needle!r} in {len(found)} clauses"
+    return found[0]
+
+
+# ============================================================================ page-break repair
+@pytest.mark.parametrize(
+    ("joined", "broken_tail"),
+    [
+        ("强化原始创新和颠覆性创新", "强化原始创新"),
+        ("推动成立电化学实验室", "推动成立"),
+        ("一份龙头企业和“隐形冠军”企业清单", "对应一份"),
+        ("确定性网络、云网融合等环节", "确定性网络、"),
+        ("打造虚实空间泛在智联的统一网络", "虚实空间泛在"),
+        ("未来工厂、未来医院、未来商业", "未来工厂、"),
+        ("光学镜头、LED 等产业链", "LED 等"),
+        ("省集成电路设计中心（ICC）", "省集成"),
+        ("利用北斗网格码、空间信息大数据等技术", "北斗网格码、"),
+        ("引育一批国际一流的未来产业创新领军人才", "引育"),
+    ],
+)
+def test_page_breaks_are_repaired_in_the_notice(notice: Document, joined: str, broken_tail: str) -> None:
+    assert joined in notice.text
+    assert f"{broken_tail}\n" not in notice.text
+    # the joined phrase sits inside one clause, not across two
+    assert any(joined in c.text for c in notice.clauses)
+
+
+def test_lone_responsibility_line_closes_the_clause_before_the_break(notice: Document) -> None:
+    clause = _clause_with(notice, "四是建立“揭榜挂帅”制度")
+    note = "（责任单位：市科技局、市发改委、市工信局、市大数据委、市教育局）"
+    assert clause.text.endswith("推动研发活动产业化。" + note)
+    assert clause.section_path == ("四、重点任务", "（二）以平台建设促进科技创新")
+    assert not any(c.text.startswith("（责任单位") for c in notice.clauses)
+
+
+# ============================================================================ section tree
+EXPECTED_NOTICE_SECTIONS = [
+    (1, "一、指导思想"),
+    (1, "二、发展目标"),
+    (1, "三、发展重点"),
+    (2, "三、发展重点 > （一）推动前沿新材料产业跨越发展"),
+    (2, "三、发展重点 > （二）推动重点产业倍增发展"),
+    (3, "三、发展重点 > （二）推动重点产业倍增发展 > 1. 新一代光电"),
+    (3, "三、发展重点 > （二）推动重点产业倍增发展 > 2. 自主人工智能"),
+    (3, ENERGY_PATH),
+    (3, "三、发展重点 > （二）推动重点产业倍增发展 > 4. 深海空天开发"),
+    (3, "三、发展重点 > （二）推动重点产业倍增发展 > 5. 元宇宙"),
+    (3, "三、发展重点 > （二）推动重点产业倍增发展 > 6. 未来医疗"),
+    (2, "三、发展重点 > （三）推动前瞻性产业创新发展"),
+    (3, "三、发展重点 > （三）推动前瞻性产业创新发展 > 1. 量子科技"),
+    (3, "三、发展重点 > （三）推动前瞻性产业创新发展 > 2. 未来网络"),
+    (1, "四、重点任务"),
+    (2, "四、重点任务 > （一）以龙头扶引带动产业发展"),
+    (2, "四、重点任务 > （二）以平台建设促进科技创新"),
+    (2, "四、重点任务 > （三）以场景建设打造试点示范"),
+    (2, "四、重点任务 > （四）以载体建设引领产业集聚"),
+    (1, "五、保障措施"),
+    (2, "五、保障措施 > （一）细化行动方案"),
+    (2, "五、保障措施 > （二）加大政策支持"),
+    (2, "五、保障措施 > （三）营造发展氛围"),
+]
+
+
+def test_every_heading_of_the_notice_is_found_with_its_level_and_path(notice: Document) -> None:
+    assert [(s.level, s.path_str) for s in notice.sections] == EXPECTED_NOTICE_SECTIONS
+
+
+def test_top_level_headings(notice: Document) -> None:
+    tops = [s for s in notice.sections if s.level == 1]
+    assert [(s.marker, s.title) for s in tops] == [
+        ("一、", "指导思想"), ("二、", "发展目标"), ("三、", "发展重点"), ("四、", "重点任务"), ("五、", "保障措施"),
+    ]
+    assert all(s.parent_id is None for s in tops)
+
+
+def _children(doc: Document, path: str) -> list:  # type: ignore[type-arg]
+    parent = next(s for s in doc.sections if s.path_str == path)
+    return [s for s in doc.sections if s.parent_id == parent.id]
+
+
+def test_children_of_fazhan_zhongdian(notice: Document) -> None:
+    kids = _children(notice, "三、发展重点")
+    assert [(k.level, k.marker) for k in kids] == [(2, "（一）"), (2, "（二）"), (2, "（三）")]
+    doubled = _children(notice, "三、发展重点 > （二）推动重点产业倍增发展")
+    assert [(k.level, k.marker, k.title) for k in doubled] == [
+        (3, "1.", "新一代光电"), (3, "2.", "自主人工智能"), (3, "3.", "未来能源"),
+        (3, "4.", "深海空天开发"), (3, "5.", "元宇宙"), (3, "6.", "未来医疗"),
+    ]
+    forward = _children(notice, "三、发展重点 > （三）推动前瞻性产业创新发展")
+    assert [(k.level, k.marker, k.title) for k in forward] == [(3, "1.", "量子科技"), (3, "2.", "未来网络")]
+
+
+def test_run_in_headings_get_their_title(notice: Document) -> None:
+    """「（一）细化行动方案。依托…」: heading and body share one paragraph."""
+    guarantees = _children(notice, "五、保障措施")
+    assert [(k.marker, k.title, k.label) for k in guarantees] == [
+        ("（一）", "细化行动方案", "（一）细化行动方案"),
+        ("（二）", "加大政策支持", "（二）加大政策支持"),
+        ("（三）", "营造发展氛围", "（三）营造发展氛围"),
+    ]
+    tasks = _children(notice, "四、重点任务")
+    assert [k.title for k in tasks] == ["以龙头扶引带动产业发展", "以平台建设促进科技创新", "以场景建设打造试点示范", "以载体建设引领产业集聚"]
+    clause = _clause_with(notice, "依托产业链工作机制")
+    assert clause.heading == "细化行动方案"
+    assert clause.text.startswith("（一）细化行动方案。依托产业链工作机制")
+
+
+def test_energy_path_string(notice: Document) -> None:
+    sec = next(s for s in notice.sections if s.title == "未来能源")
+    assert sec.path_str == ENERGY_PATH
+    assert sec.label == "3. 未来能源"
+    clause = _clause_with(notice, "燃料电池关键材料")
+    assert " > ".join(clause.section_path) == ENERGY_PATH
+    assert clause.section_id == sec.id
+
+
+def test_section_spans_nest_and_start_at_their_heading(notice: Document) -> None:
+    by_id = {s.id: s for s in notice.sections}
+    for s in notice.sections:
+        assert notice.text[s.start:].startswith(s.marker), s.path_str
+        assert s.start < s.end <= len(notice.text)
+        if s.parent_id is not None:
+            p = by_id[s.parent_id]
+            assert p.path == s.path[:-1]
+            assert p.start < s.start and s.end <= p.end
+
+
+def test_no_section_title_is_empty_where_the_source_has_one(notice: Document, gongga: Document) -> None:
+    for doc in (notice, gongga):
+        for s in doc.sections:
+            assert s.title, f"{doc.doc_id}: {s.marker} has no title"
+            assert s.label.endswith(s.title)
+
+
+def test_clause_spans_point_into_the_normalized_text(notice: Document, investment: Document, gongga: Document) -> None:
+    for doc in (notice, investment, gongga):
+        prev_end = -1
+        for c in doc.clauses:
+            assert doc.text[c.start:c.end] == c.text, c.id
+            assert c.start > prev_end, c.id
+            prev_end = c.end
+            if c.responsibility is not None:
+                r = c.responsibility
+                assert doc.text[r.start:r.end] == r.text
+                assert c.start <= r.start < r.end <= c.end
+
+
+def test_clause_paths_match_their_sections(notice: Document) -> None:
+    by_id = {s.id: s for s in notice.sections}
+    for c in notice.clauses:
+        if c.section_id is None:
+            assert c.section_path == (PREAMBLE,)
+        else:
+            sec = by_id[c.section_id]
+            assert c.section_path == sec.path
+            assert sec.start <= c.start and c.end <= sec.end
+    assert notice.clauses[0].text.startswith("为全面提升产业体系现代化水平")
+    assert notice.clauses[0].section_path == (PREAMBLE,)
+
+
+# ============================================================================ metadata
+def test_notice_metadata(notice: Document) -> None:
+    m = notice.meta
+    assert m.doc_id == "fuzhou_future_industries_2023"
+    assert m.doc_number == "榕政办〔2023〕50号"
+    assert m.issuer == "福州市人民政府办公厅"
+    assert m.date == "2023-07-03"
+    assert m.date_text == "2023年7月3日"
+    assert m.title == "福州市人民政府办公厅关于加快培育发展未来产业的实施意见"
+    assert m.recipients.startswith("各县（市）区人民政府")
+    assert m.recipients == "各县（市）区人民政府，高新区管委会，市直各委、办、局（公司），自贸区福州片区管委会"
+    assert m.signatory == "福州市人民政府办公厅"
+    assert m.notes == ("（此件主动公开）",)
+    assert m.attachments == ()
+    assert m.source == "fuzhou_future_industries_2023.txt"
+
+
+def test_metadata_spans_quote_the_text(notice: Document) -> None:
+    m, t, sp = notice.meta, notice.text, notice.spans
+    assert t[slice(*sp["doc_number"])] == m.doc_number
+    assert t[slice(*sp["issuer"])] in (m.issuer, f"{m.issuer}文件")  # the 版头 line may be quoted whole
+    assert t[slice(*sp["title"])] == m.title
+    assert t[slice(*sp["recipients"])] == m.recipients
+    assert t[slice(*sp["date"])] == m.date_text
+    assert t[slice(*sp["notes"])] == "（此件主动公开）"
+    # the 落款 comes after the body, the 文号 before it
+    assert sp["doc_number"][1] < notice.clauses[0].start < notice.clauses[-1].end < sp["date"][0]
+
+
+def test_closing_block_is_not_body(notice: Document) -> None:
+    last = notice.clauses[-1]
+    assert last.section_path == ("五、保障措施", "（三）营造发展氛围")
+    assert last.text.endswith("为未来产业持续发展筑牢基础。")
+    assert not any("此件主动公开" in c.text or c.text == "2023年7月3日" for c in notice.clauses)
+
+
+# ============================================================================ other layouts (Guang'an)
+CHAPTERS = ["总则", "政府投资决策", "政府投资年度计划", "政府投资项目实施", "政府投资项目工程变更", "监督管理", "法律责任", "附则"]
+ARTICLES_PER_CHAPTER = [8, 12, 6, 12, 6, 5, 4, 2]
+CN_NUM = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+
+
+def _cn(n: int) -> str:
+    if n <= 10:
+        return CN_NUM[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_NUM[tens - 1]) + "十" + (CN_NUM[ones - 1] if ones else "")
+
+
+def test_chapter_and_article_tree(investment: Document) -> None:
+    root = [s for s in investment.sections if s.parent_id is None]
+    assert [(s.level, s.title, s.path) for s in root] == [(0, "广安市政府投资管理办法", ("广安市政府投资管理办法",))]
+    chapters = [s for s in investment.sections if s.marker.endswith("章")]
+    assert [s.title for s in chapters] == CHAPTERS
+    assert [s.marker for s in chapters] == [f"第{_cn(i)}章" for i in range(1, 9)]
+    assert all(s.level == 1 and s.parent_id == root[0].id for s in chapters)
+    assert chapters[0].path_str == "广安市政府投资管理办法 > 第一章 总则"
+    articles = [s for s in investment.sections if s.marker.endswith("条")]
+    assert [s.marker for s in articles] == [f"第{_cn(i)}条" for i in range(1, 56)]
+    assert all(s.level == 2 for s in articles)
+    per_chapter = [sum(1 for a in articles if a.parent_id == ch.id) for ch in chapters]
+    assert per_chapter == ARTICLES_PER_CHAPTER
+    art19 = next(a for a in articles if a.marker == "第十九条")
+    assert art19.path_str == "广安市政府投资管理办法 > 第二章 政府投资决策 > 第十九条"
+    assert len(investment.sections) == 1 + 8 + 55
+
+
+def test_numbered_items_inside_an_article_stay_in_its_clause(investment: Document) -> None:
+    clause = _clause_with(investment, "可以简化报批文件和审批程序：")
+    assert clause.section_path[-1] == "第十九条"
+    assert clause.text.startswith("第十九条对下列政府投资项目")
+    for item in ("（一）对纳入本级及以上人民政府审定", "（二）对建设内容单一、总投资1000万元以下", "（三）为应对自然灾害",
+                 "（四）对重大项目，可以提前开展区域评估", "（五）国家和省对简化报批文件和审批程序另有规定的，从其规定。"):
+        assert item in clause.text
+    assert not any(s.marker.startswith("（") for s in investment.sections)
+    for article, n_items in (("第二条", 7), ("第十三条", 4), ("第二十三条", 4), ("第五十二条", 6)):
+        c = next(c for c in investment.clauses if c.section_path[-1] == article)
+        assert len(re.findall(r"^（[一二三四五六七]）", c.text, re.M)) == n_items, article
+
+
+def test_articles_without_titles_have_empty_titles(investment: Document) -> None:
+    titled = {s.marker: s.title for s in investment.sections if s.marker.endswith("条") and s.title}
+    assert titled == {}
+
+
+def test_investment_notice_metadata(investment: Document) -> None:
+    m = investment.meta
+    assert m.title == "广安市人民政府关于印发《广安市政府投资管理办法》的通知"
+    assert m.doc_number == "广安府规〔2023〕2号"
+    assert m.issuer == "广安市人民政府"
+    assert m.signatory == "广安市人民政府"
+    assert (m.date, m.date_text) == ("2023-06-21", "2023年6月21日")
+    assert m.recipients == "各县（市、区）人民政府，广安经开区、川渝高竹新区管委会，市直各部门"
+    assert m.effective == "本办法自2023年8月1日起施行，有效期5年。"
+    assert m.attachments == ("广安市政府投资项目工程变更审批表", "广安市市本级政府投资项目零星工程变更限额标准")
+    assert m.notes == ()
+    assert investment.clauses[0].section_path == (PREAMBLE,)
+    assert investment.clauses[0].text == "现将《广安市政府投资管理办法》印发给你们，请结合实际认真贯彻落实。"
+    assert m.effective in investment.text
+
+
+def test_gongga_notice_wraps_its_plan(gongga: Document) -> None:
+    m = gongga.meta
+    assert m.title == "广安市人民政府办公室关于印发广安市制造业企业“贡嘎培优”行动方案的通知"
+    assert m.doc_number == "广安府办规〔2022〕8号"
+    assert m.issuer == "广安市人民政府办公室"
+    assert (m.date, m.date_text) == ("2022-09-28", "2022年9月28日")
+    assert m.effective == "本行动方案自2022年10月29日起施行，有效期4年。"
+    assert m.attachments == ()
+    root = "广安市制造业企业“贡嘎培优”行动方案"
+    assert [(s.level, s.path_str) for s in gongga.sections if s.level <= 1] == [
+        (0, root),
+        (1, f"{root} > 一、培育目标"),
+        (1, f"{root} > 二、培育对象"),
+        (1, f"{root} > 三、扶持政策"),
+        (1, f"{root} > 四、保障措施"),
+    ]
+    policies = _children(gongga, f"{root} > 三、扶持政策")
+    assert [k.title for k in policies] == ["支持进阶上档", "支持竞相成长", "支持跨越发展", "支持技改创新", "支持绿色低碳发展",
+                                           "提升融资服务", "加强要素保障", "支持提质增效"]
+    assert all(k.level == 2 for k in policies)
+    assert [k.title for k in _children(gongga, f"{root} > 四、保障措施")] == ["健全联系服务机制", "强化人才队伍建设", "加强跟踪监测"]
+    # the 通知's own paragraph is the preamble; the plan's first paragraph sits under the plan
+    assert gongga.clauses[0].section_path == (PREAMBLE,)
+    assert gongga.clauses[1].section_path == (root,)
+    assert gongga.clauses[1].text.startswith("为贯彻落实习近平总书记来川视察重要指示精神")
+    # the closing 施行 sentence does not belong to the last task
+    closing = _clause_with(gongga, "本行动方案自2022年10月29日起施行")
+    assert closing.section_path == (root,)
+
+
+def test_doc_ids_come_from_file_stems() -> None:
+    assert [s.doc_id for s in read_sources(TEST_DATA)] == [
+        "guangan_gov_investment_measures_2023", "guangan_manufacturing_gongga_2022",
+    ]
+
+
+def test_markdown_document_with_fourth_level_headings(tmp_path: Path) -> None:
+    """（1） headings and a Markdown title line: a layout the three real documents do not use."""
+    text = (
+        "# 某某市人民政府办公室关于推进数字乡村建设的通知\n\n各区县人民政府：\n\n为推进数字乡村建设，制定本通知。\n\n"
+        "一、主要任务\n\n（一）完善基础设施\n\n1. 网络覆盖\n\n（1）光纤到村。推进行政村光纤全覆盖。（责任单位：市通管办）\n\n"
+        "（2）5G 基站。新建基站 100 个。（责任单位：市工信局、市通管办）\n\n某某市人民政府办公室\n\n2024年3月1日\n"
+    )
+    path = tmp_path / "demo.md"
+    path.write_text(text, encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    assert isinstance(src, SourceFile)
+    doc = parse_document(src)
+    assert doc.meta.title == "某某市人民政府办公室关于推进数字乡村建设的通知"
+    assert doc.meta.date == "2024-03-01"
+    assert [(s.level, s.label) for s in doc.sections] == [
+        (1, "一、主要任务"), (2, "（一）完善基础设施"), (3, "1. 网络覆盖"), (4, "（1）光纤到村"), (4, "（2）5G 基站"),
+    ]
+    c = _clause_with(doc, "新建基站")
+    assert c.responsibility is not None and c.responsibility.units == ("市工信局", "市通管办")

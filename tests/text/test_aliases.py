@@ -1,0 +1,74 @@
+"""Department abbreviation <-> full-name aliases, used in both directions and found inside questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyqa.text.aliases import AliasTable
+
+
+@pytest.fixture(scope="module")
+def table() -> AliasTable:
+    return AliasTable()
+
+
+@pytest.mark.parametrize(
+    ("short", "full"),
+    [("市发改委", "市发展和改革委员会"), ("市工信局", "市工业和信息化局")],
+)
+def test_abbreviation_and_full_name_are_the_same_department_both_ways(table: AliasTable, short: str, full: str) -> None:
+    assert table.canonical(short) == table.canonical(full) == short
+    assert table.same(short, full) and table.same(full, short)
+    assert full in table.names(short)
+    assert short in table.names(full)
+
+
+def test_different_departments_are_not_the_same(table: AliasTable) -> None:
+    assert not table.same("市工信局", "市科技局")
+    assert not table.same("市发改委", "市工业和信息化局")
+
+
+def test_find_maps_full_names_in_a_question_to_canonical_names(table: AliasTable) -> None:
+    assert table.find("市工业和信息化局参与了哪些工作？") == ["市工信局"]
+    assert table.find("市发展和改革委员会、市工业和信息化局分别负责什么") == ["市发改委", "市工信局"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("市科技局和市工信局共同负责哪些工作？", ["市科技局", "市工信局"]),
+        ("市科技局与市工信局", ["市科技局", "市工信局"]),
+        ("市发展和改革委员会和市工业和信息化局分别负责什么", ["市发改委", "市工信局"]),
+    ],
+)
+def test_find_two_departments_joined_by_a_conjunction(table: AliasTable, question: str, expected: list[str]) -> None:
+    assert table.find(question) == expected
+
+
+def test_find_handles_a_city_prefix(table: AliasTable) -> None:
+    assert table.find("福州市工信局负责哪些工作？") == ["市工信局"]
+    assert table.find("福州市发展和改革委员会参与了什么") == ["市发改委"]
+    assert table.canonical("福州市工信局") == "市工信局"
+
+
+def test_find_handles_a_missing_shi(table: AliasTable) -> None:
+    assert table.find("工信局负责什么？") == ["市工信局"]
+    assert table.find("发改委和科技局") == ["市发改委", "市科技局"]
+
+
+def test_find_keeps_order_of_first_mention_and_dedupes(table: AliasTable) -> None:
+    text = "市科技局、市工业和信息化局、市工信局、市科学技术局"
+    assert table.find(text) == ["市科技局", "市工信局"]
+
+
+def test_unit_names_seen_in_the_corpus_join_the_table() -> None:
+    t = AliasTable(["市通管办", "市新设数据局"])
+    assert t.canonical("市新设数据局") == "市新设数据局"
+    assert t.find("市新设数据局负责什么") == ["市新设数据局"]
+    assert t.same("市通管办", "市通信管理办公室")
+
+
+def test_unknown_name_has_no_canonical_form(table: AliasTable) -> None:
+    assert table.canonical("市气象局") is None
+    assert table.names("市气象局") == ["市气象局"]
+    assert table.find("明天天气怎么样") == []
