@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -373,8 +373,11 @@ class Composer:
         # a distinctive topic word found in the clause that retrieval also ranks high is enough
         title = _title(clause)
         ordinal = self._ordinal_section(info)
+        have = self.clause_terms[clause.id]
+        # a word the corpus knows but this clause lacks points elsewhere; unknown words are the asker's context
+        unmatched = sum(self.w(t) for t in terms if t in self.idf and t not in have and t not in clause.text)
         agreed = bool(matched) and ((len(matched) >= 2 and (matched in title or matched == clause.heading))
-                                    or (self.w(matched) >= 1.5 and clause.id in top_clauses))
+                                    or (self.w(matched) >= 1.5 and clause.id in top_clauses and unmatched < 1.5 * self.w(matched)))
         if ordinal is not None and clause.section_id == ordinal.id:
             agreed, matched = True, ""
         if info.english:
@@ -425,7 +428,14 @@ class Composer:
         return Answer(lead, True, self.citations(quotes), info.text, "responsibility", departments=resp.units)
 
     def reverse_responsibility(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
-        dept = info.departments[0]
+        together = len(info.departments) > 1 and re.search(r"共同|都|同时|一起|均|联合", info.text)
+        if len(info.departments) > 1 and not together:  # 「市科技局和市工信局分别负责什么」: one answer each
+            parts = [self.reverse_responsibility(replace(info, departments=(d,)), ranked) for d in info.departments]
+            answers = [a for a in parts if a is not None]
+            quotes = [Quote(c.doc_id, c.section, c.start, c.end, c.score) for a in answers for c in a.citations]
+            return Answer("\n".join(a.answer for a in answers), True, self.citations(quotes), info.text,
+                          "reverse_responsibility")
+        dept = "、".join(info.departments) if together else info.departments[0]
         allowed = self._docs_named_by_place(info.text)
         found: list[tuple[Document, Clause]] = []
         for d, c in self.resp_clauses:
@@ -433,13 +443,16 @@ class Composer:
             assert r is not None
             if allowed is not None and d.doc_id not in allowed:
                 continue
-            if any(self.b.aliases.same(dept, u) for u in r.units + r.inherited_units):
+            if all(any(self.b.aliases.same(x, u) for u in r.units + r.inherited_units) for x in info.departments[: 2 if together else 1]):
                 found.append((d, c))
         if not found:
-            return Answer(f"文件中列出的责任单位不包括{dept}。", True, (), info.text, "reverse_responsibility")
+            return Answer(f"文件列出的责任单位中没有{'同时包括' if together else ''}{dept}的条目。", True, (), info.text,
+                          "reverse_responsibility")
         docs = list(dict.fromkeys(d.doc_id for d, _ in found))
         if len(docs) == 1:
-            text = f"{dept}是以下{len(found)}项工作的责任单位：" + "；".join(_bare_title(c) for _, c in found) + "。"
+            items = "；".join(_bare_title(c) for _, c in found)
+            text = (f"{dept}共同作为责任单位的工作有以下{len(found)}项：{items}。" if together
+                    else f"{dept}是以下{len(found)}项工作的责任单位：{items}。")
         else:  # same-named departments of different cities are kept apart
             parts = []
             for doc_id in docs:
