@@ -262,11 +262,13 @@ class EdgeGuard:
 
     async def _read_body(self, scope: Scope, receive: Receive) -> tuple[Receive, tuple[Message, Message] | None]:
         """Read the (small) body up front so an oversized one is refused with 413 before anything parses it."""
-        too_large = _json_bytes(413, f"请求体过大：上限为 {self.max_body} 字节 / request body too large: "
-                                     f"the limit is {self.max_body} bytes", None, scope["path"])
+        def too_large() -> tuple[Message, Message]:
+            return _json_bytes(413, f"请求体过大：上限为 {self.max_body} 字节 / request body too large: "
+                                    f"the limit is {self.max_body} bytes", None, scope["path"])
+
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body:
-            return receive, too_large
+            return receive, too_large()
         chunks: list[bytes] = []
         size = 0
         first: Message | None = None
@@ -278,7 +280,7 @@ class EdgeGuard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                return receive, too_large
+                return receive, too_large()
             chunks.append(chunk)
             if not message.get("more_body", False):
                 first = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
@@ -324,19 +326,21 @@ class Runner:
 
 
 # ============================================================================================ dependencies
-def _get_assistant(request: Request) -> Assistant:
+# async on purpose: FastAPI runs a plain `def` dependency in the thread pool, one thread hop per dependency
+# per request (see docs/performance.md)
+async def _get_assistant(request: Request) -> Assistant:
     return request.app.state.assistant
 
 
-def _get_runner(request: Request) -> Runner:
+async def _get_runner(request: Request) -> Runner:
     return request.app.state.runner
 
 
-def _get_metrics(request: Request) -> Metrics:
+async def _get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
-def _get_settings(request: Request) -> Settings:
+async def _get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -19,6 +19,7 @@ from policyqa.index.store import IndexBundle
 from policyqa.text.normalize import normalize_query
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
+from policyqa.corpus.structure import cn_small
 from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Section
 
 REFUSAL = "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭文件以外的信息作答。"
@@ -349,7 +350,7 @@ class Composer:
         m = re.search(r"第([一二三四五六七八九十\d]{1,3})(?:个|项|条|部分|点|方面)", info.text)
         if not m:
             return None
-        n = int(m.group(1)) if m.group(1).isdigit() else _cn_number(m.group(1))
+        n = int(m.group(1)) if m.group(1).isdigit() else cn_small(m.group(1))
         best: tuple[int, Section] | None = None
         for sec in self.sections.values():
             kids = [k for k in self.children.get(sec.id, []) if k.title]
@@ -683,16 +684,6 @@ def _has_quantity(text: str, unit: str | None) -> bool:
         units = _CLASSIFIERS if unit == "个" else unit  # 「几个层级」 is answered by 「五大层级」
         return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[{re.escape(units)}]", text))
     return bool(re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类|条|年|倍|成)", text))
-
-
-def _cn_number(s: str) -> int:
-    vals = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    if s == "十":
-        return 10
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (vals.get(a, 1) if a else 1) * 10 + (vals.get(b, 0) if b else 0)
-    return vals.get(s, 0)
 
 
 def _grow(word: str, question: str, text: str) -> str:

@@ -176,10 +176,11 @@ def _iso_date(m: re.Match[str]) -> str:
     if m.group(1):
         return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     y = _cn_int(m.group(4))
-    return f"{y:04d}-{_cn_small(m.group(5)):02d}-{_cn_small(m.group(6)):02d}"
+    return f"{y:04d}-{cn_small(m.group(5)):02d}-{cn_small(m.group(6)):02d}"
 
 
-def _cn_small(s: str) -> int:
+def cn_small(s: str) -> int:
+    """Chinese numerals up to 99: 「五」 -> 5, 「十二」 -> 12, 「二十」 -> 20."""
     vals = {c: i for i, c in enumerate("零一二三四五六七八九")}
     if s == "十":
         return 10

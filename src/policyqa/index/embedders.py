@@ -107,7 +107,8 @@ class SentenceTransformerEmbeddings(_NumpyEmbeddings):
         self._batch = batch_size
         self._lock = Lock()
         self.name = f"sentence-transformers/{path.name if path.exists() else model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or self._model.encode(["维度"]).shape[-1])
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of() or self._model.encode(["维度"]).shape[-1])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         with self._lock:
