@@ -76,6 +76,10 @@ class Composer:
                 self.sections[s.id] = s
                 self.children[s.parent_id].append(s)
         self.resp_clauses = [(d, c) for d, c in self.clauses.values() if c.responsibility and c.responsibility.units]
+        self.items: dict[str, list[Clause]] = defaultdict(list)  # section id -> clauses with a run-in title
+        for _, c in self.clauses.values():
+            if c.heading and c.section_id:
+                self.items[c.section_id].append(c)
         self.clause_terms = {cid: set(self.tok.terms(SECTION_SEP.join(c.section_path) + " " + c.text))
                              for cid, (_, c) in self.clauses.items()}
         self.title_terms = {cid: set(self.tok.terms(c.section_path[-1] if c.section_path else ""))
@@ -485,7 +489,7 @@ class Composer:
 
     def _item_clauses(self, sec: Section) -> list[Clause]:
         """Clauses of a section that carry their own run-in title (「——建设东南沿海创新策源地。」)."""
-        return [c for _, c in self.clauses.values() if c.section_id == sec.id and c.heading]
+        return self.items.get(sec.id, [])
 
     def _listing(self, sec: Section) -> tuple[str, list[Quote]]:
         """「三、发展重点」包括3项：（一）…；（二）…（新一代光电、…）；… with each heading quoted."""
