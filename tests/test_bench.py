@@ -5,7 +5,6 @@ No wall-clock assertions: the machine is shared, so only shapes and relations ar
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -145,16 +145,9 @@ def _capped(items: Sequence[str], min_n: int, seconds: float) -> Iterator[tuple[
 
 
 def git_revision() -> dict[str, Any]:
-    def git(*args: str) -> str:
-        try:
-            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10,
-                                  check=False).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return ""
+    from policyqa.evaluate import git_info  # one git probe for both result files
 
-    sha = git("rev-parse", "HEAD")
-    return {"sha": sha or "unknown", "short": sha[:7] or "nogit",
-            "dirty": bool(git("status", "--porcelain", "--untracked-files=no")) if sha else None}
+    return git_info(ROOT)
 
 
 def machine() -> dict[str, Any]:
