@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from policyqa.answer.classify import FILLERS, META_WORDS, QueryInfo, about_document_terms
+from policyqa.answer.classify import META_WORDS, QueryInfo, about_document_terms
 from policyqa.answer.refusal import detail_ask, foreign_place, off_topic
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.index.store import IndexBundle
@@ -736,4 +736,4 @@ def _is_subword(t: str, terms: tuple[str, ...] | list[str]) -> bool:
     return any(t != u and t in u for u in terms)
 
 
-__all__ = ["Composer", "Thresholds", "REFUSAL", "FILLERS"]
+__all__ = ["Composer", "Thresholds", "REFUSAL"]

@@ -30,7 +30,7 @@ from policyqa.corpus.chunk import ClauseChunker, sentence_spans
 from policyqa.corpus.load import corpus_hash, read_sources
 from policyqa.corpus.structure import parse_document
 from policyqa.errors import IndexError_
-from policyqa.index.embedders import DocumentEmbeddingCache, Encoder, _NumpyEmbeddings
+from policyqa.index.embedders import DocumentEmbeddingCache, _NumpyEmbeddings
 from policyqa.index.manifest import Manifest, code_fingerprint, file_sha256
 from policyqa.settings import Settings
 from policyqa.text.aliases import AliasTable
@@ -267,9 +267,3 @@ def ensure_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: bo
         log.warning("%s -- building the index", exc.message)
     build_index(settings, embedder, progress=progress)
     return load_index(settings, embedder)
-
-
-def encoder_of(bundle: IndexBundle) -> Encoder:
-    emb = bundle.dense.embedding_function
-    assert emb is not None
-    return emb  # type: ignore[return-value]

@@ -54,9 +54,6 @@ class Tokenizer:
         words = [w.lower() for w in self._jieba.cut(text) if _KEEP_TOKEN.search(w) and w not in STOPWORDS]
         return self.terms(text) + [f"{a}_{b}" for a, b in zip(words, words[1:])]
 
-    def cut(self, text: str) -> list[str]:
-        """Plain (accurate-mode) segmentation, punctuation kept: for phrase work in answers."""
-        return list(self._jieba.cut(text))
 
 
 _QUOTED = re.compile(r"“([^”]{2,16})”")
