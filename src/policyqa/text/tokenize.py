@@ -55,7 +55,6 @@ class Tokenizer:
         return self.terms(text) + [f"{a}_{b}" for a, b in zip(words, words[1:])]
 
 
-
 _QUOTED = re.compile(r"“([^”]{2,16})”")
 _TITLE_TERM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+]{2,12}")
 
