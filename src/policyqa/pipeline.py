@@ -78,10 +78,10 @@ class Assistant:
             raise InputError(f"top_k must be between 1 and 50, got {k}")
         timings: dict[str, float] = {}
         t = time.perf_counter()
-        normalize_query(question)
+        normalized = normalize_query(question)
         timings["normalize"] = _ms(t)
         t = time.perf_counter()
-        rewritten = self.rewriter.rewrite(question, turns)
+        rewritten = self.rewriter.rewrite_normalized(normalized, turns)
         info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         timings["rewrite"] = _ms(t)
         t = time.perf_counter()

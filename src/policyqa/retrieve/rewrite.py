@@ -57,7 +57,10 @@ class QueryRewriter:
         return sep.join(kept[:3])
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
-        q = normalize_query(question)
+        return self.rewrite_normalized(normalize_query(question), history)
+
+    def rewrite_normalized(self, q: str, history: Sequence[Turn]) -> str:
+        """``rewrite`` for a question the caller has already passed through ``normalize_query``."""
         users = [normalize_query(t.content) for t in history if t.role == "user" and t.content.strip()]
         if not users:
             return q
