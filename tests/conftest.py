@@ -10,9 +10,10 @@ import pytest
 from policyqa.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
+LIBRARY = ROOT / "corpus"  # the default library: every shared notice
 TEST_DATA = ROOT / "tests" / "data"
-FUZHOU = CORPUS / "fuzhou_future_industries_2023.txt"
+FUZHOU = LIBRARY / "fuzhou_future_industries_2023.txt"
+CORPUS = FUZHOU  # a corpus of one file: the Fuzhou-only tests and question set
 # Embedding vectors are cached by content hash across index folders: tests reuse what `policyqa index` encoded.
 SHARED_CACHE = ROOT / "index" / "embedding-cache"
 

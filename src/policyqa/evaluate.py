@@ -37,7 +37,7 @@ SCHEMA = 1
 DEFAULT_SET = "questions"  # evals/questions.jsonl -> <date>-<sha>.json and latest.md
 QUESTION_TYPES = (
     "metadata", "fact", "number", "responsibility", "responsibility_topic", "reverse_responsibility", "enumeration",
-    "page_break", "colloquial", "keyword", "traditional", "english", "followup", "unanswerable",
+    "paraphrase", "page_break", "colloquial", "keyword", "traditional", "english", "followup", "unanswerable",
 )
 HIT_KS = (1, 3, 5)
 
@@ -126,6 +126,15 @@ class Judgement:
     answer_chars: int
     latency_ms: float
     correct: bool  # strict accuracy
+    doc_id: str = ""  # gold notice ("" for unanswerable)
+    first_citation_doc: str = ""  # notice of the first citation ("" when none)
+
+    @property
+    def right_notice(self) -> bool | None:
+        """The first citation quotes the notice the answer comes from (answerable, answered questions)."""
+        if not self.answerable or not self.doc_id:
+            return None
+        return self.first_citation_doc == self.doc_id
 
     @property
     def wrong_departments(self) -> tuple[str, ...]:
@@ -376,6 +385,8 @@ def judge(question: Question, outcome: Outcome, aliases: AliasTable, documents: 
         answer_chars=len(answer),
         latency_ms=outcome.latency_ms,
         correct=is_strictly_correct(question.answerable, refused, outcome.error, miss, wrong),
+        doc_id=question.doc_id,
+        first_citation_doc=outcome.citations[0].doc_id if outcome.citations and not refused else "",
     )
 
 
@@ -394,6 +405,7 @@ def aggregate(judgements: Sequence[Judgement]) -> dict[str, Any]:
     answered = [j.answer_chars for j in judgements if not j.refused and not j.error]
     latencies = [j.latency_ms for j in judgements]
     coverages = [j.key_coverage for j in answerable if j.key_coverage is not None]
+    notice = [j.right_notice for j in answerable if j.right_notice is not None]
     return {
         "n": len(judgements),
         "n_answerable": len(answerable),
@@ -403,6 +415,7 @@ def aggregate(judgements: Sequence[Judgement]) -> dict[str, Any]:
         "key_coverage": statistics.fmean(coverages) if coverages else None,
         **{f"hit@{k}": hit_at(ranks, k) for k in HIT_KS},
         "mrr": mean_reciprocal_rank(ranks),
+        "right_notice_first": sum(notice) / len(notice) if notice else None,
         "department_precision": precision,
         "department_recall": recall,
         "department_f1": f1,
@@ -425,6 +438,12 @@ def aggregate_by_type(judgements: Sequence[Judgement]) -> dict[str, dict[str, An
     return {t: aggregate([j for j in judgements if j.type == t]) for t in types}
 
 
+def aggregate_by_notice(judgements: Sequence[Judgement]) -> dict[str, dict[str, Any]]:
+    """Per gold notice (unanswerable questions under "(unanswerable)"), when a set spans several notices."""
+    keys = sorted({j.doc_id or "(unanswerable)" for j in judgements})
+    return {k: aggregate([j for j in judgements if (j.doc_id or "(unanswerable)") == k]) for k in keys}
+
+
 def score(questions: Sequence[Question], outcomes: Sequence[Outcome], aliases: AliasTable,
           documents: Mapping[str, str]) -> tuple[list[Judgement], dict[str, Any]]:
     """Judge every outcome and aggregate: (judgements, {**overall, "by_type": {...}})."""
@@ -433,7 +452,10 @@ def score(questions: Sequence[Question], outcomes: Sequence[Outcome], aliases: A
     if missing:
         raise ValueError(f"no outcome for {len(missing)} question(s): {', '.join(missing[:5])}")
     judgements = [judge(q, by_id[q.id], aliases, documents) for q in questions]
-    return judgements, {**aggregate(judgements), "by_type": aggregate_by_type(judgements)}
+    out = {**aggregate(judgements), "by_type": aggregate_by_type(judgements)}
+    if len({j.doc_id for j in judgements if j.doc_id}) > 1:
+        out["by_notice"] = aggregate_by_notice(judgements)
+    return judgements, out
 
 
 def check_thresholds(metrics: Mapping[str, Any], minimums: Mapping[str, float]) -> list[str]:
@@ -806,6 +828,7 @@ SUMMARY_ROWS: list[tuple[str, str, str]] = [  # (metric key, label, format)
     ("hit@3", "retrieval hit@3", "pct"),
     ("hit@5", "retrieval hit@5", "pct"),
     ("mrr", "MRR", "num"),
+    ("right_notice_first", "first citation from the right notice", "pct"),
     ("department_precision", "department precision", "pct"),
     ("department_recall", "department recall", "pct"),
     ("department_f1", "department F1", "pct"),
@@ -934,6 +957,22 @@ def render_markdown(result: dict[str, Any], json_path: Path,
             row += f" {_fmt(m['baseline']['by_type'].get(t, {}).get('strict_accuracy'), 'pct')} |"
         L.append(row)
     L.append("\n`refused` is good for `unanswerable` and a false refusal for every other type.\n")
+    if mp.get("by_notice"):
+        L.append("## By notice\n")
+        cols = "| notice | n | strict | right notice first | hit@1 | hit@5 | dept F1 | refused |"
+        if has_base:
+            cols += " baseline strict | baseline right notice |"
+        L.append(cols)
+        L.append("|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if has_base else ""))
+        for k, tm in mp["by_notice"].items():
+            row = (f"| {k} | {tm['n']} | {_fmt(tm['strict_accuracy'], 'pct')} | {_fmt(tm['right_notice_first'], 'pct')} | "
+                   f"{_fmt(tm['hit@1'], 'pct')} | {_fmt(tm['hit@5'], 'pct')} | {_fmt(tm['department_f1'], 'pct')} | "
+                   f"{tm['refused']}/{tm['n']} |")
+            if has_base:
+                bn = m["baseline"].get("by_notice", {}).get(k, {})
+                row += f" {_fmt(bn.get('strict_accuracy'), 'pct')} | {_fmt(bn.get('right_notice_first'), 'pct')} |"
+            L.append(row)
+        L.append("")
 
     outcomes = result["outcomes"]
     if previous:

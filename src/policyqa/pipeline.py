@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from policyqa.answer.classify import classify
+from policyqa.answer.classify import QueryInfo, classify
 from policyqa.answer.compose import Composer, Thresholds
 from policyqa.answer.verify import verify_citations
 from policyqa.errors import InputError, NotFoundError
@@ -16,6 +16,7 @@ from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
 from policyqa.index.store import IndexBundle, ensure_index
 from policyqa.retrieve.hybrid import HybridRetriever
 from policyqa.retrieve.rewrite import QueryRewriter
+from policyqa.retrieve.scope import Scope, ScopeResolver
 from policyqa.settings import Settings
 from policyqa.text.normalize import normalize_query
 from policyqa.types import Answer, Document, Hit, Turn
@@ -50,6 +51,7 @@ class Assistant:
         topics += self.bundle.tokenizer.user_words
         self.rewriter = QueryRewriter(self.bundle.tokenizer, topics)
         self.composer = Composer(self.bundle, Thresholds(coverage=self.settings.refusal_threshold))
+        self.scoper = ScopeResolver(self.bundle.documents.values(), self.bundle.tokenizer)
         self.load_seconds = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ validation
@@ -85,9 +87,13 @@ class Assistant:
         info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         timings["rewrite"] = _ms(t)
         t = time.perf_counter()
+        scope = self._scope(normalized, turns)
+        info = scoped(info, scope)
+        timings["scope"] = _ms(t)
+        t = time.perf_counter()
         qvec = self.encode_query(_dense_query(info.text, info.departments, self.bundle))
         timings["embed"] = _ms(t)
-        ranked = self.retriever.search(qvec, list(info.terms), max(k, 6))
+        ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope or None)
         timings.update(ranked.timings_ms)
         t = time.perf_counter()
         answer = self.composer.compose(info, ranked, qvec)
@@ -96,15 +102,28 @@ class Assistant:
         timings["total"] = sum(timings.values())
         return replace(answer, rewritten_query=rewritten, timings_ms={k2: round(v, 3) for k2, v in timings.items()})
 
+    def _scope(self, normalized: str, turns: Sequence[Turn]) -> Scope:
+        """The notice(s) the question names; a follow-up that names none inherits the conversation's."""
+        scope = self.scoper.resolve(normalized)
+        if scope.confident:
+            return scope
+        for turn in reversed(turns):
+            if turn.role != "user":
+                continue
+            earlier = self.scoper.resolve(normalize_query(turn.content))
+            if earlier.confident:
+                return replace(earlier, reason="inherited", matched_terms=(), evidence_terms=(), year_mismatch="")
+        return scope
+
     def search(self, query: str, top_k: int | None = None) -> list[Hit]:
         query = self._check_question(query)
         k = top_k or self.settings.top_k
         if not 0 < k <= 50:
             raise InputError(f"top_k must be between 1 and 50, got {k}")
         q = normalize_query(query)
-        info = classify(q, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
+        info = scoped(classify(q, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore), self.scoper.resolve(q))
         qvec = self.encode_query(_dense_query(q, info.departments, self.bundle))
-        return self.retriever.search(qvec, list(info.terms), k).hits[:k]
+        return self.retriever.search(qvec, list(info.terms), k, info.scope or None).hits[:k]
 
     @property
     def documents(self) -> list[Document]:
@@ -115,6 +134,17 @@ class Assistant:
             return self.bundle.documents[doc_id]
         except KeyError:
             raise NotFoundError(f"no document with id {doc_id!r}; see /v1/documents / 没有编号为 {doc_id!r} 的文件，可用编号见 /v1/documents") from None
+
+
+def scoped(info: QueryInfo, scope: Scope) -> QueryInfo:
+    """Attach the scope; words that only name the notice (「殡葬」「实施方案」) stop counting as the topic."""
+    if not scope.confident:
+        return info
+    named = set(scope.matched_terms)
+    topic = tuple(t for t in info.content_terms if t not in named)
+    return replace(info, scope=scope.doc_ids, scope_reason=scope.reason, year_mismatch=scope.year_mismatch,
+                   scope_terms=tuple(dict.fromkeys(scope.matched_terms + scope.evidence_terms)),
+                   content_terms=topic or info.content_terms)
 
 
 def _dense_query(text: str, departments: Sequence[str], bundle: IndexBundle) -> str:

@@ -19,6 +19,7 @@ class Responsibility:
     end: int
     inherited_units: tuple[str, ...] = ()  # from an earlier 「以下均需…落实，不再列出」 note
     note: str = ""  # the 「以下均需…」 note itself when this clause carries it
+    lead: tuple[str, ...] = ()  # 牵头单位 when the note tells them apart from the other units (also in ``units``)
 
     def display(self) -> str:
         return "、".join(self.units) + ("等" if self.has_etc else "")

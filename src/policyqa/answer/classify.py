@@ -70,6 +70,10 @@ class QueryInfo:
     terms: tuple[str, ...] = ()  # BM25 terms, aliases expanded
     content_terms: tuple[str, ...] = ()  # terms that name the topic (no intent words, fillers)
     english: bool = False
+    scope: tuple[str, ...] = ()  # documents the question is about (resolved before retrieval); () = the library
+    scope_reason: str = ""
+    scope_terms: tuple[str, ...] = ()  # words that picked the scope (title words, words only that notice uses)
+    year_mismatch: str = ""  # a year the question names that no fitting notice has
 
 
 META_WORDS = frozenset(

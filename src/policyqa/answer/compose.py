@@ -20,7 +20,7 @@ from policyqa.text.normalize import normalize_query
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.corpus.structure import cn_small
-from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Section
+from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Responsibility, Section
 
 REFUSAL = "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭文件以外的信息作答。"
 META_SECTION = {"doc_number": "文头", "issuer": "文头", "title": "标题", "recipients": "主送机关", "date": "落款",
@@ -92,13 +92,15 @@ class Composer:
         self.ignore = frozenset(self.jurisdictions | {f"{j}市" for j in self.jurisdictions})
 
     # ----------------------------------------------------------------- helpers
-    def _named_article(self, text: str, ranked: Ranked) -> Ranked | None:
+    def _named_article(self, text: str, ranked: Ranked, allowed: set[str] | None = None) -> Ranked | None:
         """Hits restricted to the article a question names (第二十二条), in the documents retrieval favours."""
         m = re.search(r"第([一二三四五六七八九十百零〇]{1,6})条", text)
         if not m:
             return None
         label = f"第{m.group(1)}条"
         order = list(dict.fromkeys(h.chunk.doc_id for h in ranked.hits)) + list(self.b.documents)
+        if allowed:
+            order = [d for d in order if d in allowed]
         for doc_id in dict.fromkeys(order):
             secs = [sec for sec in self.sections.values() if sec.doc_id == doc_id and sec.label == label]
             if secs:
@@ -107,6 +109,12 @@ class Composer:
                 if chunks:
                     return Ranked([Hit(c, 1.0) for c in chunks], ranked.dense, ranked.sparse, ranked.timings_ms)
         return None
+
+    def _allowed(self, info: QueryInfo) -> set[str] | None:
+        """The documents an answer may come from: the resolved scope, else those of a city the question names."""
+        if info.scope:
+            return set(info.scope)
+        return self._docs_named_by_place(info.text)
 
     def _docs_named_by_place(self, text: str) -> set[str] | None:
         named = {j for j in self.jurisdictions if j in text}
@@ -126,6 +134,8 @@ class Composer:
         docs = list(self.b.documents.values())
         if len(docs) == 1:
             return docs[0]
+        if info.scope:
+            return self.b.documents[info.scope[0]]
         for d in docs:  # a question naming the 文号 or the title picks that document
             if d.meta.doc_number and d.meta.doc_number in info.text:
                 return d
@@ -175,6 +185,10 @@ class Composer:
             return self.refuse(info, ranked, "injection")
         if off_topic(info.text):
             return self.refuse(info, ranked, "off_topic")
+        if info.year_mismatch and info.scope:
+            have = "、".join(f"《{self.b.documents[d].meta.title}》" for d in info.scope)
+            ans = self.refuse(info, ranked, f"year_not_in_library:{info.year_mismatch}")
+            return replace(ans, answer=f"抱歉，文件库中没有{info.year_mismatch}年的这份文件，只收录了{have}；我不能用其他年份的文件代替作答。")
         place = foreign_place(info.text, self.jurisdictions, self.corpus_text)
         if place:
             return self.refuse(info, ranked, f"other_place:{place}")
@@ -192,7 +206,7 @@ class Composer:
                       and t not in META_WORDS and not _is_subword(t, info.content_terms)]
             if absent:  # 「广安的元宇宙…」: the topic exists, but only in another city's document
                 return self.refuse(info, ranked, f"topic_not_in_named_documents:{absent[0]}")
-        article = self._named_article(info.text, ranked)
+        article = self._named_article(info.text, ranked, self._allowed(info))
         if article is not None:  # 「第二条所说的…」: answer from that article
             ranked = article
         if info.qtype == "metadata":
@@ -219,7 +233,8 @@ class Composer:
         if info.english:
             return True
         m = doc.meta
-        own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, *m.notes, *m.attachments])
+        own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, *m.notes, *m.attachments,
+                        *(info.scope_terms if doc.doc_id in info.scope else ())])
         terms = about_document_terms(info, self.tok)
         foreign = [t for t in terms if t not in own and not _is_subword(t, terms)]
         return sum(self.w(t) for t in foreign) < 3.0
@@ -323,7 +338,7 @@ class Composer:
             rank_bonus.setdefault(h.chunk.clause_id, 1.0 / (r + 2))
         ordinal = self._ordinal_section(info)
         out = []
-        allowed = self._docs_named_by_place(info.text)
+        allowed = self._allowed(info)
         for d, c in self.resp_clauses:
             if allowed is not None and d.doc_id not in allowed:
                 continue
@@ -396,11 +411,11 @@ class Composer:
         resp = clause.responsibility
         assert resp is not None
         matched = _grow(matched, info.text, clause.text)
-        units = resp.display()
+        units, named_units = _units_text(resp, asks_lead=bool(_ASKS_LEAD.search(info.text)))
         if matched and matched not in title and matched in clause.text:
-            lead = f"「{matched}」属于「{title}」，其责任单位是：{units}。"
+            lead = f"「{matched}」属于「{title}」，其{units.removeprefix('的')}。"
         else:
-            lead = f"「{title}」的责任单位是：{units}。"
+            lead = f"「{title}」{units}。"
         if info.departments:
             named = [d for d in info.departments
                      if any(self.b.aliases.same(d, u) for u in resp.units + resp.inherited_units)]
@@ -430,7 +445,7 @@ class Composer:
             if e - s <= 20 and len(spans) > 1:  # 「3. 未来能源。」 alone says nothing: quote through the first sentence
                 e = spans[1][1]
             quotes.append(self._quote(doc, s, min(e, resp.start) if s < resp.start < e else e, section, score))
-        return Answer(lead, True, self.citations(quotes), info.text, "responsibility", departments=resp.units)
+        return Answer(lead, True, self.citations(quotes), info.text, "responsibility", departments=named_units)
 
     def reverse_responsibility(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
         together = len(info.departments) > 1 and re.search(r"共同|都|同时|一起|均|联合", info.text)
@@ -441,7 +456,7 @@ class Composer:
             return Answer("\n".join(a.answer for a in answers), True, self.citations(quotes), info.text,
                           "reverse_responsibility")
         dept = "、".join(info.departments) if together else info.departments[0]
-        allowed = self._docs_named_by_place(info.text)
+        allowed = self._allowed(info)
         found: list[tuple[Document, Clause]] = []
         for d, c in self.resp_clauses:
             r = c.responsibility
@@ -474,7 +489,10 @@ class Composer:
     # ----------------------------------------------------------------- enumerations from the tree
     def section_listing(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
         best: tuple[int, Section] | None = None
+        allowed = self._allowed(info)
         for s in self.sections.values():
+            if allowed is not None and s.doc_id not in allowed:
+                continue
             kids = [k for k in self.children.get(s.id, []) if k.title]
             if (len(kids) < 2 and len(self._item_clauses(s)) < 2) or not s.title:
                 continue
@@ -637,6 +655,15 @@ class Composer:
         return sec
 
     def _type_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
+        bonus = 0.0
+        for _, need in detail_ask(info.text):  # 「拨打什么电话」 wants the sentence that holds a number to call
+            if need.search(sentence):
+                bonus += 0.4
+        if info.qtype == "responsibility" and _DUTY.search(sentence):
+            bonus += 0.3  # 「自然资源规划部门负责…」 answers 「谁负责…」
+        return bonus + self._kind_bonus(info, sentence, unit)
+
+    def _kind_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
         if info.qtype == "count":
             if unit and _has_quantity(sentence, unit):
                 return 0.5  # 「多少家」 wants a sentence that counts in 家
@@ -681,6 +708,21 @@ _VAGUE = frozenset("""时候 时间 意思 样子 东西 情况 方面 地方 �
     种类 类别 环节 步骤 形式 层面 部分 模式 途径 渠道 手段 方法 办法 特点 目标 任务 重点 门槛 范围 对象 依据""".split())
 
 
+_DUTY = re.compile(r"[\u4e00-\u9fff]{2,14}(?:部门|机构|单位|局|委|办|政府|中心|管委会)(?:[\u4e00-\u9fff、]{0,20}?)(?:负责|牵头|承担|主管)")
+_ASKS_LEAD = re.compile(r"牵头|主抓|带头|lead", re.I)
+
+
+def _units_text(resp: Responsibility, asks_lead: bool) -> tuple[str, tuple[str, ...]]:
+    """「的牵头单位是：A；责任单位：B、C」 when the note tells them apart; only the lead when that is asked."""
+    etc = "等" if resp.has_etc else ""
+    others = tuple(u for u in resp.units if u not in resp.lead)
+    if resp.lead and asks_lead:
+        return f"的牵头单位是：{'、'.join(resp.lead)}", resp.lead
+    if resp.lead and others:
+        return f"的牵头单位是：{'、'.join(resp.lead)}；其他责任单位：{'、'.join(others)}{etc}", resp.units
+    return f"的责任单位是：{resp.display()}", resp.units
+
+
 def _has_quantity(text: str, unit: str | None) -> bool:
     if unit:
         if unit == "年份":
@@ -720,6 +762,9 @@ def _is_resp(sentence: str) -> bool:
 
 
 def _title(clause: Clause) -> str:
+    """A clause's own name: its run-in heading (「提升智育水平」) when the paragraph has one, else its section."""
+    if clause.heading and clause.responsibility is not None:
+        return clause.heading
     return clause.section_path[-1] if clause.section_path else ""
 
 

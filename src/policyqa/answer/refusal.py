@@ -31,7 +31,8 @@ DETAIL_ASKS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"(?:材料|流程|程序|条件|标准)[^。；]{0,12}(?:申请|申报|认定)|应当(?:编制|通过|报送)")),
     ("contact",
      re.compile(r"电话|联系方式|联系人|邮箱|热线|网址|网站|链接|入口|办公地址|地址在|在哪里办公|contact|phone|email|website", re.I),
-     re.compile(r"\d{3,4}-?\d{7,8}|@|地址[：:]|电话[：:]|联系人[：:]")),
+     # a telephone number: 0826-2345678, 12345, 12119 (5+ digits that are no year, date, amount or share)
+     re.compile(r"\d{3,4}-?\d{7,8}|(?<![\d.])\d{5,12}(?![\d.年月日万亿元%])|@|地址[：:]|电话[：:]|联系人[：:]|网址[：:]|www\.|https?://")),
     ("company",
      re.compile(r"哪家公司|哪些公司|哪几家公司|具体公司|哪些企业(?:获得|入选|拿到|得到)|企业名单|公司名单|哪家企业|概念股|股票|which\s+compan", re.I),
      re.compile(r"有限公司|股份|集团有限|公司名单|企业名单")),

@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from policyqa.errors import CorpusError
+from policyqa.corpus.readers import read_bytes
+from policyqa.errors import CorpusError, PolicyQAError
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")
-MAX_DOC_BYTES = 5_000_000
+TEXT_SUFFIXES = (".txt", ".md")
+SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf", ".html", ".htm")
+MAX_DOC_BYTES = 50_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +23,8 @@ class SourceFile:
     doc_id: str
     path: Path
     raw: str
-    sha256: str
+    sha256: str  # of the file's bytes
+    format: str = "txt"  # txt | md | docx | pdf | html, from the content
 
 
 def _doc_id(path: Path) -> str:
@@ -30,13 +33,16 @@ def _doc_id(path: Path) -> str:
 
 
 def discover(corpus_dir: Path) -> list[Path]:
+    """The documents of a corpus folder; a single document file is a corpus of one."""
+    if corpus_dir.is_file() and corpus_dir.suffix.lower() in SUFFIXES:
+        return [corpus_dir]
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder not found: {corpus_dir} (set POLICYQA_CORPUS_DIR or --corpus)")
     files = sorted(
         p for p in corpus_dir.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES and p.name.lower() != "readme.md"
     )
     if not files:
-        raise CorpusError(f"no .txt or .md documents in {corpus_dir}")
+        raise CorpusError(f"no documents (.txt .md .docx .pdf .html) in {corpus_dir}")
     return files
 
 
@@ -47,13 +53,17 @@ def read_sources(corpus_dir: Path) -> list[SourceFile]:
         data = path.read_bytes()
         if len(data) > MAX_DOC_BYTES:
             raise CorpusError(f"{path.name} is larger than {MAX_DOC_BYTES} bytes")
+        if not data.strip():
+            log.warning("skipping empty document %s", path.name)
+            continue
         try:
-            raw = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                raw = data.decode("gb18030")
-            except UnicodeDecodeError as exc:
-                raise CorpusError(f"{path.name} is neither UTF-8 nor GB18030 text") from exc
+            result = read_bytes(data, path.name)
+        except PolicyQAError as exc:
+            if path.suffix.lower() in TEXT_SUFFIXES:
+                raise CorpusError(f"{path.name}: {exc.message}") from exc
+            log.warning("skipping %s: %s", path.name, exc.message)  # one bad PDF must not stop the library
+            continue
+        raw = result.text
         if not raw.strip():
             log.warning("skipping empty document %s", path.name)
             continue
@@ -61,7 +71,7 @@ def read_sources(corpus_dir: Path) -> list[SourceFile]:
         if doc_id in seen:
             raise CorpusError(f"{path.name} and {seen[doc_id].name} map to the same document id {doc_id!r}")
         seen[doc_id] = path
-        out.append(SourceFile(doc_id, path, raw, hashlib.sha256(data).hexdigest()))
+        out.append(SourceFile(doc_id, path, raw, hashlib.sha256(data).hexdigest(), result.format))
     if not out:
         raise CorpusError(f"every document in {corpus_dir} is empty")
     return out

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from policyqa.types import Responsibility
 
-_LABEL = re.compile(r"(?:主要)?(?:责任单位|牵头单位|责任部门|配合单位)[：:]")
+_LABEL = re.compile(r"(?:主要)?(?:责任单位|牵头单位|牵头部门|责任部门|配合单位|配合部门|协办单位)[：:]")
 _OPEN = {"（": "）", "〔": "〕", "(": ")", "[": "]", "【": "】"}
 _SEPARATORS = "、，,；;"
 # Phrases that follow a unit list but are not units: 「…管委会具体组织实施」.
@@ -57,29 +57,99 @@ def _bracket_end(text: str, open_at: int) -> int:
     return len(text)
 
 
+# 「〔市发展改革委、人行广安市中心支行牵头，市级相关部门（单位）配合〕」: a note written as a sentence, no labels
+_VERB_NOTE = re.compile(r"^(?:由)?(?P<lead>.+?)(?P<verb>牵头|负责)(?:[，,；;、]\s*(?P<rest>.+?)(?:配合|负责|参与|协同|落实))?[。]?$")
+_UNIT_WORD = re.compile(r"市|县|区|局|委|办|政府|部门|单位|中心|管委会|公司|集团|银行|支行|法院|检察院")
+# 「逗号前为牵头单位」: in this document the units before the first comma of a note lead
+COMMA_LEADS = re.compile(r"逗号前(?:为|是)牵头单位")
+
+
+def note_starts(text: str) -> list[tuple[int, int]]:
+    """(open, end) of every bracketed responsibility note in a paragraph, labelled or written as a sentence."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch not in _OPEN:
+            continue
+        j = i + 1
+        while j < len(text) and text[j].isspace():
+            j += 1
+        end = _bracket_end(text, i)
+        inner = text[j : end - 1]
+        if _LABEL.match(inner) or (ch in "〔[【" and 2 < len(inner) <= 120 and _VERB_NOTE.match(inner)
+                                   and _UNIT_WORD.search(inner) and re.search(r"牵头|负责", inner)):
+            if not out or i >= out[-1][1]:
+                out.append((i, end))
+    return out
+
+
+def _labelled(inner: str, comma_leads: bool) -> tuple[list[str], list[str]]:
+    """「牵头单位：A，责任单位：B、C」 -> ([A], [B, C]); 「责任单位：A，B、C」 + 逗号前为牵头单位 -> ([A], [B, C])."""
+    lead: list[str] = []
+    rest: list[str] = []
+    labels = list(_LABEL.finditer(inner))
+    for k, m in enumerate(labels):
+        body = inner[m.end() : labels[k + 1].start() if k + 1 < len(labels) else len(inner)]
+        body = body.strip().rstrip("，,；;。")
+        kind = m.group(0)
+        if "牵头" in kind:
+            lead.extend(split_units(body))
+        elif comma_leads and "责任单位" in kind and len(labels) == 1:
+            first, sep, others = _split_top(body, "，,")
+            lead.extend(split_units(first))
+            rest.extend(split_units(others) if sep else [])
+        else:
+            rest.extend(split_units(body))
+    return lead, rest
+
+
+def _split_top(s: str, seps: str) -> tuple[str, str, str]:
+    depth = 0
+    for i, ch in enumerate(s):
+        if ch in "（(〔[【":
+            depth += 1
+        elif ch in "）)〕]】":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            return s[:i], ch, s[i + 1 :]
+    return s, "", ""
+
+
 def parse_responsibility(
-    text: str, offset: int, inherited: InheritedNote | None
+    text: str, offset: int, inherited: InheritedNote | None, *, comma_leads: bool = False
 ) -> tuple[Responsibility | None, InheritedNote | None]:
-    """Find the last responsibility note in a paragraph; returns it and any 「以下均需…」 note it starts."""
-    # the last bracket group that opens with a label: 「（责任单位：…）」 or 「（牵头单位：…；配合单位：…）」
-    groups = [m for m in _LABEL.finditer(text) if m.start() >= 1 and text[m.start() - 1] in _OPEN
-              or m.start() >= 2 and text[m.start() - 2] in _OPEN and text[m.start() - 1].isspace()]
-    if not groups:
+    """The last responsibility note of a paragraph (lead and support kept apart) and any 「以下均需…」 note it starts."""
+    notes = note_starts(text)
+    if not notes:
         return None, None
-    m = groups[-1]
-    open_at = max(text.rfind(b, 0, m.start()) for b in _OPEN)
-    end = _bracket_end(text, open_at)
-    inner = text[m.start() : end - 1 if end <= len(text) and text[end - 1] in "）)〕]】" else end]
-    # 「…管委会。以下均需…落实，不再列出」: the units end at the first 。
+    open_at, end = notes[-1]
+    j = open_at + 1
+    while j < end and text[j].isspace():
+        j += 1
+    inner = text[j : end - 1 if end <= len(text) and text[end - 1] in "）)〕]】" else end]
+    # 「…管委会。以下均需…落实，不再列出」 / 「…团市委。逗号前为牵头单位，下同」: the units end at the first 。
     units_part, _, rest = inner.partition("。")
+    comma_leads = comma_leads or bool(COMMA_LEADS.search(rest))
+    if _LABEL.match(units_part):
+        lead, support = _labelled(units_part, comma_leads)
+    else:
+        m = _VERB_NOTE.match(units_part)
+        first = split_units(m.group("lead")) if m else []
+        support = split_units(m.group("rest")) if m and m.group("rest") else []
+        if m and m.group("verb") == "负责" and not support:  # 「〔A、B负责〕」 names who is responsible, no lead
+            lead, support = [], first
+        else:
+            lead = first
     units: list[str] = []
-    for part in re.split(r"[；;]", units_part):  # 牵头单位：…；配合单位：… -> lead units first
-        for u in split_units(_LABEL.sub("", part, count=1)):
-            if u not in units:
-                units.append(u)
+    for u in lead + support:
+        if u not in units:
+            units.append(u)
     has_etc = bool(units) and units[-1].endswith("等") and len(units[-1]) > 2
     if has_etc:
         units[-1] = units[-1][:-1]
+        if support and support[-1].endswith("等"):
+            support[-1] = support[-1][:-1]
+        elif lead and lead[-1].endswith("等"):
+            lead[-1] = lead[-1][:-1]
     new_note = None
     note_text = ""
     nm = _INHERIT.search(rest)
@@ -94,5 +164,6 @@ def parse_responsibility(
         end=offset + end,
         inherited_units=inherited.units if inherited else (),
         note=note_text,
+        lead=tuple(u for u in lead if u),
     )
     return resp, new_note

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from policyqa.corpus.load import SourceFile
-from policyqa.corpus.responsibility import InheritedNote, parse_responsibility
+from policyqa.corpus.responsibility import COMMA_LEADS, InheritedNote, note_starts, parse_responsibility
 from policyqa.text.normalize import normalize_text
 from policyqa.types import Clause, Document, DocumentMeta, Section
 
@@ -37,7 +37,10 @@ _NOTE = re.compile(r"^[（(](此件[^）)]{1,20}|[^）)]{1,20}公开[^）)]{0,10
 _ATTACHMENT_LIST = re.compile(r"^附件[：:]")
 _RESP_START = re.compile(r"^[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)")
 _EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意见|规定|细则|通知|计划|措施)自.{4,20}(?:施行|实施)")
-_EFFECTIVE_SENTENCE = re.compile(r"本[^。，]{0,16}自\d{4}年\d{1,2}月\d{1,2}日起(?:施行|实施)[^。]*。")
+# 「本实施细则自2022年2月1日起施行，有效期5年」 (the portal may drop the closing 。), 「自印发之日起施行」
+_EFFECTIVE_SENTENCE = re.compile(
+    r"本[^。，；\n]{0,20}?[自从](?:\d{4}年\d{1,2}月\d{1,2}日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)"
+    r"(?:[，,][^。\n]{0,60}?(?:有效期(?:至\d{4}年\d{1,2}月\d{1,2}日|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
 _SENTENCE_END = re.compile(r"(?:[。！？；：…!?;]|[。！？；][”’」』])$")
 _CONT_START = "、，。；：）〕”,.;:)"
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*)")
@@ -144,6 +147,27 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
     return out
 
 
+def _split_after_notes(paras: list[_Para]) -> list[_Para]:
+    """A 责任单位 note closes its clause: text after it in the same line (lost line breaks) is the next clause."""
+    out: list[_Para] = []
+    for p in paras:
+        if p.kind not in ("body", "heading"):
+            out.append(p)
+            continue
+        cur = p
+        while True:
+            cuts = [e for _, e in note_starts(cur.text) if e < len(cur.text) and re.match(r"[\u4e00-\u9fff“（(A-Za-z0-9]", cur.text[e:])]
+            if not cuts:
+                break
+            cut = cuts[0]
+            out.append(_Para(cur.kind, cur.text[:cut], cur.heading))
+            rest = cur.text[cut:]
+            h = _heading(rest)
+            cur = _Para("heading", rest, h) if h is not None and h[0] != "article" else _Para("body", rest)
+        out.append(cur)
+    return out
+
+
 def _label(kind: str, num: str, title: str) -> str:
     if kind.startswith("md"):
         return title
@@ -232,7 +256,7 @@ class _Builder:
 def parse_document(src: SourceFile) -> Document:
     text_lines = [ln.strip() for ln in normalize_text(src.raw).split("\n")]
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
-    paras = _merge_page_breaks(_classify([ln for ln in text_lines if ln]))
+    paras = _split_after_notes(_merge_page_breaks(_classify([ln for ln in text_lines if ln])))
 
     # Lay paragraphs out as the normalized document: one per line; spans point into it.
     pos = 0
@@ -251,13 +275,19 @@ def parse_document(src: SourceFile) -> Document:
     signed = False  # after the 落款 date, a title line starts an attachment
     body_end = len(text)
 
+    comma_leads = False  # 「逗号前为牵头单位，下同」 seen: later notes lead with their first comma group
+
     def add_clause(p: _Para, heading: str = "") -> None:
-        nonlocal inherited
+        nonlocal inherited, comma_leads
         top = b.stack[-1] if b.stack else None
         path = top.path if top else (PREAMBLE,)
-        resp, note = parse_responsibility(p.text, p.start, inherited)
+        resp, note = parse_responsibility(p.text, p.start, inherited, comma_leads=comma_leads)
         if note is not None:
             inherited = note
+        if resp is not None and COMMA_LEADS.search(resp.text):
+            comma_leads = True
+        if not heading and p.kind == "body":
+            heading = _runin_title(p.text) if resp is not None else ""
         clauses.append(
             Clause(f"{src.doc_id}:c{len(clauses)}", src.doc_id, top.sid if top else None, path, p.start, p.end, p.text,
                    heading, resp)
@@ -270,7 +300,7 @@ def parse_document(src: SourceFile) -> Document:
         c = clauses[-1]
         resp = c.responsibility
         if resp is None:
-            r, note = parse_responsibility(p.text, p.start, inherited)
+            r, note = parse_responsibility(p.text, p.start, inherited, comma_leads=comma_leads)
             resp = r
         clauses[-1] = replace(c, end=p.end, text=text[c.start : p.end], responsibility=resp)
 
@@ -336,12 +366,16 @@ def parse_document(src: SourceFile) -> Document:
             add_clause(p, heading=dash.group(1) if dash else "")
 
     sections = b.finish(len(text))
+    if "effective" not in meta:  # a 施行 sentence parsed as a heading (「（二十四）本政策自…起施行」) still counts
+        found = list(_EFFECTIVE_SENTENCE.finditer(text))
+        if found:
+            meta["effective"] = found[-1].group(0)
     if "title" not in meta:
         first = next((p for p in paras if p.kind in ("title", "body")), paras[0])
         meta["title"], spans["title"] = first.text[:60], (first.start, first.start + min(60, len(first.text)))
     title = str(meta["title"])
     if "issuer" not in meta:
-        m = re.match(r"^(.+?)关于", title)
+        m = re.match(r"^(.+?)(?:关于|印发)", title)
         sig = str(meta.get("signatory", ""))
         if m and not (sig and sig != m.group(1) and sig.startswith(m.group(1))):
             meta["issuer"] = m.group(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,16 +37,47 @@ class HybridRetriever:
         self.rrf_k = rrf_k
         self.candidates = min(candidates, len(bundle.chunks))
         self._pos = bundle.chunk_pos_map
+        self._doc_positions: dict[tuple[str, ...], np.ndarray] = {}
 
-    def search(self, qvec: np.ndarray, terms: list[str], top_k: int) -> Ranked:
+    def _positions(self, doc_ids: Collection[str]) -> np.ndarray:
+        key = tuple(sorted(doc_ids))
+        pos = self._doc_positions.get(key)
+        if pos is None:
+            pos = np.array([i for i, c in enumerate(self.bundle.chunks) if c.doc_id in doc_ids], dtype=np.int64)
+            if len(self._doc_positions) < 4096:
+                self._doc_positions[key] = pos
+        return pos
+
+    def _dense_in(self, qvec: np.ndarray, doc_ids: Collection[str], n: int) -> dict[int, float]:
+        """Exact cosine over the chunks of the scoped documents (a few hundred rows: cheaper than a filtered ANN)."""
+        pos = self._positions(doc_ids)
+        vecs = self.bundle.chunk_vectors
+        if len(vecs) == len(self.bundle.chunks) and len(pos):
+            sims = vecs[pos] @ qvec
+            order = np.argsort(-sims, kind="stable")[:n]
+            return {int(pos[i]): float(sims[i]) for i in order}
+        # an HNSW index keeps no raw vectors: search wider and filter
+        results = self.bundle.dense.similarity_search_with_score_by_vector(qvec.tolist(), k=min(len(self.bundle.chunks), n * 20))
+        out = {self._pos[d.metadata["chunk_id"]]: float(s) for d, s in results if d.metadata["doc_id"] in doc_ids}
+        return dict(list(out.items())[:n])
+
+    def search(self, qvec: np.ndarray, terms: list[str], top_k: int, doc_ids: Collection[str] | None = None) -> Ranked:
+        """``doc_ids``: keep retrieval inside these documents (the question's resolved scope); None = everywhere."""
         if top_k <= 0:
             raise ConfigError(f"top_k must be > 0, got {top_k}")
         n = self.candidates
         t0 = time.perf_counter()
-        dense_results = self.bundle.dense.similarity_search_with_score_by_vector(qvec.tolist(), k=n)
-        dense = {self._pos[d.metadata["chunk_id"]]: float(s) for d, s in dense_results}
+        if doc_ids:
+            dense = self._dense_in(qvec, set(doc_ids), n)
+        else:
+            dense_results = self.bundle.dense.similarity_search_with_score_by_vector(qvec.tolist(), k=n)
+            dense = {self._pos[d.metadata["chunk_id"]]: float(s) for d, s in dense_results}
         t1 = time.perf_counter()
         sparse = self.bundle.bm25.get_scores(terms) if terms else np.zeros(len(self.bundle.chunks), dtype=np.float32)
+        if doc_ids:
+            mask = np.zeros(len(sparse), dtype=bool)
+            mask[self._positions(set(doc_ids))] = True
+            sparse = np.where(mask, sparse, 0.0).astype(np.float32)
         sparse_top = np.argsort(-sparse, kind="stable")[:n]
         sparse_top = [int(i) for i in sparse_top if sparse[i] > 0]
         t2 = time.perf_counter()

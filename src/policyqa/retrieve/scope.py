@@ -1,0 +1,155 @@
+"""Which notice(s) a question is about, with a confidence, before any passage is retrieved.
+
+A citizen names a notice the way they remember it: a short title (「广安殡葬方案」), its topic and 文种
+(「网约车细则」), its 文号, or an issuer and a year (「2023年森林防火命令」). Every document gets a score from
+three kinds of evidence, each weighted by how rare it is across the library (so 「广安」「实施方案」, shared by
+many titles, decide nothing):
+
+- title n-grams: character 2- and 3-grams of the question found in the document's core title;
+- body terms: words of the question that only a few documents use (「网约车」 is in one notice's body);
+- exact identifiers: the 文号, and years (a question naming 2021 does not fit a 2023 order).
+
+The scope is the best document when it clearly beats the rest, the few tied ones when several fit
+equally (two years' orders), and no scope (search everything) when nothing names a notice.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from policyqa.text.normalize import normalize_query
+from policyqa.text.tokenize import Tokenizer
+from policyqa.types import Document
+
+# the wrapper words of a title name no notice: 「广安市人民政府办公室关于印发…的通知」 -> 「…」
+_TITLE_WRAPPER = re.compile(
+    r"^.*?(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室)?(?:关于)?(?:印发|转发)?|的通知$|《|》|（试行）|\(试行\)"
+)
+_ISSUER_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|市|县|区))?(?:人民政府)?(?:办公厅|办公室)?")
+_YEAR = re.compile(r"(19|20)\d{2}(?=年|\b)")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The documents a question is about; empty ``doc_ids`` = the whole library."""
+
+    doc_ids: tuple[str, ...] = ()
+    confidence: float = 0.0  # 0..1: how clearly the best document beats the next one
+    scores: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    matched_terms: tuple[str, ...] = ()  # words of the question that name the notice, not the topic
+    reason: str = ""  # doc_number | title | none | inherited | single
+    year_mismatch: str = ""  # the question names a year no fitting notice has (「2021年森林防火命令」)
+    evidence_terms: tuple[str, ...] = ()  # every word that picked the scope, incl. words only its body uses
+
+    @property
+    def confident(self) -> bool:
+        return bool(self.doc_ids) and self.reason != "none"
+
+
+def core_title(title: str) -> str:
+    """「广安市人民政府办公室关于印发《广安市政府投资管理办法》的通知」 -> 「广安市政府投资管理办法」."""
+    inner = re.findall(r"《([^》]{4,})》", title)
+    if inner:
+        return "".join(inner)
+    t = re.sub(r"的通知$", "", title)
+    t = re.sub(r"^.*?关于(?:印发|转发)?", "", t) if "关于" in t else re.sub(r"^.*?(?:印发|转发)", "", t)
+    return t or title
+
+
+def _ngrams(text: str, ns: Sequence[int] = (2, 3)) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", " ", text)
+    out: set[str] = set()
+    for part in text.split():
+        for n in ns:
+            out.update(part[i : i + n] for i in range(len(part) - n + 1))
+    return out
+
+
+def _years(text: str) -> set[str]:
+    return {m.group(0) for m in _YEAR.finditer(text)}
+
+
+class ScopeResolver:
+    """Fitted once per index from the documents' titles and texts; ``resolve`` is pure."""
+
+    def __init__(self, documents: Iterable[Document], tokenizer: Tokenizer, *, min_score: float = 4.0,
+                 tie_ratio: float = 0.8, body_weight: float = 0.5) -> None:
+        if min_score <= 0:
+            raise ValueError(f"min_score must be > 0, got {min_score}")
+        if not 0 < tie_ratio <= 1:
+            raise ValueError(f"tie_ratio must be in (0, 1], got {tie_ratio}")
+        self.docs = list(documents)
+        self.tok = tokenizer
+        self.min_score = min_score
+        self.tie_ratio = tie_ratio
+        self.body_weight = body_weight
+        n = len(self.docs)
+        self.titles = {d.doc_id: core_title(d.meta.title) for d in self.docs}
+        self.title_grams = {d.doc_id: _ngrams(self.titles[d.doc_id]) for d in self.docs}
+        gram_df = Counter(g for gs in self.title_grams.values() for g in gs)
+        self.gram_idf = {g: math.log((n + 1) / f) for g, f in gram_df.items()}
+        self.body_terms = {d.doc_id: set(tokenizer.terms(d.text)) for d in self.docs}
+        term_df = Counter(t for ts in self.body_terms.values() for t in ts)
+        self.term_df = term_df
+        self.term_idf = {t: math.log((n + 1) / f) for t, f in term_df.items()}
+        self.numbers = {d.doc_id: re.sub(r"\s", "", d.meta.doc_number) for d in self.docs}
+        self.years = {d.doc_id: _years(self.titles[d.doc_id]) for d in self.docs}
+        self.dated = {d.doc_id: (d.meta.date[:4] if d.meta.date else "") for d in self.docs}
+        # a term found in more than a third of the library names no notice (「企业」「发展」)
+        self.max_df = max(2, n // 3)
+
+    def resolve(self, question: str) -> Scope:
+        if len(self.docs) <= 1:
+            return Scope(tuple(d.doc_id for d in self.docs), 1.0, reason="single")
+        q = normalize_query(question)
+        q_compact = re.sub(r"\s", "", q)
+        for doc_id, number in self.numbers.items():
+            if number and _number_key(number) in _number_key(q_compact):
+                return Scope((doc_id,), 1.0, {doc_id: 99.0}, tuple(self.tok.terms(number)), "doc_number")
+        q_grams = _ngrams(q)
+        q_terms = [t for t in dict.fromkeys(self.tok.terms(q)) if len(t) >= 2]
+        q_years = _years(q)
+        scores: dict[str, float] = {}
+        matched: dict[str, set[str]] = {}
+        evidence: dict[str, set[str]] = {}
+        for d in self.docs:
+            grams = q_grams & self.title_grams[d.doc_id]
+            title_score = sum(self.gram_idf[g] for g in grams)
+            body = [t for t in q_terms if t in self.body_terms[d.doc_id] and self.term_df[t] <= self.max_df]
+            body_score = sum(self.term_idf[t] for t in body)
+            score = title_score + self.body_weight * body_score
+            own_years = self.years[d.doc_id]
+            if q_years and own_years:
+                score += 3.0 if q_years & own_years else -3.0
+            scores[d.doc_id] = score
+            matched[d.doc_id] = {t for t in q_terms if t in self.titles[d.doc_id]}
+            evidence[d.doc_id] = matched[d.doc_id] | {t for t in body if self.term_df[t] <= 2}
+        ranked = sorted(scores, key=lambda k: -scores[k])
+        best = scores[ranked[0]]
+        if best < self.min_score:
+            return Scope((), 0.0, scores, (), "none")
+        tied = tuple(k for k in ranked if scores[k] >= self.tie_ratio * best)
+        second = scores[ranked[1]] if len(ranked) > 1 else 0.0
+        confidence = max(0.0, min(1.0, (best - max(second, 0.0)) / best))
+        names = sorted(set().union(*(matched[k] for k in tied)))
+        mismatch = ""
+        if q_years:
+            for k in tied:
+                own = self.years[k]
+                if own and not (q_years & own):
+                    mismatch = sorted(q_years - own)[0]
+        found = sorted(set().union(*(evidence[k] for k in tied)))
+        return Scope(tied[:3], confidence, scores, tuple(names), "title", mismatch, tuple(found))
+
+
+def _number_key(s: str) -> str:
+    """「广安府办规〔2022〕8号」 and 「广安府办规[2022]8号」 compare equal."""
+    return re.sub(r"[〔\[［(（〕\]］)）]", "|", s)
+
+
+__all__ = ["Scope", "ScopeResolver", "core_title"]
