@@ -29,11 +29,12 @@ class CitationOut(BaseModel):
     start: int = Field(description="character offset of the quote in the normalized document text")
     end: int
     score: float = Field(description="retrieval score of the passage the quote came from (higher is closer)")
+    status: str = Field("", description="the cited notice today: in_force | expired | not_yet | repealed | unknown")
 
     @classmethod
     def from_citation(cls, c: Citation) -> CitationOut:
         return cls(id=c.id, doc_id=c.doc_id, doc_title=c.doc_title, section=c.section, text=c.text,
-                   start=c.start, end=c.end, score=c.score)
+                   start=c.start, end=c.end, score=c.score, status=c.status)
 
 
 class ErrorOut(BaseModel):
@@ -128,6 +129,9 @@ class DocumentSummaryOut(BaseModel):
     source: str = Field(description="file name in the corpus")
     sections: int = Field(description="number of sections")
     clauses: int = Field(description="number of body paragraphs")
+    valid_from: str = Field("", description="date it takes effect, from its 施行 sentence (yyyy-mm-dd; '' = not stated)")
+    valid_until: str = Field("", description="last day in force (yyyy-mm-dd; '' = no end stated)")
+    repealed_by: str = Field("", description="doc_id of a notice in the library that repeals it")
 
     @classmethod
     def fields_from(cls, d: Document) -> dict[str, Any]:
@@ -135,7 +139,8 @@ class DocumentSummaryOut(BaseModel):
         return dict(doc_id=m.doc_id, title=m.title, doc_number=m.doc_number, issuer=m.issuer, date=m.date,
                     date_text=m.date_text, recipients=m.recipients, signatory=m.signatory, notes=list(m.notes),
                     attachments=list(m.attachments), effective=m.effective, source=m.source,
-                    sections=len(d.sections), clauses=len(d.clauses))
+                    sections=len(d.sections), clauses=len(d.clauses), valid_from=m.valid_from,
+                    valid_until=m.valid_until, repealed_by=m.repealed_by)
 
     @classmethod
     def from_document(cls, d: Document) -> DocumentSummaryOut:

@@ -41,7 +41,7 @@ def answer_json(answer) -> dict:  # type: ignore[no-untyped-def]
         "answerable": answer.answerable,
         "citations": [
             {"id": c.id, "doc_id": c.doc_id, "doc_title": c.doc_title, "section": c.section, "text": c.text,
-             "start": c.start, "end": c.end, "score": c.score}
+             "start": c.start, "end": c.end, "score": c.score, "status": c.status}
             for c in answer.citations
         ],
         "rewritten_query": answer.rewritten_query,

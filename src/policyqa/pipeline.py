@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from datetime import date
 from dataclasses import replace
 from typing import Any
 
 from policyqa.answer.classify import QueryInfo, classify
 from policyqa.answer.compose import Composer, Thresholds
 from policyqa.answer.verify import verify_citations
+from policyqa.corpus.validity import status_of
 from policyqa.errors import InputError, NotFoundError
 from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
 from policyqa.index.store import IndexBundle, ensure_index
@@ -98,14 +100,22 @@ class Assistant:
         t = time.perf_counter()
         answer = self.composer.compose(info, ranked, qvec)
         answer = verify_citations(answer, self.bundle.documents)
+        answer = with_status(answer, self.bundle.documents, self.today())
         timings["compose"] = _ms(t)
         timings["total"] = sum(timings.values())
         return replace(answer, rewritten_query=rewritten, timings_ms={k2: round(v, 3) for k2, v in timings.items()})
+
+    def today(self) -> date:
+        return self.settings.today or date.today()
 
     def _scope(self, normalized: str, turns: Sequence[Turn]) -> Scope:
         """The notice(s) the question names; a follow-up that names none inherits the conversation's."""
         scope = self.scoper.resolve(normalized)
         if scope.confident:
+            if len(scope.doc_ids) > 1 and not scope.year_mismatch:  # several years' notices fit: the one in force first
+                today = self.today()
+                order = sorted(scope.doc_ids, key=lambda d: status_of(self.bundle.documents[d].meta, today) != "in_force")
+                scope = replace(scope, doc_ids=tuple(order))
             return scope
         for turn in reversed(turns):
             if turn.role != "user":
@@ -145,6 +155,26 @@ def scoped(info: QueryInfo, scope: Scope) -> QueryInfo:
     return replace(info, scope=scope.doc_ids, scope_reason=scope.reason, year_mismatch=scope.year_mismatch,
                    scope_terms=tuple(dict.fromkeys(scope.matched_terms + scope.evidence_terms)),
                    content_terms=topic or info.content_terms)
+
+
+def with_status(answer: Answer, documents: dict[str, Document], today: date) -> Answer:
+    """Each citation says whether its notice is in force; an answer from an expired or repealed notice says so."""
+    if not answer.citations:
+        return answer
+    cites = tuple(replace(c, status=status_of(documents[c.doc_id].meta, today)) for c in answer.citations)
+    text = answer.answer
+    warned: list[str] = []
+    for c in cites:
+        if c.doc_id in warned or c.status not in ("expired", "repealed"):
+            continue
+        warned.append(c.doc_id)
+        m = documents[c.doc_id].meta
+        if c.status == "repealed":
+            by = documents[m.repealed_by].meta.title if m.repealed_by in documents else m.repealed_by
+            text += f"\n（提示：《{m.title}》已被《{by}》废止，以上内容仅供参考。）"
+        else:
+            text += f"\n（提示：《{m.title}》的有效期至{m.valid_until}，截至{today.isoformat()}已过有效期。）"
+    return replace(answer, answer=text, citations=cites)
 
 
 def _dense_query(text: str, departments: Sequence[str], bundle: IndexBundle) -> str:

@@ -76,6 +76,9 @@ class DocumentMeta:
     effective: str = ""  # 施行 sentence, when stated
     source: str = ""  # file name
     sha256: str = ""
+    valid_from: str = ""  # ISO date the notice takes effect (from its 施行 sentence)
+    valid_until: str = ""  # ISO date of its last day in force ("" = no end stated)
+    repealed_by: str = ""  # doc_id of a notice in the library that repeals it
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,7 @@ class Citation:
     start: int
     end: int
     score: float
+    status: str = ""  # the cited notice today: in_force | expired | not_yet | repealed | unknown
 
 
 @dataclass(frozen=True, slots=True)

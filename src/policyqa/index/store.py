@@ -29,6 +29,7 @@ from tqdm.auto import tqdm
 from policyqa.corpus.chunk import ClauseChunker, sentence_spans
 from policyqa.corpus.load import corpus_hash, read_sources
 from policyqa.corpus.structure import parse_document
+from policyqa.corpus.validity import with_validity
 from policyqa.errors import IndexError_
 from policyqa.index.embedders import DocumentEmbeddingCache, _NumpyEmbeddings
 from policyqa.index.manifest import Manifest, code_fingerprint, file_sha256
@@ -127,7 +128,7 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
 
 def parse_corpus(settings: Settings) -> tuple[list[Document], str]:
     sources = read_sources(settings.corpus_dir)
-    return [parse_document(s) for s in sources], corpus_hash(sources)
+    return with_validity([parse_document(s) for s in sources]), corpus_hash(sources)
 
 
 def expected_key(settings: Settings, embedder_name: str, chash: str) -> dict[str, object]:

@@ -1,0 +1,106 @@
+"""When a notice is in force: its 施行 / 有效期 / 废止 sentences, read into dates.
+
+「本办法自2022年2月1日起施行，有效期5年」 -> 2022-02-01 .. 2027-01-31; 「有效期至2025年12月31日」 -> that day;
+「试行期两年」 -> two years; 「自印发之日起施行」 -> the 成文日期. 「《…》（广安府发〔2014〕52号）同时废止」 names a notice
+this one repeals. Hand-written: these are 公文 conventions no date library knows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from policyqa.corpus.structure import cn_small
+from policyqa.types import Document, DocumentMeta
+
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_START = re.compile(r"[自从](?:(\d{4})年(\d{1,2})月(\d{1,2})日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)")
+_UNTIL = re.compile(r"有效期(?:至|到)(\d{4})年(\d{1,2})月(\d{1,2})日")
+_YEARS = re.compile(r"(?:有效期为?|试行期?为?)([\d一二三四五六七八九十两]+)年")
+_REPEAL = re.compile(r"《([^》]{4,80})》\s*[（(]([^）)]{4,30}号)[）)][^。]{0,20}?(?:同时)?废止|"
+                     r"《([^》]{4,80})》[^。]{0,20}?(?:同时)?废止")
+
+
+@dataclass(frozen=True, slots=True)
+class Validity:
+    """The period a notice is in force, as far as its text says."""
+
+    start: str = ""  # ISO date; "" when the text gives none
+    end: str = ""  # ISO date of the last day in force; "" = no end stated
+    repeals: tuple[str, ...] = ()  # 文号 or titles of notices this one repeals
+
+    def status(self, today: date, repealed_by: str = "") -> str:
+        """in_force | expired | not_yet | repealed | unknown."""
+        if repealed_by:
+            return "repealed"
+        if self.end and today > date.fromisoformat(self.end):
+            return "expired"
+        if self.start and today < date.fromisoformat(self.start):
+            return "not_yet"
+        return "in_force" if (self.start or self.end) else "unknown"
+
+
+def _years(s: str) -> int:
+    return int(s) if s.isdigit() else cn_small(s.replace("两", "二"))
+
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + n, day=28)
+
+
+def validity(doc: Document) -> Validity:
+    sentence = doc.meta.effective
+    start = end = ""
+    if sentence:
+        m = _START.search(sentence)
+        if m and m.group(1):
+            start = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        elif m and doc.meta.date:
+            start = doc.meta.date  # 「自印发之日起施行」
+        u = _UNTIL.search(sentence)
+        y = _YEARS.search(sentence)
+        if u:
+            end = f"{int(u.group(1)):04d}-{int(u.group(2)):02d}-{int(u.group(3)):02d}"
+        elif y and start:
+            end = (_add_years(date.fromisoformat(start), _years(y.group(1))) - timedelta(days=1)).isoformat()
+    repeals = []
+    for m in _REPEAL.finditer(doc.text):
+        repeals.append(m.group(2) or m.group(1) or m.group(3))
+    return Validity(start, end, tuple(dict.fromkeys(r for r in repeals if r)))
+
+
+def repealed_by(documents: dict[str, Document], validities: dict[str, Validity]) -> dict[str, str]:
+    """doc_id -> doc_id of a notice in the library that repeals it (by 文号 or title)."""
+    out: dict[str, str] = {}
+    for doc_id, v in validities.items():
+        for target in v.repeals:
+            key = re.sub(r"\s", "", target)
+            for other in documents.values():
+                if other.doc_id == doc_id:
+                    continue
+                if (other.meta.doc_number and re.sub(r"\s", "", other.meta.doc_number) == key) or key in other.meta.title:
+                    out[other.doc_id] = doc_id
+    return out
+
+
+STATUS_ZH = {"in_force": "现行有效", "expired": "已过有效期", "not_yet": "尚未施行", "repealed": "已废止", "unknown": "有效期未注明"}
+
+__all__ = ["Validity", "validity", "repealed_by", "with_validity", "status_of", "STATUS_ZH"]
+
+
+def with_validity(documents: list[Document]) -> list[Document]:
+    """Each document with its in-force period and, when another notice of the library repeals it, that notice."""
+    from dataclasses import replace
+
+    vals = {d.doc_id: validity(d) for d in documents}
+    by = repealed_by({d.doc_id: d for d in documents}, vals)
+    return [replace(d, meta=replace(d.meta, valid_from=vals[d.doc_id].start, valid_until=vals[d.doc_id].end,
+                                    repealed_by=by.get(d.doc_id, ""))) for d in documents]
+
+
+def status_of(meta: DocumentMeta, today: date) -> str:
+    return Validity(meta.valid_from, meta.valid_until).status(today, meta.repealed_by)
