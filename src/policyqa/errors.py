@@ -43,3 +43,33 @@ class MissingDependencyError(PolicyQAError):
     """An optional dependency is not installed; the message says what to install."""
 
     status = 500
+
+
+class ForbiddenError(PolicyQAError):
+    """The operation is switched off on this server (e.g. uploads with no staff keys configured)."""
+
+    status = 403
+
+
+class ConflictError(PolicyQAError):
+    """The knowledge base already holds this file, or a notice it would replace without ``replace``."""
+
+    status = 409
+
+
+class FileTooLargeError(PolicyQAError):
+    """An upload is over the size limit, or a DOCX unpacks to far more than its size (zip bomb)."""
+
+    status = 413
+
+
+class UnsupportedFormatError(PolicyQAError):
+    """The content is none of the formats we read (decided from magic bytes, not the file name)."""
+
+    status = 415
+
+
+class UnreadableFileError(PolicyQAError):
+    """A file of a known format that cannot be read: corrupt, encrypted, empty, or scanned without text (OCR)."""
+
+    status = 422

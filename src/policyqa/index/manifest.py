@@ -36,7 +36,7 @@ def code_fingerprint() -> str:
     h = hashlib.sha256()
     root = resources.files("policyqa")
     for sub in ("corpus", "text", "index", "data"):
-        for p in sorted(Path(str(root.joinpath(sub))).glob("*")):
+        for p in sorted(Path(str(root.joinpath(sub))).rglob("*")):  # readers/ too
             if p.suffix in (".py", ".json", ".txt"):
                 h.update(p.name.encode())
                 h.update(p.read_bytes())

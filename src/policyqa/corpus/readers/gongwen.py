@@ -1,0 +1,89 @@
+"""公文 conventions the format readers share (GB/T 9704): page numbers, the 抄送/印发 block at the end, and a
+重点任务分工表 turned into clauses that carry a 「（牵头单位：…；责任单位：…）」 note like any other."""
+
+from __future__ import annotations
+
+import re
+
+# 「— 3 —」「-3-」「－ 12 －」「第3页」「第 3 页 共 9 页」: the page-number footer of a printed 公文
+PAGE_NUMBER = re.compile(r"^\s*(?:[—\-－–~～]+\s*\d{1,3}\s*[—\-－–~～]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+COPY_TO = re.compile(r"^\s*抄\s*(?:送|报)\s*[：:]")
+PRINTED = re.compile(r"^(.{2,40}?)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*印\s*发\s*$")
+_COPIES = re.compile(r"^[（(]?\s*共印\s*\d+\s*份\s*[）)]?$")
+
+_TASK_HEAD = re.compile(r"任务|工作内容|主要内容|工作措施|具体措施|事项|举措|内容")
+_LEAD_HEAD = re.compile(r"牵头")
+_UNIT_HEAD = re.compile(r"责任单位|责任部门|配合单位|配合部门|参与单位|协同单位")
+_DEADLINE_HEAD = re.compile(r"时限|时间|期限|进度")
+_SKIP_HEAD = re.compile(r"^(?:序号|编号|备注)$")
+
+
+def is_page_number(line: str) -> bool:
+    return bool(PAGE_NUMBER.match(line))
+
+
+def split_distribution(lines: list[str]) -> tuple[list[str], str, str]:
+    """Split the 抄送/印发 block (the last lines of a printed 公文) off the body: (body, 抄送 text, 印发 line)."""
+    tail = range(max(0, len(lines) - 8), len(lines))
+    first = next((i for i in tail if COPY_TO.match(lines[i]) or PRINTED.match(lines[i].strip())), None)
+    if first is None:
+        return lines, "", ""
+    copy_to: list[str] = []
+    printed = ""
+    for line in lines[first:]:
+        s = line.strip()
+        if PRINTED.match(s):
+            printed = re.sub(r"\s+", " ", s)
+        elif not printed and not _COPIES.match(s):
+            copy_to.append(s)  # 抄送 and the lines it wraps onto
+    return lines[:first], "".join(copy_to), printed
+
+
+def _clean(cell: str) -> str:
+    return re.sub(r"\s+", "", cell.replace("\u3000", " ")).strip()
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """Rows of a table (first row = header) as paragraph lines. A 分工表 (a task column and a 牵头/责任单位
+    column) gives one clause per task ending in 「（牵头单位：X；责任单位：Y）」; other tables a line per row."""
+    rows = [[_clean(c) for c in r] for r in rows if any(_clean(c) for c in r)]
+    if not rows:
+        return []
+    header = rows[0]
+    task_col = next((i for i, h in enumerate(header) if _TASK_HEAD.search(h) and not _UNIT_HEAD.search(h)), None)
+    lead_col = next((i for i, h in enumerate(header) if _LEAD_HEAD.search(h)), None)
+    unit_col = next((i for i, h in enumerate(header) if _UNIT_HEAD.search(h) and i != lead_col), None)
+    if task_col is None or (lead_col is None and unit_col is None):
+        return ["　".join(_dedupe(r)) for r in rows]
+    deadline_col = next((i for i, h in enumerate(header) if _DEADLINE_HEAD.search(h)
+                         and i not in (task_col, lead_col, unit_col)), None)
+    used = {task_col, lead_col, unit_col, deadline_col}
+    extra = [i for i, h in enumerate(header) if i not in used and not _SKIP_HEAD.match(h)]
+    out = []
+    for r in rows[1:]:
+        cell = lambda i: r[i] if i is not None and i < len(r) else ""  # noqa: E731
+        task = cell(task_col)
+        if not task or task == header[task_col]:
+            continue
+        prefix = "".join(f"{cell(i)}：" for i in extra if cell(i) and cell(i) != task)
+        line = prefix + task
+        if cell(deadline_col):
+            line = line.rstrip("。；;，,") + f"。完成时限：{cell(deadline_col)}"
+        notes = []
+        if cell(lead_col):
+            notes.append(f"牵头单位：{cell(lead_col)}")
+        if cell(unit_col):
+            notes.append(f"{'责任单位' if lead_col is None or '配合' not in header[unit_col] else '配合单位'}：{cell(unit_col)}")
+        if notes:
+            line = line.rstrip("；;，,") + ("" if line.endswith("。") else "。") + f"（{'；'.join(notes)}）"
+        out.append(line)
+    return out
+
+
+def _dedupe(cells: list[str]) -> list[str]:
+    """Merged cells repeat their text in every grid cell they cover."""
+    out: list[str] = []
+    for c in cells:
+        if c and (not out or out[-1] != c):
+            out.append(c)
+    return out

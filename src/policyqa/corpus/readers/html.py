@@ -1,0 +1,109 @@
+"""Portal HTML: the article body only, with trafilatura (Apache-2.0) for main-content extraction over lxml
+(BSD). By hand: the portal's 信息公开 fields (标题/文号/发文机关/发布日期) read as metadata and kept out of the
+body, a 分工表 table turned into 责任单位 clauses before extraction, and leftover chrome lines (share buttons,
+QR-code text, 字号/打印/关闭) dropped. Script and style never reach the text."""
+
+from __future__ import annotations
+
+import re
+
+from policyqa.corpus.readers.base import ReadResult, assemble, decode_text
+from policyqa.corpus.readers.gongwen import split_distribution, table_lines
+from policyqa.errors import UnreadableFileError
+
+_FIELDS = {
+    "title": re.compile(r"^(?:标\s*题|名\s*称|文件名称)[：:]?$"),
+    "doc_number": re.compile(r"^(?:文\s*号|发文字号)[：:]?$"),
+    "issuer": re.compile(r"^(?:发文机关|发布机构|发文单位|发布机关)[：:]?$"),
+    "published": re.compile(r"^(?:发布日期|发布时间|成文日期|印发日期|公开日期)[：:]?$"),
+}
+_FIELD_INLINE = re.compile(r"(标题|文号|发文字号|发文机关|发布机构|发布日期|发布时间|成文日期)[：:]\s*([^\s：:|]{2,80})")
+_INFO_LABELS = re.compile(r"索引号|主题分类|发文机关|发布机构|文号|发文字号|成文日期|发布日期|有效性")
+_CHROME = re.compile(
+    r"^(?:.*扫一扫.*|.*二维码.*|分享到.*|【?\s*(?:打印|关闭|关闭窗口|收藏|返回顶部|打印本页)\s*】?.*|字号[：:].*|"
+    r"当前位置[：:].*|(?:发布时间|来源|浏览次数|访问量)[：:].*|.*(?:微信|微博|QQ空间)\s*$|上一篇.*|下一篇.*|相关(?:链接|文件|阅读).*)$")
+_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_META_NAMES = {"articletitle": "title", "pubdate": "published", "firstpublishedtime": "published",
+               "contentsource": "issuer"}
+
+
+def _iso(value: str) -> str:
+    m = _DATE.search(value)
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
+
+
+def _text(el: object) -> str:
+    return re.sub(r"\s+", "", "".join(el.itertext()))  # type: ignore[attr-defined]
+
+
+def read(data: bytes, name: str = "") -> ReadResult:
+    import lxml.html
+    import trafilatura
+    from lxml import etree
+
+    raw = decode_text(data, name) if not re.search(rb"<meta[^>]+charset", data[:2048], re.I) else None
+    try:
+        tree = lxml.html.fromstring(raw if raw is not None else data)
+    except (etree.ParserError, ValueError) as exc:
+        raise UnreadableFileError(f"HTML 无法解析：{name} / {name} is not readable HTML ({exc})") from exc
+    etree.strip_elements(tree, "script", "style", "noscript", "template", with_tail=False)
+
+    fields: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = _META_NAMES.get((meta.get("name") or "").lower())
+        if key and meta.get("content") and key not in fields:
+            fields[key] = meta.get("content", "").strip()
+    # the portal's 信息公开 table: label cells followed by value cells; then the table leaves the body
+    for table in list(tree.iter("table")):
+        cells = [_text(td) for td in table.iter("td", "th")]
+        if len([c for c in cells if _INFO_LABELS.search(c) and len(c) <= 8]) >= 2:
+            for label, value in zip(cells, cells[1:]):
+                for key, pat in _FIELDS.items():
+                    if pat.match(label) and value and key not in fields:
+                        fields[key] = value
+            table.drop_tree()
+    for el in tree.iter("div", "p", "span", "li"):  # 「文号：榕政办〔2023〕50号」 written inline in an info block
+        t = _text(el)
+        if len(t) < 120 and len(list(el)) <= 8:
+            for m in _FIELD_INLINE.finditer(t):
+                key = {"标题": "title", "文号": "doc_number", "发文字号": "doc_number", "发文机关": "issuer",
+                       "发布机构": "issuer"}.get(m.group(1), "published")
+                fields.setdefault(key, m.group(2))
+    # a task-allocation table inside the body becomes 责任单位 clauses before extraction flattens it
+    for table in list(tree.iter("table")):
+        rows = [[_text(td) for td in tr.iter("td", "th")] for tr in table.iter("tr")]
+        lines = table_lines(rows)
+        if not lines:
+            table.drop_tree()
+            continue
+        block = etree.Element("div")
+        for line in lines:
+            p = etree.SubElement(block, "p")
+            p.text = line
+        block.tail = table.tail
+        table.getparent().replace(table, block)
+    h1 = next((_text(h) for h in tree.iter("h1") if _text(h)), "")
+    page_title = re.split(r"[_|｜-]", _text(tree.find(".//title")) if tree.find(".//title") is not None else "")[0]
+    title = fields.get("title") or h1 or page_title
+
+    extracted = trafilatura.extract(lxml.html.tostring(tree, encoding="unicode"), favor_recall=True,
+                                    include_tables=True, include_comments=False, include_links=False,
+                                    include_images=False, deduplicate=False, output_format="txt") or ""
+    lines = [ln.strip() for ln in extracted.splitlines()]
+    lines = [ln.lstrip("#").strip() if ln.startswith("#") else ln for ln in lines]
+    lines = [re.sub(r"^[-*•]\s+", "", ln) for ln in lines if ln and not _CHROME.match(ln) and not ln.startswith("|")]
+    lines, copy_to, printed = split_distribution(lines)
+    if not "".join(lines).strip():
+        raise UnreadableFileError(f"HTML 页面中没有正文：{name} / no article text found in {name}")
+    # the page's fields stand in for a 版头 the body lacks: the parser then finds title and 文号 with spans
+    body = "\n".join(lines[:6])
+    head = []
+    doc_number = re.sub(r"\s+", "", fields.get("doc_number", ""))
+    if doc_number and doc_number not in body:
+        head.append(doc_number)
+    if title and title.replace(" ", "") not in body.replace(" ", ""):
+        head.append(title)
+    text, spans = assemble([(ln, "line", i, -1) for i, ln in enumerate(head + lines)])
+    return ReadResult(text=text, format="html", title=title, doc_number=doc_number,
+                      published=_iso(fields.get("published", "")), issuer=fields.get("issuer", ""),
+                      copy_to=copy_to, printed_by=printed, spans=spans)

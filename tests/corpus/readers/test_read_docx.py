@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import notice_files as nf
+from notice_files import files  # noqa: F401  (fixture)
+from policyqa.corpus.load import SourceFile
+from policyqa.corpus.readers import read_bytes, read_file
+from policyqa.corpus.structure import parse_document
+from policyqa.errors import FileTooLargeError, UnreadableFileError
+
+
+def _doc(path: Path):  # type: ignore[no-untyped-def]
+    r = read_file(path)
+    return r, parse_document(SourceFile(path.stem, path, r.text, "0" * 64, r.format))
+
+
+def test_docx_reads_like_its_txt_twin(files: dict[str, Path]) -> None:
+    r, doc = _doc(files["docx"])
+    assert r.format == "docx"
+    assert doc.meta.doc_number == "榕政办〔2023〕50号"
+    assert doc.meta.title == "福州市人民政府办公厅关于加快培育发展未来产业的实施意见"
+    assert doc.meta.date == "2023-07-03"
+    energy = next(c for c in doc.clauses if c.text.startswith("3. 未来能源"))
+    assert energy.responsibility is not None and energy.responsibility.units == ("市工信局", "市发改委", "市科技局")
+    assert [s.path_str for s in doc.sections if s.level <= 1][:3] == ["一、指导思想", "二、发展目标", "三、发展重点"]
+
+
+def test_docx_keeps_the_distribution_block_out_of_the_body(files: dict[str, Path]) -> None:
+    r = read_file(files["docx"])
+    assert r.copy_to.startswith("抄送：市委各部门") and r.printed_by == nf.PRINTED
+    assert "抄送" not in r.text and "印发" not in r.text.splitlines()[-1]
+    assert r.text.splitlines()[-1] == "（此件主动公开）"
+
+
+def test_docx_provenance_points_at_paragraphs(files: dict[str, Path]) -> None:
+    r = read_file(files["docx"])
+    assert r.spans and all(r.text[s.start : s.end] for s in r.spans)
+    assert {s.kind for s in r.spans} == {"paragraph"}
+    assert r.text[r.spans[0].start : r.spans[0].end] == "福州市人民政府办公厅文件"
+
+
+def test_task_table_becomes_responsibility_clauses(files: dict[str, Path]) -> None:
+    r, doc = _doc(files["task_docx"])
+    rows = [s for s in r.spans if s.kind == "table"]
+    assert len(rows) == len(nf.TASK_TABLE) - 1
+    line = r.text[rows[0].start : rows[0].end]
+    assert line == "建设新一代光电产业链，攻克光电关键元器件及材料。完成时限：2025年底。（牵头单位：市工信局；责任单位：市发改委、市科技局）"
+    clause = next(c for c in doc.clauses if c.text.startswith("建设福建人工智能计算中心"))
+    assert clause.responsibility is not None
+    assert clause.responsibility.units == ("市大数据委", "市科技局", "市工信局", "市发改委")
+    assert "重点任务分工" in clause.section_path[-1]
+
+
+def test_heading_style_without_numbering_becomes_a_heading(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("关于开展测试工作的通知", style="Title")
+    d.add_paragraph("工作目标", style="Heading 1")
+    d.add_paragraph("到2025年，完成全部测试任务。（责任单位：市科技局）")
+    d.save(str(tmp_path / "n.docx"))
+    r, doc = _doc(tmp_path / "n.docx")
+    assert "# 工作目标" in r.text.splitlines()
+    assert doc.clauses[-1].section_path == ("工作目标",)
+    assert doc.clauses[-1].responsibility.units == ("市科技局",)  # type: ignore[union-attr]
+
+
+def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
+    bomb = nf.zip_bomb_docx(tmp_path / "bomb.docx")
+    with pytest.raises(FileTooLargeError, match="zip bomb") as exc:
+        read_file(bomb)
+    assert exc.value.status == 413
+
+
+def test_corrupt_docx(tmp_path: Path, files: dict[str, Path]) -> None:
+    bad = nf.corrupt_docx(tmp_path / "bad.docx", files["docx"])
+    with pytest.raises(UnreadableFileError, match="DOCX") as exc:
+        read_file(bad)
+    assert 400 <= exc.value.status < 500
+
+
+def test_docx_without_text(tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    with pytest.raises(UnreadableFileError, match="no text"):
+        read_bytes(buf.getvalue(), "blank.docx")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from notice_files import files  # noqa: F401  (fixture)
+from policyqa.corpus.load import SourceFile
+from policyqa.corpus.readers import read_bytes, read_file
+from policyqa.corpus.structure import parse_document
+
+
+def test_portal_page_gives_the_article_body_only(files: dict[str, Path]) -> None:
+    r = read_file(files["html"])
+    assert r.format == "html"
+    for chrome in ("首页", "当前位置", "分享到", "扫一扫", "打印本页", "关闭窗口", "相关链接", "闽ICP备", "索引号", "十四五", "字号"):
+        assert chrome not in r.text, chrome
+    for script in ("脚本", "secret", "tracking", "color:red", "document.write"):
+        assert script not in r.text, script
+    lines = r.text.splitlines()
+    assert lines[0] == "榕政办〔2023〕50号" and lines[1] == "福州市人民政府办公厅关于加快培育发展未来产业的实施意见"
+    assert lines[-1] == "（此件主动公开）"
+
+
+def test_portal_fields_are_metadata(files: dict[str, Path]) -> None:
+    r = read_file(files["html"])
+    assert r.metadata == {"title": "福州市人民政府办公厅关于加快培育发展未来产业的实施意见", "doc_number": "榕政办〔2023〕50号",
+                          "published": "2023-07-10", "issuer": "福州市人民政府办公厅"}
+    doc = parse_document(SourceFile("f", files["html"], r.text, "0" * 64, "html"))
+    assert doc.meta.doc_number == "榕政办〔2023〕50号" and doc.meta.title == r.title
+    assert doc.text[slice(*doc.spans["doc_number"])] == "榕政办〔2023〕50号"
+    energy = next(c for c in doc.clauses if c.text.startswith("3. 未来能源"))
+    assert energy.responsibility is not None and energy.responsibility.units == ("市工信局", "市发改委", "市科技局")
+
+
+def test_html_task_table_and_gbk_page() -> None:
+    page = ("<html><head><meta charset='gbk'><title>测试</title></head><body><div class='content'>"
+            "<h1>关于做好测试工作的通知</h1><p>各有关单位：为做好测试工作，现将有关事项通知如下。</p>"
+            "<table><tr><td>序号</td><td>重点任务</td><td>牵头单位</td><td>配合单位</td></tr>"
+            "<tr><td>1</td><td>完善测试制度</td><td>市科技局</td><td>市工信局</td></tr></table>"
+            "<p>请各单位认真贯彻执行。</p></div></body></html>")
+    r = read_bytes(page.encode("gbk"), "n.html")
+    assert "完善测试制度。（牵头单位：市科技局；配合单位：市工信局）" in r.text.splitlines()

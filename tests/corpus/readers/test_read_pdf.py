@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import notice_files as nf
+from policyqa.corpus.load import SourceFile
+from policyqa.corpus.readers import read_file
+from policyqa.corpus.structure import parse_document
+from policyqa.errors import UnreadableFileError
+
+from notice_files import FUZHOU_TXT, files, pdf_file  # noqa: F401  (fixtures)
+
+
+def test_pdf_text_matches_the_notice(pdf_file: Path) -> None:
+    r = read_file(pdf_file)
+    assert r.format == "pdf" and r.pages >= 3
+    paragraphs = [ln.replace("**", "") for ln in nf.notice_lines(FUZHOU_TXT)]
+    assert r.text.splitlines() == [p.replace(" ", "") if i == 2 else p for i, p in enumerate(paragraphs)]
+
+
+def test_pdf_page_furniture_removed(pdf_file: Path) -> None:
+    r = read_file(pdf_file)
+    assert "—" not in "".join(ln for ln in r.text.splitlines() if len(ln) < 10)
+    assert nf.RUNNING_HEADER not in r.text
+    assert r.header == "福州市人民政府办公厅文件"  # the red 版头 line
+    assert r.copy_to == nf.COPY_TO and r.printed_by == nf.PRINTED and "抄送" not in r.text
+
+
+def test_pdf_provenance_has_page_numbers(pdf_file: Path) -> None:
+    r = read_file(pdf_file)
+    pages = [s.index for s in r.spans]
+    assert pages[0] == 1 and pages == sorted(pages) and pages[-1] == r.pages
+    last = r.spans[-1]
+    assert r.text[last.start : last.end] == "（此件主动公开）"
+
+
+def test_pdf_parses_like_its_txt_twin(pdf_file: Path) -> None:
+    r = read_file(pdf_file)
+    doc = parse_document(SourceFile("f", pdf_file, r.text, "0" * 64, "pdf"))
+    assert (doc.meta.doc_number, doc.meta.date, doc.meta.issuer) == ("榕政办〔2023〕50号", "2023-07-03", "福州市人民政府办公厅")
+    energy = next(c for c in doc.clauses if c.text.startswith("3. 未来能源"))
+    assert energy.responsibility is not None and energy.responsibility.units == ("市工信局", "市发改委", "市科技局")
+
+
+def test_scanned_pdf_needs_ocr(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFileError, match="OCR") as exc:
+        read_file(nf.scanned_pdf(tmp_path / "scan.pdf"))
+    assert exc.value.status == 422
+
+
+def test_encrypted_pdf_is_refused(tmp_path: Path) -> None:
+    if nf.cjk_font() is None:
+        pytest.skip("no CJK font to write a Chinese PDF")
+    locked = nf.make_pdf(FUZHOU_TXT, tmp_path / "locked.pdf", password="secret")
+    with pytest.raises(UnreadableFileError, match="encrypted"):
+        read_file(locked)
+
+
+def test_damaged_pdf(tmp_path: Path) -> None:
+    p = tmp_path / "broken.pdf"
+    p.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage")
+    with pytest.raises(UnreadableFileError):
+        read_file(p)
