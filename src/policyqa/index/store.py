@@ -8,12 +8,13 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 import shutil
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from policyqa.corpus.validity import with_validity
 from policyqa.errors import IndexError_
 from policyqa.index.embedders import DocumentEmbeddingCache, _NumpyEmbeddings
 from policyqa.index.manifest import Manifest, code_fingerprint, file_sha256
+from policyqa.index.sentences import (BuiltSentenceVectors, PassageSentenceVectors, QueryTimeSentenceVectors,
+                                      SentenceVectors)
 from policyqa.settings import Settings
 from policyqa.text.aliases import AliasTable
 from policyqa.text.tokenize import Tokenizer, corpus_user_words
@@ -41,7 +44,10 @@ from policyqa.types import Chunk, Document
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s logs at DEBUG on every index() call
 
-STORE = "store"  # the live index folder under settings.index_dir
+VERSIONS = "versions"  # immutable index versions under settings.index_dir, one folder each
+CURRENT = "CURRENT"  # names the live version; replaced atomically (os.replace) after a version is complete
+LEGACY_STORE = "store"  # the single live folder of earlier releases, still loaded when there is no CURRENT
+KEEP_VERSIONS = 3  # the live version and the two before it; older ones are deleted after a switch
 HNSW_MIN_VECTORS = 20_000  # below this a flat index is exact and fast enough (docs/performance.md: ~20k vectors ≈ 4 ms)
 
 
@@ -68,13 +74,56 @@ class IndexBundle:
     tokenizer: Tokenizer
     aliases: AliasTable
     chunk_pos_map: dict[str, int] = field(default_factory=dict)
+    sentence_provider: SentenceVectors | None = None  # POLICYQA_SENTENCE_VECTORS; None: ``sentence_vectors``
 
     def __post_init__(self) -> None:
         self.chunk_pos_map = {c.id: i for i, c in enumerate(self.chunks)}
+        if self.sentence_provider is None:
+            self.sentence_provider = BuiltSentenceVectors(self.sentence_vectors)
+
+    def sentence_vectors_for(self, indices: list[int]) -> np.ndarray:
+        """Vectors of these sentences (rows of ``sentences``), however the settings provide them."""
+        return self.sentence_provider.for_indices(indices)  # type: ignore[union-attr]
+
+    def sentence_similarities(self, qvec: np.ndarray) -> np.ndarray:
+        """Cosine of every sentence to the question vector (-inf where a sentence has none)."""
+        return self.sentence_provider.similarities(qvec)  # type: ignore[union-attr]
 
 
-def store_dir(settings: Settings) -> Path:
-    return settings.index_dir / STORE
+def current_version(index_dir: Path) -> str:
+    """The version the CURRENT pointer names ("" when there is none yet)."""
+    try:
+        return (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def store_dir(settings: Settings, version: str | None = None) -> Path:
+    """The folder of ``version`` (default: the live one)."""
+    name = current_version(settings.index_dir) if version is None else version
+    if not name:
+        return settings.index_dir / LEGACY_STORE
+    if "/" in name or name.startswith("."):
+        raise IndexError_(f"bad index pointer {settings.index_dir / CURRENT}: {name!r}")
+    return settings.index_dir / VERSIONS / name
+
+
+def _point_to(index_dir: Path, version: str) -> None:
+    """Switch CURRENT to ``version`` in one step: readers see the old name or the new one, never a mix."""
+    tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:8]}"
+    with tmp.open("w", encoding="utf-8") as f:
+        f.write(version + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+
+
+def _prune_versions(index_dir: Path, keep: str) -> None:
+    folder = index_dir / VERSIONS
+    names = sorted((p.name for p in folder.iterdir() if p.is_dir()), reverse=True) if folder.is_dir() else []
+    for name in [n for n in names if n != keep][KEEP_VERSIONS - 1 :]:
+        shutil.rmtree(folder / name, ignore_errors=True)
+    shutil.rmtree(index_dir / LEGACY_STORE, ignore_errors=True)
 
 
 def _chunker(settings: Settings) -> ClauseChunker:
@@ -128,7 +177,9 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
 
 def parse_corpus(settings: Settings) -> tuple[list[Document], str]:
     sources = read_sources(settings.corpus_dir)
-    return with_validity([parse_document(s) for s in sources]), corpus_hash(sources)
+    docs = [parse_document(s) for s in sources]
+    docs = [replace(d, meta=replace(d.meta, format=s.format)) for d, s in zip(docs, sources)]
+    return with_validity(docs), corpus_hash(sources)
 
 
 def expected_key(settings: Settings, embedder_name: str, chash: str) -> dict[str, object]:
@@ -158,6 +209,8 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
         sent_texts = [_sentence_text(chunks[r.chunk], doc_text[chunks[r.chunk].doc_id][r.start : r.end]) for r in sentences]
 
         cache = DocumentEmbeddingCache(settings.embedding_cache_dir, embedder)
+        if settings.sentence_vectors != "build":  # sentences borrow passage vectors or are encoded when asked
+            sent_texts = []
         todo = cache.missing_count(chunk_texts + sent_texts)
         with tqdm(total=todo, desc="encoding passages", unit="text", disable=not progress or todo == 0) as bar:
             chunk_vecs = cache.encode(chunk_texts, settings.embed_batch_size, bar.update)
@@ -188,10 +241,11 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
                 embedder={"name": embedder.name, "kind": settings.embedder, "dim": int(chunk_vecs.shape[1])},
                 chunker=_chunker(settings).params,
                 corpus_hash=chash,
-                documents=[{"doc_id": d.doc_id, "title": d.meta.title, "source": d.meta.source, "sha256": d.meta.sha256}
+                documents=[{"doc_id": d.doc_id, "title": d.meta.title, "source": d.meta.source, "sha256": d.meta.sha256,
+                            "format": d.meta.format}
                            for d in docs],
                 counts={"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences),
-                        "encoded": cache.encoded, "user_words": len(user_words)},
+                        "sentences_encoded": len(sent_vecs), "encoded": cache.encoded, "user_words": len(user_words)},
                 dense_index=kind,
                 code=code_fingerprint(),
                 files=files,
@@ -199,12 +253,11 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
                 build_seconds=round(time.perf_counter() - t0, 3),
             )
             manifest.write(tmp)
-            live = store_dir(settings)
-            old = settings.index_dir / f".old-{uuid.uuid4().hex[:8]}"
-            if live.exists():
-                live.rename(old)
-            tmp.rename(live)
-            shutil.rmtree(old, ignore_errors=True)
+            version = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{chash[:8]}-{uuid.uuid4().hex[:4]}"
+            (settings.index_dir / VERSIONS).mkdir(exist_ok=True)
+            tmp.rename(settings.index_dir / VERSIONS / version)  # complete before anything points at it
+            _point_to(settings.index_dir, version)
+            _prune_versions(settings.index_dir, version)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -223,9 +276,9 @@ def _read_chunks(path: Path) -> list[Chunk]:
     return out
 
 
-def load_index(settings: Settings, embedder: _NumpyEmbeddings) -> IndexBundle:
+def load_index(settings: Settings, embedder: _NumpyEmbeddings, version: str | None = None) -> IndexBundle:
     """Load the live index; raises IndexError_ when it is missing, corrupt or stale for these settings/corpus."""
-    folder = store_dir(settings)
+    folder = store_dir(settings, version)
     manifest = Manifest.read(folder)
     docs, chash = parse_corpus(settings)
     want = expected_key(settings, embedder.name, chash)
@@ -242,9 +295,23 @@ def load_index(settings: Settings, embedder: _NumpyEmbeddings) -> IndexBundle:
         user_words = (folder / "userdict.txt").read_text(encoding="utf-8").split("\n")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexError_(f"index at {folder} is unreadable: {exc}") from exc
-    if index.ntotal != len(chunks) or len(sent_vecs) != len(sentences) or index.d != manifest.embedder["dim"]:
+    if index.ntotal != len(chunks) or len(sent_vecs) not in (0, len(sentences)) or index.d != manifest.embedder["dim"]:
         raise IndexError_(f"index at {folder} is inconsistent with its manifest")
+    if settings.sentence_vectors == "build" and len(sent_vecs) != len(sentences):
+        raise IndexError_(f"index at {folder} holds no sentence vectors (sentence_vectors changed to 'build')")
     chunk_vecs = index.reconstruct_n(0, index.ntotal) if isinstance(index, faiss.IndexFlat) else np.zeros((0, index.d), np.float32)
+    sent_vecs = sent_vecs.astype(np.float32, copy=False)
+    provider: SentenceVectors
+    if settings.sentence_vectors == "build":
+        provider = BuiltSentenceVectors(sent_vecs)
+    elif settings.sentence_vectors == "passage":
+        all_chunks = chunk_vecs if len(chunk_vecs) else index.reconstruct_n(0, index.ntotal)
+        provider = PassageSentenceVectors(all_chunks, [r.chunk for r in sentences])
+    else:
+        doc_text = {d.doc_id: d.text for d in docs}
+        provider = QueryTimeSentenceVectors(embedder, [
+            _sentence_text(chunks[r.chunk], doc_text[chunks[r.chunk].doc_id][r.start : r.end]) for r in sentences],
+            index.d)
     return IndexBundle(
         folder=folder,
         manifest=manifest,
@@ -252,11 +319,12 @@ def load_index(settings: Settings, embedder: _NumpyEmbeddings) -> IndexBundle:
         chunks=chunks,
         sentences=sentences,
         chunk_vectors=chunk_vecs,
-        sentence_vectors=sent_vecs.astype(np.float32, copy=False),
+        sentence_vectors=sent_vecs,
         dense=_langchain_store(index, chunks, embedder),
         bm25=bm25,
         tokenizer=Tokenizer(w for w in user_words if w),
         aliases=AliasTable(u for c in chunks for u in c.units),
+        sentence_provider=provider,
     )
 
 
