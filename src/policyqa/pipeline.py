@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from policyqa.answer.classify import QueryInfo, classify
 from policyqa.answer.compose import Composer, Thresholds
 from policyqa.answer.verify import verify_citations
 from policyqa.corpus.validity import status_of
-from policyqa.errors import InputError, NotFoundError
+from policyqa.errors import InputError, NotFoundError, PolicyQAError
 from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
-from policyqa.index.store import IndexBundle, ensure_index
+from policyqa.index.store import IndexBundle, current_version, ensure_index, load_index
 from policyqa.retrieve.hybrid import HybridRetriever
 from policyqa.retrieve.rewrite import QueryRewriter
 from policyqa.retrieve.scope import Scope, ScopeResolver
@@ -24,6 +27,7 @@ from policyqa.text.normalize import normalize_query
 from policyqa.types import Answer, Document, Hit, Turn
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
@@ -38,6 +42,43 @@ def _turns(history: Sequence[Turn | dict[str, Any]] | None) -> list[Turn]:
     return out
 
 
+def _pinned(method: Callable[..., T]) -> Callable[..., T]:
+    """One engine for the whole call, even if a new index version is swapped in meanwhile."""
+
+    @functools.wraps(method)
+    def call(self: Assistant, *args: Any, **kwargs: Any) -> T:
+        if getattr(self._local, "engine", None) is not None:
+            return method(self, *args, **kwargs)
+        self._local.engine = self._engine
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._local.engine = None
+
+    return call
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Everything derived from one index version; swapped as a whole when a new version is served."""
+
+    bundle: IndexBundle
+    retriever: HybridRetriever
+    rewriter: QueryRewriter
+    composer: Composer
+    scoper: ScopeResolver
+
+    @classmethod
+    def build(cls, bundle: IndexBundle, settings: Settings) -> Engine:
+        retriever = HybridRetriever(bundle, rrf_k=settings.rrf_k, candidates=settings.candidates)
+        topics = [s.title for d in bundle.documents.values() for s in d.sections if s.title and len(s.title) <= 16]
+        topics += bundle.tokenizer.user_words
+        rewriter = QueryRewriter(bundle.tokenizer, topics)
+        composer = Composer(bundle, Thresholds(coverage=settings.refusal_threshold))
+        scoper = ScopeResolver(bundle.documents.values(), bundle.tokenizer)
+        return cls(bundle, retriever, rewriter, composer, scoper)
+
+
 class Assistant:
     """Loads the embedder and index once; thread-safe ``ask``/``search``."""
 
@@ -46,15 +87,45 @@ class Assistant:
         self.settings = settings or Settings()
         t0 = time.perf_counter()
         self.embedder = embedder or make_embedder(self.settings)
-        self.bundle: IndexBundle = ensure_index(self.settings, self.embedder, progress=progress)
         self.encode_query = QueryCache(self.embedder, self.settings.query_cache_size)
-        self.retriever = HybridRetriever(self.bundle, rrf_k=self.settings.rrf_k, candidates=self.settings.candidates)
-        topics = [s.title for d in self.bundle.documents.values() for s in d.sections if s.title and len(s.title) <= 16]
-        topics += self.bundle.tokenizer.user_words
-        self.rewriter = QueryRewriter(self.bundle.tokenizer, topics)
-        self.composer = Composer(self.bundle, Thresholds(coverage=self.settings.refusal_threshold))
-        self.scoper = ScopeResolver(self.bundle.documents.values(), self.bundle.tokenizer)
+        self._local = threading.local()
+        self._engine = Engine.build(ensure_index(self.settings, self.embedder, progress=progress), self.settings)
+        self._refused_version = ""
         self.load_seconds = time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ the served index version
+    @property
+    def engine(self) -> Engine:
+        """The engine this call reads: pinned for the whole of an ``ask``/``search``, else the live one."""
+        return getattr(self._local, "engine", None) or self._engine
+
+    bundle = property(lambda self: self.engine.bundle)
+    retriever = property(lambda self: self.engine.retriever)
+    rewriter = property(lambda self: self.engine.rewriter)
+    composer = property(lambda self: self.engine.composer)
+    scoper = property(lambda self: self.engine.scoper)
+
+    def use(self, bundle: IndexBundle) -> None:
+        """Serve ``bundle`` from now on: everything is built off to the side, then one reference is swapped;
+        calls in flight finish on the engine they started with."""
+        self._engine = Engine.build(bundle, self.settings)
+
+    def refresh(self) -> bool:
+        """Switch to the version index/CURRENT names if it is newer than the one served (another process
+        added or removed a notice). A corrupt or partial version is refused; the one serving stays."""
+        version = current_version(self.settings.index_dir)
+        if not version or version == self._engine.bundle.folder.name or version == self._refused_version:
+            return False
+        try:
+            bundle = load_index(self.settings, self.embedder, version)
+        except PolicyQAError as exc:
+            self._refused_version = version
+            log.error("not switching to index version %s: %s; still serving %s", version, exc.message,
+                      self._engine.bundle.folder.name)
+            return False
+        self.use(bundle)
+        log.info("now serving index version %s (%s documents)", version, len(bundle.documents))
+        return True
 
     # ------------------------------------------------------------------ validation
     def _check_question(self, question: object) -> str:
@@ -71,6 +142,7 @@ class Assistant:
         return question
 
     # ------------------------------------------------------------------ entry points
+    @_pinned
     def ask(self, question: str, history: Sequence[Turn | dict[str, Any]] | None = None,
             top_k: int | None = None) -> Answer:
         question = self._check_question(question)
@@ -93,7 +165,7 @@ class Assistant:
         info = scoped(info, scope)
         timings["scope"] = _ms(t)
         t = time.perf_counter()
-        qvec = self.encode_query(_dense_query(info.text, info.departments, self.bundle))
+        qvec = self.encode_query(_dense_query(_without_names(info.text, info), info.departments, self.bundle))
         timings["embed"] = _ms(t)
         ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope or None)
         timings.update(ranked.timings_ms)
@@ -125,6 +197,7 @@ class Assistant:
                 return replace(earlier, reason="inherited", matched_terms=(), evidence_terms=(), year_mismatch="")
         return scope
 
+    @_pinned
     def search(self, query: str, top_k: int | None = None) -> list[Hit]:
         query = self._check_question(query)
         k = top_k or self.settings.top_k
@@ -152,9 +225,22 @@ def scoped(info: QueryInfo, scope: Scope) -> QueryInfo:
         return info
     named = set(scope.matched_terms)
     topic = tuple(t for t in info.content_terms if t not in named)
+    # inside the notice its own title words match its preamble, not the passage asked about
+    terms = tuple(t for t in info.terms if not any(part in named for part in t.split("_")))
     return replace(info, scope=scope.doc_ids, scope_reason=scope.reason, year_mismatch=scope.year_mismatch,
                    scope_terms=tuple(dict.fromkeys(scope.matched_terms + scope.evidence_terms)),
-                   content_terms=topic or info.content_terms)
+                   content_terms=topic or info.content_terms, terms=terms or info.terms)
+
+
+def _without_names(text: str, info: QueryInfo) -> str:
+    """The question for the embedder, the words that only name its notice taken out (「广安殡葬方案里，」)."""
+    if not info.scope:
+        return text
+    out = text
+    for t in sorted(set(info.scope_terms) - set(info.content_terms), key=len, reverse=True):
+        if len(t) >= 2:
+            out = out.replace(t, "")
+    return out if len(re.sub(r"\W", "", out)) >= 4 else text
 
 
 def with_status(answer: Answer, documents: dict[str, Document], today: date) -> Answer:

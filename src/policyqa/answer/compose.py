@@ -201,8 +201,9 @@ class Composer:
             if not hits:
                 return self.refuse(info, ranked, "other_jurisdiction")
             ranked = Ranked(hits, ranked.dense, ranked.sparse, ranked.timings_ms)
-            scope = "\n".join(self.b.documents[d].text for d in named)
+            scope = "\n".join(self.b.documents[d].text for d in named).lower()
             absent = [t for t in info.content_terms if len(t) >= 2 and self.idf.get(t, 0.0) >= 1.5 and t not in scope
+                      and not info.scope  # a resolved notice already keeps the answer inside it
                       and t not in META_WORDS and not _is_subword(t, info.content_terms)]
             if absent:  # 「广安的元宇宙…」: the topic exists, but only in another city's document
                 return self.refuse(info, ranked, f"topic_not_in_named_documents:{absent[0]}")
@@ -411,7 +412,8 @@ class Composer:
         resp = clause.responsibility
         assert resp is not None
         matched = _grow(matched, info.text, clause.text)
-        units, named_units = _units_text(resp, asks_lead=bool(_ASKS_LEAD.search(info.text)))
+        asks_lead = bool(_ASKS_LEAD.search(info.text)) and not _ASKS_ALL.search(info.text)
+        units, named_units = _units_text(resp, asks_lead=asks_lead)
         if matched and matched not in title and matched in clause.text:
             lead = f"「{matched}」属于「{title}」，其{units.removeprefix('的')}。"
         else:
@@ -501,8 +503,30 @@ class Composer:
                 if best is None or len(s.title) > best[0]:
                     best = (len(s.title), s)
         if best is None:
-            return None
+            return self._outline(info)
         text, quotes = self._listing(best[1])
+        return Answer(text, True, self.citations(quotes), info.text, "enumeration")
+
+    def _outline(self, info: QueryInfo) -> Answer | None:
+        """「科技创新若干政策分哪几个方面」: a question about the notice as a whole lists its top-level parts."""
+        if len(info.scope) != 1 or info.scope_reason not in ("title", "doc_number", "inherited"):
+            return None
+        if any(t not in _VAGUE and t not in _OUTLINE_WORDS for t in info.content_terms):
+            return None  # a topic inside the notice is asked about, not the notice's outline
+        doc = self.b.documents[info.scope[0]]
+        roots = [s for s in self.children.get(None, []) if s.doc_id == doc.doc_id]
+        while len(roots) == 1 and len([k for k in self.children.get(roots[0].id, []) if k.title]) >= 2:
+            top = roots[0]  # a 通知 wrapping its 办法: the attachment's own parts
+            roots = [k for k in self.children.get(top.id, [])]
+        roots = [r for r in roots if r.title]
+        if len(roots) < 2:
+            return None
+        quotes = []
+        for r in roots:
+            i = doc.text.find(r.title, r.start)
+            if i >= 0:
+                quotes.append(self._quote(doc, r.start, i + len(r.title), r.path_str, 1.0))
+        text = f"《{doc.meta.title}》分为{len(roots)}个部分：" + "；".join(r.label for r in roots) + "。"
         return Answer(text, True, self.citations(quotes), info.text, "enumeration")
 
     def _item_clauses(self, sec: Section) -> list[Clause]:
@@ -543,18 +567,20 @@ class Composer:
                        r"([\u4e00-\u9fff]{2,8})", info.text)
         focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
         single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
-        if single and focus and focus not in self.idf and focus not in self.corpus_text and not info.english:
+        if single and focus and focus not in self.idf and focus not in self.corpus_text and not info.english and not info.scope:
             return self.refuse(info, ranked, f"focus_not_in_corpus:{focus}")  # 「哪个网站」 in a text with no websites
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
         defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
         cand: list[tuple[float, int, int]] = []  # score, sentence, hit rank
+        scored = [si for h in ranked.hits[:6] for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], [])]
+        cos_of = dict(zip(scored, (self.b.sentence_vectors_for(scored) @ qvec).tolist())) if scored else {}
         for r, h in enumerate(ranked.hits[:6]):
             pos = self.b.chunk_pos_map[h.chunk.id]
             title = self.title_terms.get(h.chunk.clause_id, set())
             title_bonus = 0.25 if terms and any(t in title for t in terms) else 0.0
             for si in self.sent_by_chunk.get(pos, []):
-                cos = float(self.b.sentence_vectors[si] @ qvec)
+                cos = cos_of[si]
                 have = self.sent_terms[si] | title
                 lex = self.coverage(terms, have) if terms else 0.0
                 score = lex + 4.0 * (cos - 0.8) + 0.05 / (r + 1) + title_bonus + self._type_bonus(info, self.sent_text[si], unit)
@@ -568,7 +594,7 @@ class Composer:
         # sentences anywhere in the corpus that the embedder finds closest also compete (as if ranked 7th)
         seen = {si for _, si, _ in cand}
         allowed = {h.chunk.doc_id for h in ranked.hits}
-        sims = self.b.sentence_vectors @ qvec
+        sims = self.b.sentence_similarities(qvec)
         for si in np.argsort(-sims)[:5]:
             si = int(si)
             chunk = self.b.chunks[self.b.sentences[si].chunk]
@@ -600,6 +626,12 @@ class Composer:
         elif dense < self.th.dense_strong:
             return self.refuse(info, ranked, "no_topic")
         chosen = [best_si]
+        # 「…；负责对工程变更预算控制价进行评审。」: a duty without its subject takes the sentences that name it
+        j = best_si
+        while re.match(r"^(?:负责|牵头|承担|组织|指导|参与)", self.sent_text[j]) and j > 0 and len(chosen) < 4 and \
+                self.b.chunks[self.b.sentences[j - 1].chunk].clause_id == hit.chunk.clause_id:
+            j -= 1
+            chosen.insert(0, j)
         nxt = best_si + 1
         same_clause = nxt < len(self.b.sentences) and \
             self.b.chunks[self.b.sentences[nxt].chunk].clause_id == hit.chunk.clause_id
@@ -631,7 +663,8 @@ class Composer:
         section = hit.chunk.section
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
         answer = self._trim(info, [self.sent_text[i] for i in chosen], terms, unit)
-        listing = self._section_of_preamble(hit.chunk.clause_id) if info.qtype in ("enumeration", "general") else None
+        listing = (self._section_of_preamble(hit.chunk.clause_id)
+                   if info.qtype in ("enumeration", "general") or (info.qtype == "count" and _WHICH.search(info.text)) else None)
         keyword_only = len(info.text) <= 12 and not re.search(r"[？?吗呢什么哪谁怎]", info.text)
         if listing is not None and (_LIST_CUE.search(info.text) or keyword_only):
             text, more = self._listing(listing)
@@ -699,17 +732,21 @@ class Composer:
 
 
 _LIST_CUE = re.compile(r"包括|包含|有哪些|哪几|分别|分为|几条|各是|一共|几个方面|几项|几大|有几|哪些|列举|组成|构成|指的是|是指|which|what\s+are|refer|consist|include", re.I)
+_WHICH = re.compile(r"哪几|哪些|分别|包括|包含|涵盖")
+_OUTLINE_WORDS = frozenset("方面 部分 几个 哪几 内容 主要 板块 章节 政策 措施 支持 几 条 项 类 块 哪些 规定 文件".split())
 _WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪一章|哪一条|哪条|在哪里提|在哪提|出自|哪部分", re.I)
 _UNITS = [("年份", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("年", r"几年|多少年"), ("家", r"多少家|(?<!哪)几家"),
           ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),
           ("亿元", r"多少亿")]
 _CLASSIFIERS = "个项类种大家条批"
+_SAME_UNIT = {"天": "天日", "日": "天日", "户": "户家", "家": "家户", "元": "元万亿"}  # 「多少天」 is answered by 「30日」
 _VAGUE = frozenset("""时候 时间 意思 样子 东西 情况 方面 地方 内容 方式 作用 要求 规定 措施 工作 问题 程序 条件 原则 标准 阶段 类型
     种类 类别 环节 步骤 形式 层面 部分 模式 途径 渠道 手段 方法 办法 特点 目标 任务 重点 门槛 范围 对象 依据""".split())
 
 
 _DUTY = re.compile(r"[\u4e00-\u9fff]{2,14}(?:部门|机构|单位|局|委|办|政府|中心|管委会)(?:[\u4e00-\u9fff、]{0,20}?)(?:负责|牵头|承担|主管)")
 _ASKS_LEAD = re.compile(r"牵头|主抓|带头|lead", re.I)
+_ASKS_ALL = re.compile(r"还有|参与|配合|责任单位|哪些(?:部门|单位)负责|谁负责|分别|和.{0,4}单位|、谁")
 
 
 def _units_text(resp: Responsibility, asks_lead: bool) -> tuple[str, tuple[str, ...]]:
@@ -727,7 +764,7 @@ def _has_quantity(text: str, unit: str | None) -> bool:
     if unit:
         if unit == "年份":
             return bool(re.search(r"\d{4}\s*年", text))
-        units = _CLASSIFIERS if unit == "个" else unit  # 「几个层级」 is answered by 「五大层级」
+        units = _CLASSIFIERS if unit == "个" else _SAME_UNIT.get(unit, unit)  # 「几个层级」 is answered by 「五大层级」
         return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[{re.escape(units)}]", text))
     return bool(re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类|条|年|倍|成)", text))
 

@@ -60,8 +60,20 @@ def _bracket_end(text: str, open_at: int) -> int:
 # 「〔市发展改革委、人行广安市中心支行牵头，市级相关部门（单位）配合〕」: a note written as a sentence, no labels
 _VERB_NOTE = re.compile(r"^(?:由)?(?P<lead>.+?)(?P<verb>牵头|负责)(?:[，,；;、]\s*(?P<rest>.+?)(?:配合|负责|参与|协同|落实))?[。]?$")
 _UNIT_WORD = re.compile(r"市|县|区|局|委|办|政府|部门|单位|中心|管委会|公司|集团|银行|支行|法院|检察院")
-# 「逗号前为牵头单位」: in this document the units before the first comma of a note lead
-COMMA_LEADS = re.compile(r"逗号前(?:为|是)牵头单位")
+# How a document marks its lead units once for all its notes (「下同」):
+# 「逗号前为牵头单位」: the units before the first comma lead; 「排在第一位的为牵头部门」: the first unit leads.
+COMMA_LEADS = re.compile(r"逗号前(?:的单位)?(?:为|是)牵头(?:单位|部门)")
+FIRST_LEADS = re.compile(r"排(?:在|名)?第一(?:位)?的?(?:部门|单位)?(?:为|是)牵头(?:单位|部门)")
+_CONVENTION = re.compile(r"[，,。；;]?\s*(?:逗号前|排(?:在|名)?第一)[^）〕\]】]*$")
+
+
+def lead_rule_of(note_text: str) -> str:
+    """"comma" | "first" | "" : the document-wide lead convention a note declares."""
+    if COMMA_LEADS.search(note_text):
+        return "comma"
+    if FIRST_LEADS.search(note_text):
+        return "first"
+    return ""
 
 
 def note_starts(text: str) -> list[tuple[int, int]]:
@@ -75,14 +87,17 @@ def note_starts(text: str) -> list[tuple[int, int]]:
             j += 1
         end = _bracket_end(text, i)
         inner = text[j : end - 1]
-        if _LABEL.match(inner) or (ch in "〔[【" and 2 < len(inner) <= 120 and _VERB_NOTE.match(inner)
-                                   and _UNIT_WORD.search(inner) and re.search(r"牵头|负责", inner)):
+        bare = _CONVENTION.sub("", inner).partition("。")[0]
+        verb_note = (2 < len(bare) <= 120 and bool(_VERB_NOTE.match(bare)) and bool(_UNIT_WORD.search(bare))
+                     and (ch in "〔[【" or bool(re.search(r"(?:牵头|负责)$", bare)))
+                     and not re.search(r"[，,；;]\s*(?:并|要|应|将|按)", bare))
+        if _LABEL.match(inner) or verb_note:
             if not out or i >= out[-1][1]:
                 out.append((i, end))
     return out
 
 
-def _labelled(inner: str, comma_leads: bool) -> tuple[list[str], list[str]]:
+def _labelled(inner: str, lead_rule: str) -> tuple[list[str], list[str]]:
     """「牵头单位：A，责任单位：B、C」 -> ([A], [B, C]); 「责任单位：A，B、C」 + 逗号前为牵头单位 -> ([A], [B, C])."""
     lead: list[str] = []
     rest: list[str] = []
@@ -93,10 +108,14 @@ def _labelled(inner: str, comma_leads: bool) -> tuple[list[str], list[str]]:
         kind = m.group(0)
         if "牵头" in kind:
             lead.extend(split_units(body))
-        elif comma_leads and "责任单位" in kind and len(labels) == 1:
+        elif lead_rule == "comma" and "责任单位" in kind and len(labels) == 1:
             first, sep, others = _split_top(body, "，,")
             lead.extend(split_units(first))
             rest.extend(split_units(others) if sep else [])
+        elif lead_rule == "first" and "责任单位" in kind and len(labels) == 1:
+            units = split_units(body)
+            lead.extend(units[:1])
+            rest.extend(units[1:])
         else:
             rest.extend(split_units(body))
     return lead, rest
@@ -115,7 +134,7 @@ def _split_top(s: str, seps: str) -> tuple[str, str, str]:
 
 
 def parse_responsibility(
-    text: str, offset: int, inherited: InheritedNote | None, *, comma_leads: bool = False
+    text: str, offset: int, inherited: InheritedNote | None, *, lead_rule: str = ""
 ) -> tuple[Responsibility | None, InheritedNote | None]:
     """The last responsibility note of a paragraph (lead and support kept apart) and any 「以下均需…」 note it starts."""
     notes = note_starts(text)
@@ -127,16 +146,17 @@ def parse_responsibility(
         j += 1
     inner = text[j : end - 1 if end <= len(text) and text[end - 1] in "）)〕]】" else end]
     # 「…管委会。以下均需…落实，不再列出」 / 「…团市委。逗号前为牵头单位，下同」: the units end at the first 。
-    units_part, _, rest = inner.partition("。")
-    comma_leads = comma_leads or bool(COMMA_LEADS.search(rest))
+    lead_rule = lead_rule_of(inner) or lead_rule
+    units_part, _, rest = _CONVENTION.sub("", inner).partition("。")
+    rest = inner[len(units_part) :]
     if _LABEL.match(units_part):
-        lead, support = _labelled(units_part, comma_leads)
+        lead, support = _labelled(units_part, lead_rule)
     else:
         m = _VERB_NOTE.match(units_part)
         first = split_units(m.group("lead")) if m else []
         support = split_units(m.group("rest")) if m and m.group("rest") else []
-        if m and m.group("verb") == "负责" and not support:  # 「〔A、B负责〕」 names who is responsible, no lead
-            lead, support = [], first
+        if m and m.group("verb") == "负责" and not support:  # 「〔A、B负责〕」 names who is responsible
+            lead, support = (first[:1], first[1:]) if lead_rule == "first" else ([], first)
         else:
             lead = first
     units: list[str] = []

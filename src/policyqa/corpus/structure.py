@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from policyqa.corpus.load import SourceFile
-from policyqa.corpus.responsibility import COMMA_LEADS, InheritedNote, note_starts, parse_responsibility
+from policyqa.corpus.responsibility import InheritedNote, lead_rule_of, note_starts, parse_responsibility
 from policyqa.text.normalize import normalize_text
 from policyqa.types import Clause, Document, DocumentMeta, Section
 
@@ -275,17 +275,17 @@ def parse_document(src: SourceFile) -> Document:
     signed = False  # after the 落款 date, a title line starts an attachment
     body_end = len(text)
 
-    comma_leads = False  # 「逗号前为牵头单位，下同」 seen: later notes lead with their first comma group
+    lead_rule = ""  # 「逗号前为牵头单位，下同」 / 「排在第一位的为牵头部门，下同」 seen: it holds for later notes
 
     def add_clause(p: _Para, heading: str = "") -> None:
-        nonlocal inherited, comma_leads
+        nonlocal inherited, lead_rule
         top = b.stack[-1] if b.stack else None
         path = top.path if top else (PREAMBLE,)
-        resp, note = parse_responsibility(p.text, p.start, inherited, comma_leads=comma_leads)
+        resp, note = parse_responsibility(p.text, p.start, inherited, lead_rule=lead_rule)
         if note is not None:
             inherited = note
-        if resp is not None and COMMA_LEADS.search(resp.text):
-            comma_leads = True
+        if resp is not None and lead_rule_of(resp.text):
+            lead_rule = lead_rule_of(resp.text)
         if not heading and p.kind == "body":
             heading = _runin_title(p.text) if resp is not None else ""
         clauses.append(
@@ -300,7 +300,7 @@ def parse_document(src: SourceFile) -> Document:
         c = clauses[-1]
         resp = c.responsibility
         if resp is None:
-            r, note = parse_responsibility(p.text, p.start, inherited, comma_leads=comma_leads)
+            r, note = parse_responsibility(p.text, p.start, inherited, lead_rule=lead_rule)
             resp = r
         clauses[-1] = replace(c, end=p.end, text=text[c.start : p.end], responsibility=resp)
 

@@ -138,11 +138,12 @@ class ScopeResolver:
         confidence = max(0.0, min(1.0, (best - max(second, 0.0)) / best))
         names = sorted(set().union(*(matched[k] for k in tied)))
         mismatch = ""
-        if q_years:
-            for k in tied:
-                own = self.years[k]
-                if own and not (q_years & own):
-                    mismatch = sorted(q_years - own)[0]
+        for k in tied:  # 「2021年森林防火命令」: a year that names the notice, next to its title words
+            own = self.years[k]
+            for y in q_years - own:
+                after = q[q.find(y) + len(y) :].lstrip("年")[:2]
+                if own and len(after) == 2 and any(f"{o}年{after}" in self.titles[k] for o in own):
+                    mismatch = y
         found = sorted(set().union(*(evidence[k] for k in tied)))
         return Scope(tied[:3], confidence, scores, tuple(names), "title", mismatch, tuple(found))
 
