@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from policyqa.bench import HTTP_LEVELS, QUICK, STAGES, TARGETS, recall_at_k, run_bench_cli, summary
+from policyqa.bench import HTTP_LEVELS, QUICK, STAGES, TARGETS, load_questions, recall_at_k, run_bench_cli, summary
 from policyqa.settings import Settings
 from conftest import CORPUS, SHARED_CACHE
 
@@ -30,12 +30,18 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[ty
 
 
 def test_every_section_is_there(result: dict) -> None:  # type: ignore[type-arg]
-    for key in ("floor", "in_process", "http", "build", "server", "scaling", "ann", "headline", "targets", "git",
-                "machine", "settings"):
+    for key in ("library", "floor", "in_process", "http", "build", "baseline", "accuracy", "growth", "ann", "headline",
+                "targets", "git", "machine", "settings"):
         assert key in result, key
     assert result["quick"] is True
+    assert result["library"]["documents"] == QUICK.notices
     assert [t["key"] for t in result["targets"]] == [t.key for t in TARGETS]
-    assert all(isinstance(t["pass"], bool) for t in result["targets"])
+    assert all(t["pass"] in (True, False, None) for t in result["targets"])
+    # with the baseline installed every ratio to it is measured and judged
+    if "build" in result["baseline"]:
+        judged = {t["key"]: t["pass"] for t in result["targets"]}
+        for key in ("http_c1_p50_x_baseline", "http_c16_rps_x_baseline", "cold_build_x_baseline"):
+            assert isinstance(judged[key], bool), key
 
 
 def test_floor_and_in_process_stages(result: dict) -> None:  # type: ignore[type-arg]
@@ -51,48 +57,79 @@ def test_floor_and_in_process_stages(result: dict) -> None:  # type: ignore[type
     on = result["in_process"]["cache_on"]
     assert on["hits"] >= on["questions"] and on["misses"] <= on["questions"]
     _latency_ok(on["repeated"])
+    if result["in_process"]["baseline"]:
+        _latency_ok(result["in_process"]["baseline"]["end_to_end"])
+        assert result["in_process"]["p50_x_baseline"] == pytest.approx(
+            off["end_to_end"]["p50"] / result["in_process"]["baseline"]["end_to_end"]["p50"], rel=1e-2)
 
 
 def test_http_levels_have_no_errors(result: dict) -> None:  # type: ignore[type-arg]
-    levels = result["http"]["distinct"]
-    assert [lv["concurrency"] for lv in levels] == list(HTTP_LEVELS)
-    for lv in levels:
-        assert lv["errors"] == 0, lv["statuses"]
-        assert lv["requests"] >= lv["concurrency"] and lv["req_per_s"] > 0
-        _latency_ok(lv["latency_ms"])
-        # the server's own pipeline time is part of what the client waited for
-        assert lv["server_pipeline_ms"]["p50"] <= lv["latency_ms"]["p50"]
-    assert levels[0]["p50_x_floor"] > 0
-    rep = result["http"]["repeated"]
+    http = result["http"]
+    for levels in (http["distinct"], http["baseline"] or []):
+        assert [lv["concurrency"] for lv in levels] == list(HTTP_LEVELS)
+        for lv in levels:
+            assert lv["errors"] == 0, lv["statuses"]
+            assert lv["requests"] >= lv["concurrency"] and lv["req_per_s"] > 0
+            _latency_ok(lv["latency_ms"])
+            # the server's own pipeline time is part of what the client waited for
+            assert lv["server_pipeline_ms"]["p50"] <= lv["latency_ms"]["p50"]
+    assert http["distinct"][0]["p50_x_floor"] > 0
+    if http["baseline"]:
+        assert [x["concurrency"] for x in http["x_baseline"]] == list(HTTP_LEVELS)
+    rep = http["repeated"]
     assert rep["server"] == QUICK.repeated_server
     assert [lv["concurrency"] for lv in rep["levels"]] == [1, 16]
     assert all(lv["errors"] == 0 for lv in rep["levels"])
     # served from the query cache: the embed stage is a dictionary lookup, not an encoding
-    assert rep["levels"][0]["server_embed_ms"]["p50"] < levels[0]["server_embed_ms"]["p50"]
+    assert rep["levels"][0]["server_embed_ms"]["p50"] < http["distinct"][0]["server_embed_ms"]["p50"]
 
 
-def test_build_and_server(result: dict) -> None:  # type: ignore[type-arg]
+def test_builds(result: dict) -> None:  # type: ignore[type-arg]
     b = result["build"]
-    assert b["cold"]["encoded"] > 0
+    assert b["cold"]["encoded"] > 0 and b["cold"]["chars_per_s"] > 0
     assert b["unchanged"]["encoded"] == 0
-    assert 0 < b["one_paragraph_changed"]["encoded"] < b["cold"]["encoded"]
+    add = b["add_one_notice"]
+    # only the added notice's passages are encoded; the library less it came from the cache
+    assert 0 < add["encoded"] < b["cold"]["encoded"]
+    assert add["documents_before"] == result["library"]["documents"] - 1
+    assert add["counts"]["chunks"] == b["cold"]["counts"]["chunks"]
     assert b["cold"]["counts"]["chunks"] == b["unchanged"]["counts"]["chunks"]
-    srv = result["server"]
-    assert 0 < srv["start"]["ready_s"] <= srv["start"]["first_answer_s"]
-    assert srv["start"]["rss_after_start_mb"] > 0
-    assert srv["peak_rss_serving_mb"] >= srv["start"]["rss_after_start_mb"] * 0.9
-    assert srv["vm_hwm_mb"] >= srv["rss_end_mb"] > 0
+    if "build" in result["baseline"]:
+        bb = result["baseline"]["build"]
+        assert bb["cold"]["seconds"] > 0 and bb["cold"]["chunks"] > 0
+        assert 0 < bb["add_one_notice"]["chunks"] < bb["cold"]["chunks"]
 
 
-def test_scaling_grows_with_the_corpus(result: dict) -> None:  # type: ignore[type-arg]
-    rows = result["scaling"]["rows"]
-    assert [r["factor"] for r in rows] == [1, *QUICK.scale_factors]
-    base = rows[0]
-    for r in rows[1:]:
-        assert r["documents"] == base["documents"] * r["factor"]
-        assert r["chunks"] == base["chunks"] * r["factor"]
-        assert r["sentences"] == base["sentences"] * r["factor"]
+def test_servers(result: dict) -> None:  # type: ignore[type-arg]
+    for srv in (result["http"]["server"], result["http"]["baseline_server"]):
+        if srv is None:
+            continue
+        assert 0 < srv["start"]["ready_s"] <= srv["start"]["first_answer_s"]
+        assert srv["start"]["rss_after_start_mb"] > 0
+        assert srv["peak_rss_serving_mb"] >= srv["start"]["rss_after_start_mb"] * 0.9
+        assert srv["vm_hwm_mb"] >= srv["rss_end_mb"] > 0
+
+
+def test_accuracy_on_the_holdout_of_the_library(result: dict) -> None:  # type: ignore[type-arg]
+    sets = result["accuracy"]["sets"]
+    assert "questions_all" in sets  # the three quick notices are the ones holdout/questions_all asks about
+    for s in sets.values():
+        assert s["n"] > 0 and 0 <= s["strict_accuracy"] <= 1
+        assert s["citation_validity"] in (None, 1.0)
+
+
+def test_growth_from_one_notice(result: dict) -> None:  # type: ignore[type-arg]
+    rows = result["growth"]["rows"]
+    assert len(rows) == 2 + len(QUICK.scale_factors)
+    one, lib, *copies = rows
+    assert one["documents"] == 1 and lib["documents"] == result["library"]["documents"]
+    assert 0 < one["encoded"] and one["chunks"] < lib["chunks"]
+    for r, factor in zip(copies, QUICK.scale_factors):
+        assert r["documents"] == lib["documents"] * factor
+        assert r["chunks"] == lib["chunks"] * factor
+        assert r["sentences"] == lib["sentences"] * factor
         assert r["encoded"] == 0  # identical copies: every vector comes from the embedding cache
+    for r in rows:
         _latency_ok(r["end_to_end"])
         assert {"dense", "bm25", "compose"} <= set(r["stages_p50_ms"])
 
@@ -101,7 +138,7 @@ def test_flat_vs_hnsw(result: dict) -> None:  # type: ignore[type-arg]
     ann = result["ann"]
     assert ann["hnsw_min_vectors"] > 0 and ann["queries"] > 0
     assert len(ann["cases"]) == 1 + len(QUICK.ann_sizes)
-    assert ann["cases"][0]["vectors"] == result["scaling"]["rows"][-1]["chunks"]
+    assert ann["cases"][0]["vectors"] == result["growth"]["rows"][-1]["chunks"]
     for case in ann["cases"]:
         assert case["flat"]["recall_at_10"] == 1.0
         assert 0.0 <= case["hnsw"]["recall_at_10"] <= 1.0
@@ -113,6 +150,7 @@ def test_headline_is_consistent(result: dict) -> None:  # type: ignore[type-arg]
     assert h["floor_p50_ms"] == result["floor"]["p50"]
     assert h["in_process_p50_x_floor"] == result["in_process"]["cache_off"]["p50_x_floor"]
     assert h["rebuild_unchanged_s"] == result["build"]["unchanged"]["seconds"]
+    assert h["add_one_notice_s"] == result["build"]["add_one_notice"]["seconds"]
     assert h["http_c16_errors"] == 0
 
 
@@ -130,3 +168,14 @@ def test_summary_of_nothing_and_of_values() -> None:
     assert summary([])["n"] == 0
     s = summary([1.0, 2.0, 3.0, 4.0])
     assert s["p50"] == 2.5 and s["min"] == 1.0 and s["max"] == 4.0
+
+
+def test_bench_questions_name_their_notice(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"question": "福州的未来能源由谁负责？", "doc_id": "fuzhou"}, {"question": "广安的呢？", "doc_id": "guangan",
+                                                             "history": [{"role": "user", "content": "x"}]},
+            {"question": "广安慈善意见何时印发？", "doc_id": "guangan"}, {"question": "福州的未来能源由谁负责？", "doc_id": "fuzhou"}]
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert load_questions(path) == ["福州的未来能源由谁负责？", "广安慈善意见何时印发？"]  # distinct, single-turn
+    assert load_questions(path, {"guangan"}) == ["广安慈善意见何时印发？"]
+    assert load_questions(path, {"elsewhere"}) == ["福州的未来能源由谁负责？", "广安慈善意见何时印发？"]

@@ -9,6 +9,7 @@ Needs the ``[st]`` extra (sentence-transformers, torch, langchain-text-splitters
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -99,28 +100,71 @@ class TextbookRAG:
         self._embedder: Any = None
         self._chunks = 0
 
-    def build(self, progress: bool = False) -> None:
+    def build(self, progress: bool = False, embedder: Any = None) -> None:
+        """Split, encode and index the corpus; ``embedder`` reuses an already loaded sentence-transformers model."""
         try:
             from langchain_community.vectorstores import FAISS
             from langchain_community.vectorstores.utils import DistanceStrategy
-            from langchain_text_splitters import RecursiveCharacterTextSplitter
         except ImportError as exc:
             raise MissingDependencyError(_INSTALL) from exc
         from policyqa.corpus.load import read_sources
-        from policyqa.index.embedders import SentenceTransformerEmbeddings
 
         t0 = time.perf_counter()
-        self._embedder = SentenceTransformerEmbeddings(self.model)
-        splitter = RecursiveCharacterTextSplitter(
-            separators=self.separators, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap,
-            keep_separator="end", add_start_index=True,
-        )
+        self._embedder = embedder or self._load_embedder()
         sources = read_sources(self.corpus_dir)
         self.raw_documents = {s.doc_id: s.raw for s in sources}
-        docs = splitter.create_documents([s.raw for s in sources], [{"doc_id": s.doc_id} for s in sources])
+        docs = self._splitter().create_documents([s.raw for s in sources], [{"doc_id": s.doc_id} for s in sources])
         self._chunks = len(docs)
         self._store = FAISS.from_documents(docs, self._embedder, distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
         log.info("baseline: %d chunks indexed in %.1fs", len(docs), time.perf_counter() - t0)
+
+    def _load_embedder(self) -> Any:
+        from policyqa.index.embedders import SentenceTransformerEmbeddings
+
+        return SentenceTransformerEmbeddings(self.model)
+
+    def _splitter(self) -> Any:
+        try:
+            from langchain_text_splitters import RecursiveCharacterTextSplitter
+        except ImportError as exc:
+            raise MissingDependencyError(_INSTALL) from exc
+        return RecursiveCharacterTextSplitter(
+            separators=self.separators, chunk_size=self.chunk_size, chunk_overlap=self.chunk_overlap,
+            keep_separator="end", add_start_index=True,
+        )
+
+    def add_file(self, path: Path) -> list[str]:
+        """The textbook way to add a notice to a live store: split it and ``add_documents`` (only its chunks are
+        encoded). Returns the new ids."""
+        from policyqa.corpus.load import read_sources
+
+        if self._store is None:
+            raise ConfigError("TextbookRAG.build() must run before add_file()")
+        sources = read_sources(path)
+        docs = self._splitter().create_documents([s.raw for s in sources], [{"doc_id": s.doc_id} for s in sources])
+        self.raw_documents.update({s.doc_id: s.raw for s in sources})
+        self._chunks += len(docs)
+        return list(self._store.add_documents(docs))
+
+    def delete(self, ids: list[str]) -> None:
+        self._store.delete(ids)
+        self._chunks -= len(ids)
+
+    def save(self, folder: Path) -> None:
+        """LangChain's ``save_local`` (FAISS index + pickled docstore) plus the raw texts the citations quote."""
+        self._store.save_local(str(folder))
+        (folder / "raw_documents.json").write_text(json.dumps(self.raw_documents, ensure_ascii=False), encoding="utf-8")
+
+    def load(self, folder: Path, embedder: Any = None) -> None:
+        """What a textbook server does at start when the index exists: ``FAISS.load_local``."""
+        from langchain_community.vectorstores import FAISS
+        from langchain_community.vectorstores.utils import DistanceStrategy
+
+        self._embedder = embedder or self._load_embedder()
+        self._store = FAISS.load_local(str(folder), self._embedder, allow_dangerous_deserialization=True,
+                                       distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT)
+        self.raw_documents = json.loads((folder / "raw_documents.json").read_text(encoding="utf-8"))
+        self._chunks = self._store.index.ntotal
 
     def top(self, question: str) -> TopChunk:
         if self._store is None:
