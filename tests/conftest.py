@@ -49,3 +49,14 @@ def multi_assistant(multi_corpus: Path, tmp_path_factory: pytest.TempPathFactory
     from policyqa.pipeline import Assistant
 
     return Assistant(make_settings(multi_corpus, tmp_path_factory.mktemp("index-multi")), progress=False)
+
+
+@pytest.fixture(scope="session")
+def library_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """All 26 shared notices indexed together (the default library), on a fixed clock."""
+    from datetime import date
+
+    from policyqa.pipeline import Assistant
+
+    return Assistant(make_settings(LIBRARY, tmp_path_factory.mktemp("index-library"), today=date(2026, 11, 30)),
+                     progress=False)

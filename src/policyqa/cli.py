@@ -219,7 +219,7 @@ def serve(
 
 @app.command("eval")
 def eval_(
-    questions: Annotated[Path, typer.Option(help="questions JSONL")] = Path("evals/questions.jsonl"),
+    questions: Annotated[Path, typer.Option(help="questions JSONL (the default set asks about the default library, corpus/)")] = Path("evals/questions_library.jsonl"),
     url: Annotated[Optional[str], typer.Option(help="evaluate a running server instead of in-process")] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="also run the textbook LangChain recipe")] = False,
     out: Annotated[Path, typer.Option(help="results folder")] = Path("evals/results"),
@@ -237,7 +237,7 @@ def eval_(
 
 @app.command()
 def calibrate(
-    questions: Annotated[Path, typer.Option(help="questions JSONL")] = Path("evals/questions.jsonl"),
+    questions: Annotated[Path, typer.Option(help="questions JSONL (the default set asks about the default library, corpus/)")] = Path("evals/questions_library.jsonl"),
     values: Annotated[str, typer.Option(help="comma-separated coverage thresholds to try")] = "0.3,0.35,0.4,0.45,0.5,0.55,0.6",
     corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
 ) -> None:

@@ -72,10 +72,12 @@ class QuestionSet:
 
     @property
     def label(self) -> str:
-        """Short name for file names: questions -> "", questions_multi -> "multi"."""
+        """Short name for file names: questions -> "", questions_multi -> "multi", holdout/questions_library -> "holdout-library"."""
         if self.name == DEFAULT_SET:
             return ""
-        return self.name.removeprefix(DEFAULT_SET + "_") or self.name
+        base = self.name.removeprefix(DEFAULT_SET + "_") or self.name
+        # a held-out set shares its stem with the dev set it mirrors; its results must not overwrite the dev results
+        return f"holdout-{base}" if self.path.parent.name == "holdout" else base
 
 
 @dataclass(frozen=True, slots=True)

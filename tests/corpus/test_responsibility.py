@@ -152,3 +152,43 @@ def test_guangan_units(guangan: dict[str, Document]) -> None:
 def test_investment_measures_have_no_responsibility_notes(guangan: dict[str, Document]) -> None:
     doc = guangan["guangan_gov_investment_measures_2023"]
     assert all(c.responsibility is None for c in doc.clauses)
+
+
+# ---------------------------------------------------------------- layouts of the Guang'an library
+@pytest.mark.parametrize(("text", "rule", "lead", "units"), [
+    ("做好A。（牵头单位：市财政局，责任单位：市发展改革委）", "", ("市财政局",), ("市财政局", "市发展改革委")),
+    ("做好B。〔牵头单位：市商务局，责任单位：各县（市、区）人民政府〕", "", ("市商务局",), ("市商务局", "各县（市、区）人民政府")),
+    ("C。（责任单位：市教育体育局，市委宣传部、团市委。逗号前为牵头单位，下同）", "", ("市教育体育局",),
+     ("市教育体育局", "市委宣传部", "团市委")),
+    ("D。（责任单位：市教育体育局，市委宣传部、市市场监管局）", "comma", ("市教育体育局",),
+     ("市教育体育局", "市委宣传部", "市市场监管局")),
+    ("E。〔市发展改革委、人行广安市中心支行牵头，市级相关部门（单位）配合〕", "", ("市发展改革委", "人行广安市中心支行"),
+     ("市发展改革委", "人行广安市中心支行", "市级相关部门（单位）")),
+    ("F。（市卫生健康委、市发展改革委、市财政局负责）", "first", ("市卫生健康委",),
+     ("市卫生健康委", "市发展改革委", "市财政局")),
+    ("G。（市卫生健康委负责。排在第一位的部门为牵头部门，下同）", "", ("市卫生健康委",), ("市卫生健康委",)),
+])
+def test_lead_and_support_are_kept_apart(text: str, rule: str, lead: tuple, units: tuple) -> None:
+    from policyqa.corpus.responsibility import parse_responsibility
+
+    r, _ = parse_responsibility(text, 0, None, lead_rule=rule)
+    assert r is not None and r.lead == lead and r.units == units
+
+
+def test_a_reference_in_brackets_is_no_note() -> None:
+    from policyqa.corpus.responsibility import parse_responsibility
+
+    assert parse_responsibility("《关于…的实施意见》（广安府发〔2014〕52号）同时废止。", 0, None)[0] is None
+
+
+def test_a_note_in_mid_paragraph_closes_its_clause() -> None:
+    """Lost line breaks: 「…（责任单位：…）提升智育水平。…」 is two clauses, the second with its own name."""
+    from conftest import LIBRARY
+    from policyqa.corpus.load import read_sources
+    from policyqa.corpus.structure import parse_document
+
+    src = next(s for s in read_sources(LIBRARY) if s.doc_id == "guangan_basic_education_2021")
+    doc = parse_document(src)
+    named = {c.heading: c.responsibility for c in doc.clauses if c.responsibility and c.heading}
+    assert named["提升智育水平"].lead == ("市教育体育局",)
+    assert named["加强劳动教育"].units[-1] == "市妇联"

@@ -1,0 +1,51 @@
+"""Answers over the whole 26-notice library: the right notice, every 责任单位 layout, refusals decided by evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow  # builds the library index (cached vectors make it quick after `policyqa index`)
+
+
+def test_a_named_notice_answers_its_own_safeguards(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安殡葬事业实施方案有哪些保障措施？")
+    assert a.answerable and {c.doc_id for c in a.citations} == {"guangan_funeral_services_2022"}
+    assert "加大资金投入" in a.answer and "保障建设用地" in a.answer
+
+
+def test_lead_unit_of_a_task_named_in_another_notice_layout(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安市社会信用体系建设工作实施方案中，政务信用信息公开由哪个部门牵头？")
+    assert a.citations[0].doc_id == "guangan_social_credit_2017"
+    assert "市政务服务中心" in a.answer and "实施方案" not in a.answer.split("」")[0]
+
+
+def test_a_phone_number_stated_in_the_notice_is_answered(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安2023年森林防火命令里，发现森林火情要拨打什么电话？")
+    assert a.answerable and "12119" in a.answer
+
+
+def test_effective_date_is_the_resolved_notices(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安市网约车实施细则从哪天开始施行？")
+    assert "2022年2月1日" in a.answer and a.citations[0].doc_id == "guangan_ride_hailing_2021"
+
+
+def test_a_year_not_in_the_library_is_refused(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("2021年森林防火命令什么时候发布的？")
+    assert not a.answerable and "2021" in a.answer and a.refusal_reason.startswith("year_not_in_library")
+
+
+def test_a_follow_up_keeps_the_notice_of_the_conversation(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [{"role": "user", "content": "网约车细则什么时候施行？"}, {"role": "assistant", "content": "2022年2月1日。"}]
+    a = library_assistant.ask("有效期多久？", history)
+    assert "5年" in a.answer and a.citations[0].doc_id == "guangan_ride_hailing_2021"
+
+
+def test_an_expired_notice_says_so(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安文旅若干政策对新创建国家5A级旅游景区奖励多少？")
+    assert "500万元" in a.answer
+    assert a.citations[0].status == "expired" and "已过有效期" in a.answer
+
+
+def test_a_duty_given_to_a_department_type(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("建筑垃圾管理办法里，谁负责建筑垃圾弃置场的选址？")
+    assert "自然资源规划部门" in a.answer

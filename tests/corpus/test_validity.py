@@ -1,0 +1,41 @@
+"""In-force periods read from real 施行 / 有效期 / 废止 sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import LIBRARY
+from policyqa.corpus.load import read_sources
+from policyqa.corpus.structure import parse_document
+from policyqa.corpus.validity import Validity, status_of, with_validity
+
+
+@pytest.fixture(scope="module")
+def library() -> dict:
+    return {d.doc_id: d for d in with_validity([parse_document(s) for s in read_sources(LIBRARY)])}
+
+
+@pytest.mark.parametrize(("doc_id", "start", "end"), [
+    ("guangan_ride_hailing_2021", "2022-02-01", "2027-01-31"),  # 「自…起施行，有效期5年」 with no closing 。
+    ("guangan_forestry_economy_2022", "2022-10-03", "2025-12-31"),  # 「有效期至…」
+    ("guangan_culture_tourism_2022", "2022-05-26", "2024-05-25"),  # 「试行期两年」
+    ("guangan_funeral_services_2022", "2022-05-07", "2027-05-06"),  # 「从…起实施」
+    ("guangan_intellectual_property_2022", "2022-12-18", "2024-12-17"),  # 施行 sentence numbered as an item
+])
+def test_periods(library: dict, doc_id: str, start: str, end: str) -> None:
+    m = library[doc_id].meta
+    assert (m.valid_from, m.valid_until) == (start, end)
+
+
+def test_status_follows_the_clock(library: dict) -> None:
+    m = library["guangan_culture_tourism_2022"].meta
+    assert status_of(m, date(2023, 1, 1)) == "in_force"
+    assert status_of(m, date(2024, 5, 26)) == "expired"
+    assert status_of(m, date(2022, 5, 1)) == "not_yet"
+    assert status_of(library["fuzhou_future_industries_2023"].meta, date(2026, 1, 1)) == "unknown"
+
+
+def test_repeal_is_recorded() -> None:
+    assert Validity("2023-01-01", "", ("广安府发〔2014〕52号",)).status(date(2024, 1, 1), repealed_by="x") == "repealed"

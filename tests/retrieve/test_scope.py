@@ -1,0 +1,51 @@
+"""Which notice a question is about, on the real 26-notice library."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import LIBRARY
+from policyqa.corpus.load import read_sources
+from policyqa.corpus.structure import parse_document
+from policyqa.retrieve.scope import ScopeResolver, core_title
+from policyqa.text.tokenize import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ScopeResolver:
+    return ScopeResolver([parse_document(s) for s in read_sources(LIBRARY)], Tokenizer())
+
+
+@pytest.mark.parametrize(("question", "doc_id"), [
+    ("广安殡葬事业实施方案有哪些保障措施？", "guangan_funeral_services_2022"),  # short title
+    ("网约车细则施行日期", "guangan_ride_hailing_2021"),  # a word only that notice's body uses
+    ("文号是广安府办规〔2022〕8号的文件叫什么", "guangan_manufacturing_gongga_2022"),  # 文号
+    ("广安府办规[2022]8号讲了什么", "guangan_manufacturing_gongga_2022"),  # ASCII brackets
+    ("建筑垃圾乱倒怎么罚", "guangan_construction_waste_2022"),
+    ("哪些部门负责未来能源？", "fuzhou_future_industries_2023"),
+])
+def test_a_named_notice_is_resolved(resolver: ScopeResolver, question: str, doc_id: str) -> None:
+    scope = resolver.resolve(question)
+    assert scope.confident and scope.doc_ids[0] == doc_id, (scope.doc_ids, scope.scores.get(doc_id))
+
+
+def test_a_question_that_names_no_notice_has_no_scope(resolver: ScopeResolver) -> None:
+    assert not resolver.resolve("有哪些保障措施？").confident
+
+
+def test_title_words_name_the_notice_not_the_topic(resolver: ScopeResolver) -> None:
+    scope = resolver.resolve("广安市社会信用体系建设工作实施方案中，政务诚信建设由哪个部门牵头？")
+    assert scope.doc_ids == ("guangan_social_credit_2017",)
+    assert "信用" in scope.matched_terms and "政务" not in scope.matched_terms
+
+
+def test_a_year_that_names_another_notice_is_a_mismatch(resolver: ScopeResolver) -> None:
+    assert resolver.resolve("2021年森林防火命令什么时候发布的").year_mismatch == "2021"
+    assert resolver.resolve("2023年森林防火命令什么时候发布的").year_mismatch == ""
+    # a target year inside a notice names no notice
+    assert resolver.resolve("基础教育方案到2025年普惠性幼儿园覆盖率要多少").year_mismatch == ""
+
+
+def test_core_title_drops_the_wrapper() -> None:
+    assert core_title("广安市人民政府关于印发《广安市政府投资管理办法》的通知") == "广安市政府投资管理办法"
+    assert core_title("广安市人民政府办公室关于构建尊医重卫长效机制的实施意见") == "构建尊医重卫长效机制的实施意见"
