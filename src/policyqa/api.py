@@ -4,6 +4,7 @@ Gradio chat UI mounted at /. Every answer comes from ``Assistant.ask``; this mod
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import html
@@ -25,7 +26,7 @@ from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Security
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Query, Request, Security, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
@@ -46,6 +47,7 @@ from policyqa.api_models import (
     ChatMessageIn,
     ChatMessageOut,
     CitationOut,
+    DocumentChangeOut,
     DocumentDetailOut,
     DocumentListResponse,
     DocumentSummaryOut,
@@ -59,7 +61,8 @@ from policyqa.api_models import (
     SearchResponse,
     Usage,
 )
-from policyqa.errors import ConfigError, InputError, PolicyQAError
+from policyqa.errors import ConfigError, ForbiddenError, InputError, PolicyQAError
+from policyqa.library import Change, Library
 from policyqa.pipeline import Assistant
 from policyqa.settings import Settings
 from policyqa.types import Answer, Turn
@@ -91,6 +94,16 @@ the reply says so (`answerable: false`) and names the nearest sections.
 is always JSON `{"detail": "…"}` with a message in Chinese and English. The chat UI lives at `/`.
 """
 
+UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "a file name with folders or '..', or no file"},
+    403: {"model": ErrorOut, "description": "uploads and deletes are off (no staff keys configured)"},
+    404: {"model": ErrorOut, "description": "no such notice"},
+    409: {"model": ErrorOut, "description": "the same file is already there, or a notice with the same id, 文号 or "
+                                            "title (send replace=true), or the last notice"},
+    413: {"model": ErrorOut, "description": "over POLICYQA_MAX_UPLOAD_MB, or a DOCX that unpacks far too large"},
+    415: {"model": ErrorOut, "description": "not a .txt/.md/.docx/.pdf/.html file (decided from the content)"},
+    422: {"model": ErrorOut, "description": "empty, damaged or encrypted file, or a scan without text (needs OCR)"},
+}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "missing or wrong API key (only when the server has keys set)"},
     413: {"model": ErrorOut, "description": "body, question or history too large"},
@@ -197,6 +210,7 @@ class EdgeGuard:
         self.app = app
         self.keys = [k.encode("utf-8") for k in settings.api_key_list]
         self.max_body = settings.max_body_bytes
+        self.max_upload_mb = settings.max_upload_mb
         self.per_minute = settings.rate_limit_per_minute
         self.buckets = TokenBuckets(settings.rate_limit_per_minute)
         self.metrics = metrics
@@ -261,13 +275,20 @@ class EdgeGuard:
         return ok
 
     async def _read_body(self, scope: Scope, receive: Receive) -> tuple[Receive, tuple[Message, Message] | None]:
-        """Read the (small) body up front so an oversized one is refused with 413 before anything parses it."""
+        """Read the (small) body up front so an oversized one is refused with 413 before anything parses it.
+        Uploads (POST /v1/documents) may be up to POLICYQA_MAX_UPLOAD_MB (plus the multipart framing)."""
+        upload = scope["path"] == f"{API_PREFIX}/documents" and scope["method"] == "POST"
+        limit = self.max_upload_mb * 1024 * 1024 + 64_000 if upload else self.max_body
+
         def too_large() -> tuple[Message, Message]:
+            if upload:
+                return _json_bytes(413, f"上传文件过大：上限为 {self.max_upload_mb} MB / upload too large: the limit is "
+                                        f"{self.max_upload_mb} MB (POLICYQA_MAX_UPLOAD_MB)", None, scope["path"])
             return _json_bytes(413, f"请求体过大：上限为 {self.max_body} 字节 / request body too large: "
                                     f"the limit is {self.max_body} bytes", None, scope["path"])
 
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             return receive, too_large()
         chunks: list[bytes] = []
         size = 0
@@ -279,7 +300,7 @@ class EdgeGuard:
                 continue
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body:
+            if size > limit:
                 return receive, too_large()
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -344,7 +365,12 @@ async def _get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def _get_library(request: Request) -> Library:
+    return request.app.state.library
+
+
 AssistantDep = Annotated[Assistant, Depends(_get_assistant)]
+LibraryDep = Annotated[Library, Depends(_get_library)]
 RunnerDep = Annotated[Runner, Depends(_get_runner)]
 MetricsDep = Annotated[Metrics, Depends(_get_metrics)]
 SettingsDep = Annotated[Settings, Depends(_get_settings)]
@@ -357,6 +383,24 @@ def check_history(turns: int, settings: Settings) -> None:
             f"对话历史有 {turns} 条，上限为 {settings.max_history_turns} 条，请开启新对话或只发送最近的几条 / "
             f"history has {turns} turns; the limit is {settings.max_history_turns}: start a new conversation "
             f"or send only the most recent turns", status=413)
+
+
+def _check_changes_allowed(settings: Settings) -> None:
+    if not settings.api_key_list and not settings.allow_uploads:
+        raise ForbiddenError("上传和删除文件已关闭：请设置工作人员密钥 POLICYQA_API_KEYS，或设置 POLICYQA_ALLOW_UPLOADS=1 / "
+                             "uploads and deletes are off: configure staff keys (POLICYQA_API_KEYS) or set "
+                             "POLICYQA_ALLOW_UPLOADS=1")
+
+
+async def _served_change(change: Change, assistant: Assistant, runner: Runner, metrics: Metrics) -> DocumentChangeOut:
+    """Serve the version the change built before answering, so the caller's next question sees it."""
+    await runner.run(assistant.refresh)
+    bundle = assistant.engine.bundle
+    metrics.documents.set(len(bundle.documents))
+    metrics.chunks.set(len(bundle.chunks))
+    return DocumentChangeOut(added=list(change.added), replaced=list(change.replaced), removed=list(change.removed),
+                             documents=len(bundle.documents), chunks=len(bundle.chunks),
+                             index_version=bundle.folder.name, seconds=change.seconds)
 
 
 def footnoted(answer: Answer) -> str:
@@ -454,10 +498,46 @@ def _v1_router(settings: Settings) -> APIRouter:
         return SearchResponse(query=req.query, hits=[SearchHitOut.from_hit(i, h) for i, h in enumerate(hits, 1)])
 
     @r.get("/documents", response_model=DocumentListResponse, summary="List documents", tags=["documents"])
-    async def documents(assistant: AssistantDep) -> DocumentListResponse:
-        """Every indexed document with its metadata: 标题, 文号, 发文机关, 成文日期, 主送机关, 附注."""
-        docs = [DocumentSummaryOut.from_document(d) for d in assistant.documents]
-        return DocumentListResponse(count=len(docs), documents=docs)
+    async def documents(assistant: AssistantDep, library: LibraryDep) -> DocumentListResponse:
+        """Every indexed document with its metadata (标题, 文号, 发文机关, 成文日期, 主送机关, 附注) and where it
+        came from: source file, format, time added, checksum, size and number of indexed passages."""
+        engine = assistant.engine
+        entries = {e.doc_id: e for e in library.entries(engine.bundle)}
+        docs = []
+        for d in engine.bundle.documents.values():
+            e = entries.get(d.doc_id)
+            extra = dict(original_name=e.original_name, added_at=e.added_at, size=e.size, chunks=e.chunks) if e else {}
+            docs.append(DocumentSummaryOut(**{**DocumentSummaryOut.fields_from(d), **extra}))
+        return DocumentListResponse(count=len(docs), documents=docs, index_version=engine.bundle.folder.name)
+
+    @r.post("/documents", response_model=DocumentChangeOut, status_code=201, summary="Upload notices",
+            tags=["documents"], responses=UPLOAD_RESPONSES)
+    async def add_documents(
+        assistant: AssistantDep, library: LibraryDep, runner: RunnerDep, settings: SettingsDep, metrics: MetricsDep,
+        files: Annotated[list[UploadFile], File(description="one or more notices: .txt .md .docx .pdf .html "
+                                                            "(the type is read from the content)")],
+        replace: Annotated[bool, Form(description="replace a notice with the same id, 文号 or title")] = False,
+    ) -> DocumentChangeOut:
+        """Add notices to the knowledge base (multipart form, field `files`). Each file is read and checked before
+        anything is stored; then the original and its text are stored in the corpus folder, a new index version
+        is built (only the new text is encoded) and served at once — questions keep being answered meanwhile.
+        Needs a staff key (`POLICYQA_API_KEYS`); with no keys configured, uploads are off unless
+        `POLICYQA_ALLOW_UPLOADS=1`. A byte-identical file is a 409; a notice with the same id, 文号 or title
+        is a 409 unless `replace=true`."""
+        _check_changes_allowed(settings)
+        payload = [(f.filename or "", await f.read()) for f in files]
+        change = await runner.run(functools.partial(library.add, payload, replace=replace))
+        return await _served_change(change, assistant, runner, metrics)
+
+    @r.delete("/documents/{doc_id}", response_model=DocumentChangeOut, summary="Remove a notice",
+              tags=["documents"], responses={k: v for k, v in UPLOAD_RESPONSES.items() if k in (403, 404, 409)})
+    async def remove_document(doc_id: str, assistant: AssistantDep, library: LibraryDep, runner: RunnerDep,
+                              settings: SettingsDep, metrics: MetricsDep) -> DocumentChangeOut:
+        """Remove a notice (its file is kept under `<corpus>/.policyqa/removed/`) and serve the index without
+        it. Needs a staff key, like uploads."""
+        _check_changes_allowed(settings)
+        change = await runner.run(library.remove, doc_id)
+        return await _served_change(change, assistant, runner, metrics)
 
     @r.get("/documents/{doc_id}", response_model=DocumentDetailOut, summary="One document", tags=["documents"],
            responses={404: {"model": ErrorOut, "description": "no such document"}})
@@ -685,7 +765,12 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.info("policyqa API ready: %s", counts)
+        stop = threading.Event()
+        if settings.index_poll_seconds > 0:  # follow index/CURRENT: other processes may add or remove notices
+            threading.Thread(target=_watch_index, args=(assistant, metrics, settings.index_poll_seconds, stop),
+                             daemon=True, name="policyqa-index-watch").start()
         yield
+        stop.set()
 
     app = FastAPI(title="policyqa", version=__version__, description=API_DESCRIPTION, docs_url=None,
                   redoc_url=None, lifespan=lifespan)
@@ -693,6 +778,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
     app.state.assistant = assistant
     app.state.metrics = metrics
     app.state.runner = Runner(settings.workers)
+    app.state.library = Library(settings, assistant.embedder)
     _install_error_handlers(app)
     app.include_router(_ops_router())
     app.include_router(_v1_router(settings))
@@ -715,6 +801,16 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
         app = gr.mount_gradio_app(app, blocks, path="/", css=UI_CSS, footer_links=[], ssr_mode=False,
                                   show_error=False, theme=_ui_theme())
     return app
+
+
+def _watch_index(assistant: Assistant, metrics: Metrics, seconds: float, stop: threading.Event) -> None:
+    while not stop.wait(seconds):
+        try:
+            if assistant.refresh():
+                metrics.documents.set(len(assistant.engine.bundle.documents))
+                metrics.chunks.set(len(assistant.engine.bundle.chunks))
+        except Exception:  # the watcher must outlive any one bad version
+            log.exception("checking for a new index version failed")
 
 
 def _ui_theme() -> Any:

@@ -132,6 +132,12 @@ class DocumentSummaryOut(BaseModel):
     valid_from: str = Field("", description="date it takes effect, from its 施行 sentence (yyyy-mm-dd; '' = not stated)")
     valid_until: str = Field("", description="last day in force (yyyy-mm-dd; '' = no end stated)")
     repealed_by: str = Field("", description="doc_id of a notice in the library that repeals it")
+    format: str = Field("", description="source file format read from its content: txt, md, docx, pdf, html")
+    sha256: str = Field("", description="SHA-256 of the source file's bytes")
+    original_name: str = Field("", description="the name the file was uploaded as")
+    added_at: str = Field("", description="when it entered the library (ISO 8601, UTC; file time for files placed by hand)")
+    size: int = Field(0, description="source file size in bytes")
+    chunks: int = Field(0, description="passages indexed from it")
 
     @classmethod
     def fields_from(cls, d: Document) -> dict[str, Any]:
@@ -140,7 +146,7 @@ class DocumentSummaryOut(BaseModel):
                     date_text=m.date_text, recipients=m.recipients, signatory=m.signatory, notes=list(m.notes),
                     attachments=list(m.attachments), effective=m.effective, source=m.source,
                     sections=len(d.sections), clauses=len(d.clauses), valid_from=m.valid_from,
-                    valid_until=m.valid_until, repealed_by=m.repealed_by)
+                    valid_until=m.valid_until, repealed_by=m.repealed_by, format=m.format, sha256=m.sha256)
 
     @classmethod
     def from_document(cls, d: Document) -> DocumentSummaryOut:
@@ -150,6 +156,19 @@ class DocumentSummaryOut(BaseModel):
 class DocumentListResponse(BaseModel):
     count: int
     documents: list[DocumentSummaryOut]
+    index_version: str = Field("", description="the index version serving (a folder name under index/versions)")
+
+
+class DocumentChangeOut(BaseModel):
+    """The result of an upload or a removal: the knowledge base already serves the new index version."""
+
+    added: list[str] = Field(description="doc_ids added")
+    replaced: list[str] = Field(description="doc_ids replaced by an upload (same id, 文号 or title)")
+    removed: list[str] = Field(description="doc_ids removed")
+    documents: int = Field(description="notices in the library now")
+    chunks: int = Field(description="passages in the index now")
+    index_version: str = Field(description="the index version now serving")
+    seconds: float = Field(description="time to read, store and index the change")
 
 
 class ResponsibilityOut(BaseModel):
