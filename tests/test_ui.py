@@ -233,3 +233,21 @@ def test_browser_asks_sees_citations_follows_up_and_screenshots(fuzhou_settings,
         finally:
             ctx.close()
     assert (tmp_path / "ui-phone.png").stat().st_size > 10_000
+
+
+def test_library_table_escapes_and_staff_key_check() -> None:
+    from policyqa.errors import ForbiddenError
+    from policyqa.library import LibraryEntry
+    from policyqa.settings import Settings
+    from policyqa.ui import check_staff_key, library_html
+
+    e = LibraryEntry("x", "<script>alert(1)</script>", "榕政办〔2023〕50号", "x.docx", "x.docx", "docx",
+                     "2026-11-30T03:36:01+00:00", "ab" * 32, 10, 7)
+    out = library_html([e], "v1")
+    assert "<script>" not in out and "&lt;script&gt;" in out and "Word" in out and "2026-11-30 03:36:01" in out
+    with pytest.raises(ForbiddenError):
+        check_staff_key(Settings(api_keys="k1"), "wrong")
+    check_staff_key(Settings(api_keys="k1"), "k1")
+    with pytest.raises(ForbiddenError):
+        check_staff_key(Settings(), "")
+    check_staff_key(Settings(allow_uploads=True), "")

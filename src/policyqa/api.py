@@ -796,7 +796,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
 
         from policyqa.ui import UI_CSS, build_ui
 
-        blocks = build_ui(assistant, on_answer=lambda a: metrics.observe_answer("ui", a))
+        blocks = build_ui(assistant, on_answer=lambda a: metrics.observe_answer("ui", a),
+                          library=app.state.library if settings.corpus_dir.is_dir() else None)
         blocks.queue(default_concurrency_limit=app.state.runner.workers)
         app = gr.mount_gradio_app(app, blocks, path="/", css=UI_CSS, footer_links=[], ssr_mode=False,
                                   show_error=False, theme=_ui_theme())

@@ -53,6 +53,8 @@ UI_CSS = """
 .pq-tree summary { cursor: pointer; }
 .pq-tree .pq-label { font-weight: 500; }
 .pq-note { color: var(--body-text-color-subdued); font-size: .85em; }
+.pq-library table { width: 100%; border-collapse: collapse; font-size: .9em; }
+.pq-library th, .pq-library td { border-bottom: 1px solid var(--border-color-primary); padding: .3rem .4rem; text-align: left; }
 #pq-examples button { white-space: normal; }
 @media (max-width: 640px) {
   .gradio-container { padding: 4px !important; }
@@ -233,9 +235,47 @@ def chat_reply(assistant: Assistant, message: str, turns: Messages,
     return turns, shown + [asked, {"role": "assistant", "content": answer_html(answer)}], answer
 
 
+# ============================================================================================ 文件管理
+FORMAT_LABELS = {"txt": "文本", "md": "Markdown", "docx": "Word", "pdf": "PDF", "html": "网页"}
+
+
+def library_html(entries: Sequence[Any], version: str = "") -> str:
+    """The library as a table: id, title, 文号, format, source file, added time, passages, checksum."""
+    if not entries:
+        return '<div class="pq-empty">知识库中还没有文件。</div>'
+    rows = "".join(
+        f"<tr><td><code>{_e(e.doc_id)}</code></td><td>{_e(e.title)}</td><td>{_e(e.doc_number)}</td>"
+        f"<td>{_e(FORMAT_LABELS.get(e.format, e.format))}</td><td>{_e(e.original_name)}</td>"
+        f"<td>{_e(e.added_at.replace('T', ' ').split('+')[0])}</td><td>{e.chunks}</td>"
+        f"<td><code title=\"{_e(e.sha256)}\">{_e(e.sha256[:10])}</code></td></tr>" for e in entries)
+    note = f'<p class="pq-note">共 {len(entries)} 个文件；索引版本 <code>{_e(version)}</code></p>' if version else ""
+    return (f'<div class="pq-library">{note}<table><thead><tr><th>编号</th><th>标题</th><th>文号</th><th>格式</th>'
+            f"<th>原文件</th><th>加入时间（UTC）</th><th>段落</th><th>校验和</th></tr></thead><tbody>{rows}"
+            f"</tbody></table></div>")
+
+
+def check_staff_key(settings: Any, key: str | None) -> None:
+    """The UI's own check (it is not under /v1): a staff key when keys are set, else POLICYQA_ALLOW_UPLOADS."""
+    import hmac
+
+    from policyqa.errors import ForbiddenError
+
+    keys = settings.api_key_list
+    if keys:
+        given = (key or "").strip().encode("utf-8")
+        if not any(hmac.compare_digest(given, k.encode("utf-8")) for k in keys):
+            raise ForbiddenError("工作人员密钥不正确 / wrong or missing staff key")
+    elif not settings.allow_uploads:
+        raise ForbiddenError("上传和删除文件已关闭：请设置 POLICYQA_API_KEYS 或 POLICYQA_ALLOW_UPLOADS=1 / uploads are off")
+
+
+def status_html(text: str, ok: bool) -> str:
+    return f'<div class="{"pq-answer" if ok else "pq-error"}"><p>{_e(text)}</p></div>'
+
+
 # ============================================================================================ the Blocks
 def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None = None,
-             examples: Sequence[str] | None = None) -> Any:
+             examples: Sequence[str] | None = None, library: Any = None) -> Any:
     """The chat UI as a ``gr.Blocks``. Styling (``UI_CSS``) is passed where it is mounted or launched."""
     import gradio as gr
 
@@ -284,6 +324,9 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
                 picker.change(lambda i: document_html(by_id[i]) if i in by_id else "", picker, tree,
                               api_visibility="private")
 
+            if library is not None:
+                _library_tab(gr, assistant, library)
+
         shown_state = gr.State([])  # the chat as displayed (HTML bubbles)
         outputs = [box, turns_state, shown_state, chatbot, sources]
         box.submit(respond, [box, turns_state, shown_state], outputs, api_visibility="private")
@@ -295,3 +338,64 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
         chatbot.clear(lambda: ([], [], EMPTY_SOURCES), None, [turns_state, shown_state, sources],
                       api_visibility="private")
     return demo
+
+
+def _library_tab(gr: Any, assistant: Assistant, library: Any) -> None:
+    """文件管理: upload (with progress while the notice is read and indexed), list and remove notices."""
+    from pathlib import Path
+
+    settings = assistant.settings
+
+    def listing() -> tuple[str, Any]:
+        engine = assistant.engine
+        entries = library.entries(engine.bundle)
+        return library_html(entries, engine.bundle.folder.name), gr.update(choices=[(f"{e.doc_id} · {e.title}", e.doc_id)
+                                                                                    for e in entries], value=None)
+
+    def upload(paths: list[str] | None, replace: bool, key: str, progress: Any = gr.Progress()):  # type: ignore[no-untyped-def]
+        if not paths:
+            return (status_html("请先选择文件 / choose a file first", False), *listing(), None)
+        try:
+            check_staff_key(settings, key)
+            progress(0.1, desc="读取和检查文件…")
+            payload = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+            progress(0.3, desc="保存原文件并建立索引…")
+            change = library.add(payload, replace=replace)
+            progress(0.9, desc="切换到新索引…")
+            assistant.refresh()
+        except PolicyQAError as exc:
+            return (status_html(exc.message, False), *listing(), gr.update())
+        done = "、".join(change.added) + (f"（替换了 {'、'.join(change.replaced)}）" if change.replaced else "")
+        return (status_html(f"已加入：{done}，用时 {change.seconds:.1f} 秒，现在就可以提问。", True), *listing(), None)
+
+    def remove(doc_id: str | None, key: str):  # type: ignore[no-untyped-def]
+        if not doc_id:
+            return (status_html("请先选择要删除的文件 / choose a notice", False), *listing())
+        try:
+            check_staff_key(settings, key)
+            change = library.remove(doc_id)
+            assistant.refresh()
+        except PolicyQAError as exc:
+            return (status_html(exc.message, False), *listing())
+        return (status_html(f"已删除：{doc_id}（用时 {change.seconds:.1f} 秒）", True), *listing())
+
+    first_table, first_choices = listing()
+    with gr.Tab("文件管理", id="library") as tab:
+        key = gr.Textbox(label="工作人员密钥", type="password", visible=bool(settings.api_key_list),
+                         placeholder="上传和删除文件需要工作人员密钥")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=280):
+                picked = gr.File(label="上传通知文件（.docx .pdf .html .txt .md）", file_count="multiple",
+                                 elem_id="pq-upload")
+                replace = gr.Checkbox(label="替换同编号、同文号或同标题的文件", value=False)
+                add_btn = gr.Button("上传并建立索引", variant="primary", elem_id="pq-add")
+            with gr.Column(scale=1, min_width=240):
+                chosen = gr.Dropdown(label="删除文件", choices=first_choices["choices"], elem_id="pq-remove-pick")
+                remove_btn = gr.Button("删除所选文件", variant="stop", elem_id="pq-remove")
+                refresh_btn = gr.Button("刷新列表", size="sm", variant="secondary")
+        status = gr.HTML("", elem_id="pq-library-status")
+        table = gr.HTML(first_table, elem_id="pq-library", padding=True)
+        add_btn.click(upload, [picked, replace, key], [status, table, chosen, picked], api_visibility="private")
+        remove_btn.click(remove, [chosen, key], [status, table, chosen], api_visibility="private")
+        refresh_btn.click(listing, None, [table, chosen], api_visibility="private")
+        tab.select(listing, None, [table, chosen], api_visibility="private")  # other processes may have changed it
