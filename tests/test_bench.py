@@ -94,6 +94,10 @@ def test_builds(result: dict) -> None:  # type: ignore[type-arg]
     assert add["documents_before"] == result["library"]["documents"] - 1
     assert add["counts"]["chunks"] == b["cold"]["counts"]["chunks"]
     assert b["cold"]["counts"]["chunks"] == b["unchanged"]["counts"]["chunks"]
+    other = b["cold_other_sentence_vectors"]  # the other design: sentences encoded at build, or not
+    assert other["counts"]["chunks"] == b["cold"]["counts"]["chunks"]
+    assert (other["encoded"] < b["cold"]["encoded"]) == (other["sentence_vectors"] != "build")
+    assert other["counts"]["sentences_encoded"] == (other["counts"]["sentences"] if other["sentence_vectors"] == "build" else 0)
     if "build" in result["baseline"]:
         bb = result["baseline"]["build"]
         assert bb["cold"]["seconds"] > 0 and bb["cold"]["chunks"] > 0
