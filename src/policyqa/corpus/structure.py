@@ -147,6 +147,73 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
     return out
 
 
+# 「…本办法自2024年2月1日起施行。广安市重大…管理办法第一条 …」: a lost line break glued the next attachment's title on
+_GLUED_TITLE = re.compile(rf"(?<=[。；])([\u4e00-\u9fff“”（）《》、]{{4,60}}?(?:{_DOC_KINDS}))(?=第一[章条]|一、)")
+
+
+def _split_glued_titles(paras: list[_Para]) -> list[_Para]:
+    out: list[_Para] = []
+    for p in paras:
+        if p.kind == "heading" and p.heading is not None and p.heading[0] in ("l1", "l2", "chapter"):
+            # 「一、加大创新平台建设后激励1.对获批…」: the first numbered item was glued onto its heading
+            g = re.search(r"(?<=[\u4e00-\u9fff）”])(?=(?:\d{1,2}[.．、]|（\d{1,2}）|第一节)[\u4e00-\u9fff])", p.text)
+            if g is not None and 4 <= g.start() <= 60 and not re.search(r"[。；：]", p.text[: g.start()]):
+                head, rest = p.text[: g.start()], p.text[g.start() :]
+                out.append(_Para("heading", head, _heading(head)))
+                h = _heading(rest)
+                p = _Para("heading", rest, h) if h is not None else _Para("body", rest)
+        m = _GLUED_TITLE.search(p.text) if p.kind in ("body", "heading") else None
+        if m is None:
+            out.append(p)
+            continue
+        head, title, rest = p.text[: m.start()], m.group(1), p.text[m.end() :]
+        out.append(_Para(p.kind, head, p.heading))
+        out.append(_Para("title", title))
+        h = _heading(rest)
+        out.extend(_split_glued_titles([_Para("heading", rest, h) if h is not None else _Para("body", rest)]))
+    return out
+
+
+_ITEM_AFTER_SENTENCE = re.compile(r"(?<=[。；])(?=(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十]{1,3}[）)])[\u4e00-\u9fff])")
+
+
+def _split_glued_items(paras: list[_Para]) -> list[_Para]:
+    """「…给予奖励。2.对…」: numbered items the portal ran together start their own paragraphs again."""
+    out: list[_Para] = []
+    for p in paras:
+        if p.kind not in ("body", "heading") or not _ITEM_AFTER_SENTENCE.search(p.text):
+            out.append(p)
+            continue
+        pieces = [x for x in _ITEM_AFTER_SENTENCE.split(p.text) if x]
+        out.append(_Para(p.kind, pieces[0], p.heading))
+        for piece in pieces[1:]:
+            h = _heading(piece)
+            out.append(_Para("heading", piece, h) if h is not None else _Para("body", piece))
+    return out
+
+
+def _split_own_title(paras: list[_Para]) -> list[_Para]:
+    """「（本文有删减）广安市…若干政策措施为落实…」: the attached document's own title run into its first paragraph."""
+    first = next((p for p in paras if p.kind == "title"), None)
+    if first is None:
+        return paras
+    inner = re.findall(r"《([^》]{6,})》", first.text)
+    if len(inner) != 1:
+        return paras
+    core = inner[0]
+    out: list[_Para] = []
+    for p in paras:
+        i = p.text.find(core) if p is not first and p.kind == "body" else -1
+        if 0 <= i <= 12 and len(p.text) > i + len(core) + 5 and re.match(r"^(?:[（(][^）)]{1,10}[）)])?$", p.text[:i]):
+            if i:
+                out.append(_Para("note", p.text[:i]))
+            out.append(_Para("title", core))
+            out.append(_Para("body", p.text[i + len(core) :]))
+        else:
+            out.append(p)
+    return out
+
+
 def _split_after_notes(paras: list[_Para]) -> list[_Para]:
     """A 责任单位 note closes its clause: text after it in the same line (lost line breaks) is the next clause."""
     out: list[_Para] = []
@@ -256,7 +323,8 @@ class _Builder:
 def parse_document(src: SourceFile) -> Document:
     text_lines = [ln.strip() for ln in normalize_text(src.raw).split("\n")]
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
-    paras = _split_after_notes(_merge_page_breaks(_classify([ln for ln in text_lines if ln])))
+    paras = _merge_page_breaks(_classify([ln for ln in text_lines if ln]))
+    paras = _split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras))))
 
     # Lay paragraphs out as the normalized document: one per line; spans point into it.
     pos = 0

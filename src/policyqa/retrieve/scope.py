@@ -103,6 +103,18 @@ class ScopeResolver:
         # a term found in more than a third of the library names no notice (「企业」「发展」)
         self.max_df = max(2, n // 3)
 
+    def _naming_terms(self, q: str, title: str) -> set[str]:
+        """Terms that only name the notice: inside its naming spans and nowhere else in the question."""
+        spans = naming_spans(q, title)
+        if not spans:
+            return set()
+        inside = {t for a, b in spans for t in self.tok.terms(q[a:b]) if len(t) >= 2}
+        rest = q
+        for a, b in reversed(spans):
+            rest = rest[:a] + " " + rest[b:]
+        outside = set(self.tok.terms(rest))
+        return inside - outside
+
     def resolve(self, question: str) -> Scope:
         if len(self.docs) <= 1:
             return Scope(tuple(d.doc_id for d in self.docs), 1.0, reason="single")
@@ -127,7 +139,7 @@ class ScopeResolver:
             if q_years and own_years:
                 score += 3.0 if q_years & own_years else -3.0
             scores[d.doc_id] = score
-            matched[d.doc_id] = {t for t in q_terms if t in self.titles[d.doc_id]}
+            matched[d.doc_id] = self._naming_terms(q, self.titles[d.doc_id])
             evidence[d.doc_id] = matched[d.doc_id] | {t for t in body if self.term_df[t] <= 2}
         ranked = sorted(scores, key=lambda k: -scores[k])
         best = scores[ranked[0]]
@@ -146,6 +158,31 @@ class ScopeResolver:
                     mismatch = y
         found = sorted(set().union(*(evidence[k] for k in tied)))
         return Scope(tied[:3], confidence, scores, tuple(names), "title", mismatch, tuple(found))
+
+
+def naming_spans(question: str, title: str, min_len: int = 3) -> list[tuple[int, int]]:
+    """Maximal stretches of the question found in the title (first occurrence each): the words that name the notice.
+
+    「广安2023年森林防火命令规定的森林防火期…」 names the notice with 「2023年森林防火命令」; the later 「森林防火期」 is the
+    topic, though its words are in the title too.
+    """
+    spans: list[tuple[int, int]] = []
+    seen: set[str] = set()
+    i = 0
+    while i < len(question):
+        j = i
+        while j < len(question) and question[i : j + 1] in title:
+            j += 1
+        piece = question[i:j]
+        if j - i >= min_len and not any(piece in earlier for earlier in seen):
+            spans.append((i, j))
+            seen.add(piece)
+            i = j
+        elif j - i >= min_len:  # the notice's words again, later: the topic (「…命令规定的森林防火期」)
+            i = j
+        else:
+            i += 1
+    return spans
 
 
 def _number_key(s: str) -> str:
