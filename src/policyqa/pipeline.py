@@ -175,6 +175,7 @@ class Assistant:
         answer = self.composer.compose(info, ranked, qvec)
         answer = verify_citations(answer, self.bundle.documents)
         answer = with_status(answer, self.bundle.documents, self.today())
+        answer = with_alternatives(answer, info, self.bundle.documents)
         timings["compose"] = _ms(t)
         timings["total"] = sum(timings.values())
         return replace(answer, rewritten_query=rewritten, timings_ms={k2: round(v, 3) for k2, v in timings.items()})
@@ -243,6 +244,20 @@ def _without_names(text: str, info: QueryInfo) -> str:
         if len(t) >= 2:
             out = out.replace(t, "")
     return out if len(re.sub(r"\W", "", out)) >= 4 else text
+
+
+def with_alternatives(answer: Answer, info: QueryInfo, documents: dict[str, Document]) -> Answer:
+    """Several notices fit the question equally (two years' orders): say which one answered and name the others."""
+    if not answer.answerable or len(info.scope) < 2 or not answer.citations:
+        return answer
+    used = {c.doc_id for c in answer.citations}
+    others = [d for d in info.scope if d not in used]
+    if not others or len(used) > 1:
+        return answer
+    chosen = documents[answer.citations[0].doc_id].meta.title
+    names = "、".join(f"《{documents[d].meta.title}》" for d in others)
+    return replace(answer, answer=f"{answer.answer}\n（以上依据《{chosen}》；文件库中还有{names}也与问题相符，"
+                                  f"如问的是那一份，请在问题中写明年份或文号。）")
 
 
 def with_status(answer: Answer, documents: dict[str, Document], today: date) -> Answer:

@@ -49,3 +49,26 @@ def test_an_expired_notice_says_so(library_assistant) -> None:  # type: ignore[n
 def test_a_duty_given_to_a_department_type(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("建筑垃圾管理办法里，谁负责建筑垃圾弃置场的选址？")
     assert "自然资源规划部门" in a.answer
+
+
+def test_two_years_orders_answer_from_the_one_in_force_and_name_the_other(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A library holding the 2023 order and a (made-up) 2022 one: a question naming no year gets the one in force."""
+    import shutil
+    from datetime import date
+
+    from conftest import LIBRARY, make_settings
+    from policyqa.pipeline import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    order = LIBRARY / "guangan_forest_fire_order_2023.txt"
+    shutil.copy(order, corpus)
+    older = order.read_text(encoding="utf-8").replace("2023年", "2022年").replace("〔2022〕7号", "〔2021〕9号")
+    (corpus / "guangan_forest_fire_order_2022.txt").write_text(older, encoding="utf-8")
+    shutil.copy(LIBRARY / "guangan_ride_hailing_2021.txt", corpus)
+    a = Assistant(make_settings(corpus, tmp_path / "index", today=date(2023, 3, 1)), progress=False)
+    named = a.ask("2022年森林防火命令的文号是什么？")
+    assert "〔2021〕9号" in named.answer and "还有" not in named.answer
+    either = a.ask("森林防火命令规定发现火情拨打什么电话？")
+    assert either.answerable and "12119" in either.answer
+    assert "还有" in either.answer and "森林防火命令》也与问题相符" in either.answer

@@ -1,0 +1,96 @@
+"""Lists from the section tree: a section's sub-sections or run-in items, a notice's top-level parts."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from policyqa.answer.classify import QueryInfo
+from policyqa.retrieve.hybrid import Ranked
+from policyqa.types import Answer, Clause, Section
+from policyqa.answer.context import Quote, _OUTLINE_WORDS, _VAGUE
+from policyqa.answer.kinds.base import Kind
+
+
+class ListingKind(Kind):
+    name = "enumeration"
+
+    def answer(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer | None:
+        return self.section_listing(info, ranked)
+
+    # ----------------------------------------------------------------- enumerations from the tree
+    def section_listing(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
+        best: tuple[int, Section] | None = None
+        allowed = self._allowed(info)
+        for s in self.sections.values():
+            if allowed is not None and s.doc_id not in allowed:
+                continue
+            kids = [k for k in self.children.get(s.id, []) if k.title]
+            if (len(kids) < 2 and len(self._item_clauses(s)) < 2) or not s.title:
+                continue
+            core = re.sub(r"^(?:推动|加快|以|强化|加强)", "", s.title)
+            if s.title in info.text or (len(core) >= 4 and core in info.text):
+                if best is None or len(s.title) > best[0]:
+                    best = (len(s.title), s)
+        if best is None:
+            return self._outline(info)
+        text, quotes = self._listing(best[1])
+        return Answer(text, True, self.citations(quotes), info.text, "enumeration")
+
+    def _outline(self, info: QueryInfo) -> Answer | None:
+        """「科技创新若干政策分哪几个方面」: a question about the notice as a whole lists its top-level parts."""
+        if len(info.scope) != 1 or info.scope_reason not in ("title", "doc_number", "inherited"):
+            return None
+        if any(t not in _VAGUE and t not in _OUTLINE_WORDS and not re.fullmatch(r"[一二三四五六七八九十两几\d]+[个项条类]?", t)
+               for t in info.content_terms):
+            return None  # a topic inside the notice is asked about, not the notice's outline
+        doc = self.b.documents[info.scope[0]]
+        roots = [s for s in self.children.get(None, []) if s.doc_id == doc.doc_id]
+        while len(roots) == 1 and len([k for k in self.children.get(roots[0].id, []) if k.title]) >= 2:
+            top = roots[0]  # a 通知 wrapping its 办法: the attachment's own parts
+            roots = [k for k in self.children.get(top.id, [])]
+        roots = [r for r in roots if r.title]
+        if len(roots) < 2:
+            return None
+        quotes = []
+        for r in roots:
+            i = doc.text.find(r.title, r.start)
+            if i >= 0:
+                quotes.append(self._quote(doc, r.start, i + len(r.title), r.path_str, 1.0))
+        text = f"《{doc.meta.title}》分为{len(roots)}个部分：" + "；".join(r.label for r in roots) + "。"
+        return Answer(text, True, self.citations(quotes), info.text, "enumeration")
+
+    def _item_clauses(self, sec: Section) -> list[Clause]:
+        """Clauses of a section that carry their own run-in title (「——建设东南沿海创新策源地。」)."""
+        return self.items.get(sec.id, [])
+
+    def _listing(self, sec: Section) -> tuple[str, list[Quote]]:
+        """「三、发展重点」包括3项：（一）…；（二）…（新一代光电、…）；… with each heading quoted."""
+        doc = self.b.documents[sec.doc_id]
+        kids = [k for k in self.children[sec.id] if k.title]
+        if len(kids) < 2:
+            items = self._item_clauses(sec)
+            quotes = []
+            for c in items:
+                i = doc.text.find(c.heading, c.start)
+                quotes.append(self._quote(doc, c.start, i + len(c.heading) if i >= 0 else c.end, sec.path_str, 1.0))
+            return f"「{sec.label}」包括{len(items)}项：" + "；".join(c.heading for c in items) + "。", quotes
+        parts = []
+        quotes = []
+        for k in kids:
+            grand = [g.title for g in self.children.get(k.id, []) if g.title]
+            parts.append(k.label + (f"（{'、'.join(grand)}）" if grand else ""))
+            i = doc.text.find(k.title, k.start)
+            if i >= 0:
+                quotes.append(self._quote(doc, k.start, i + len(k.title), k.path_str, 1.0))
+        return f"「{sec.label}」包括{len(kids)}项：" + "；".join(parts) + "。", quotes
+
+
+    def _section_of_preamble(self, clause_id: str) -> Section | None:
+        """A clause that sits directly under a heading with sub-sections introduces them (「构建“1+6+2”体系」)."""
+        _, clause = self.clauses[clause_id]
+        sec = self.sections.get(clause.section_id or "")
+        if sec is None or len([k for k in self.children.get(sec.id, []) if k.title]) < 2:
+            return None
+        return sec

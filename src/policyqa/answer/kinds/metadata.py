@@ -1,0 +1,124 @@
+"""文号, 发文机关, 成文日期, 施行 … of the notice the question is about."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from policyqa.answer.classify import QueryInfo, about_document_terms
+from policyqa.corpus.chunk import sentence_spans
+from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
+from policyqa.retrieve.hybrid import Ranked
+from policyqa.types import Answer, Document
+from policyqa.answer.context import Quote, META_SECTION, _is_subword
+from policyqa.answer.kinds.base import Kind
+
+
+class MetadataKind(Kind):
+    name = "metadata"
+
+    def answer(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer | None:
+        return self.metadata(info, ranked)
+
+    # ----------------------------------------------------------------- metadata
+    def _about_document(self, info: QueryInfo, doc: Document) -> bool:
+        """「省重大科技专项的申报指南什么时候发布」 asks about something else, not this document's metadata."""
+        if info.english:
+            return True
+        m = doc.meta
+        own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, *m.notes, *m.attachments,
+                        *(info.scope_terms if doc.doc_id in info.scope else ())])
+        terms = about_document_terms(info, self.tok)
+        foreign = [t for t in terms if t not in own and not _is_subword(t, terms)]
+        return sum(self.w(t) for t in foreign) < 3.0
+
+    def metadata(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
+        doc = self._doc_for(info, ranked)
+        fields = info.meta_field.split("+")
+        if fields != ["purpose"] and not self._about_document(info, doc):
+            return None
+        if "signatory" in fields or ("issuer" in fields and "date" in fields):
+            fields = ["signature"] + [f for f in fields if f not in ("issuer", "date", "signature", "signatory")]
+        texts, quotes = [], []
+        for f in dict.fromkeys(fields):
+            one = self._one_metadata(info, doc, f)
+            if one is None:
+                continue
+            texts.append(one.answer)
+            quotes.extend(Quote(c.doc_id, c.section, c.start, c.end, c.score) for c in one.citations)
+        if not texts:
+            if set(fields) & {"effective", "attachments", "disclosure", "recipients", "doc_number", "date"}:
+                return self.refuse(info, ranked, "metadata_not_stated")  # about this document, but it does not say
+            return None
+        return Answer("".join(texts), True, self.citations(quotes), info.text, "metadata")
+
+    def _one_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
+        m = doc.meta
+        if f in ("doc_type", "signature", "purpose"):
+            return self._derived_metadata(info, doc, f)
+        value = {"doc_number": m.doc_number, "issuer": m.issuer, "date": m.date_text, "recipients": m.recipients,
+                 "title": m.title, "disclosure": "、".join(m.notes), "effective": m.effective,
+                 "attachments": "；".join(m.attachments)}.get(f, "")
+        span_key = {"disclosure": "notes"}.get(f, f)
+        span = doc.spans.get(span_key)
+        if f == "effective" and m.effective:
+            i = doc.text.find(m.effective)
+            span = (i, i + len(m.effective)) if i >= 0 else None
+        if not value or span is None:
+            return None  # the document does not state it: let the general path decide (usually a refusal)
+        name = f"《{m.title}》" if len(self.b.documents) > 1 else "本文件"
+        text = {
+            "doc_number": f"{name}的文号是{value}。",
+            "issuer": f"{name}的发文机关是{value}。",
+            "date": f"{name}的成文日期是{value}。",
+            "recipients": f"{name}的主送机关是：{value}。",
+            "title": f"文件标题是《{value}》。",
+            "disclosure": f"{name}的公开方式：{value}。",
+            "effective": f"{value}",
+            "attachments": f"{name}的附件：{value}。",
+        }[f]
+        quotes = [self._quote(doc, span[0], span[1], META_SECTION.get(span_key, "文头"), 1.0)]
+        if f == "issuer" and "signatory" in doc.spans and doc.meta.signatory == value:
+            s = doc.spans["signatory"]
+            quotes.append(self._quote(doc, s[0], s[1], "落款", 1.0))
+        return Answer(text, True, self.citations(quotes), info.text, "metadata")
+
+    def _derived_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
+        m = doc.meta
+        name = f"《{m.title}》" if len(self.b.documents) > 1 else "本文件"
+        quotes: list[Quote] = []
+        if f == "doc_type":
+            kind = re.search(r"(实施意见|指导意见|意见|通知|实施办法|管理办法|办法|行动方案|实施方案|方案|规定|细则|决定|通告|公告|批复|条例|规划|计划|措施)$", m.title)
+            if not kind or "title" not in doc.spans:
+                return None
+            base = kind.group(1)
+            genre = next((g for g in ("意见", "通知", "办法", "方案", "规定", "决定", "通告", "公告", "批复", "条例", "规划", "计划")
+                          if base.endswith(g)), base)
+            text = f"{name}是一份{base}，文种为“{genre}”。"
+            asked = re.search(r"是(?:一份|一个|一篇)?(通知|实施意见|意见|办法|方案|决定|规定|通告|公告|批复)吗", info.text)
+            if asked:
+                text = ("是的。" if asked.group(1) in (base, genre) else "不是。") + text
+            if "印发" in m.title and genre == "通知":
+                text = f"{name}是一份印发性通知（文种为“通知”），所印发的文件见正文。"
+            sp = doc.spans["title"]
+            quotes.append(self._quote(doc, sp[0], sp[1], "标题", 1.0))
+        elif f == "signature":
+            if not (m.signatory or m.date_text):
+                return None
+            text = f"{name}的落款单位是{m.signatory or '（未列出）'}，成文日期是{m.date_text or '（未列出）'}。"
+            for key in ("signatory", "date"):
+                if key in doc.spans:
+                    quotes.append(self._quote(doc, *doc.spans[key], "落款", 1.0))
+        else:  # purpose: the opening paragraph of a 公文 states why it was issued
+            first = next((c for c in doc.clauses if c.section_path and c.section_path[0] == PREAMBLE_LABEL), None)
+            if first is None:
+                return None
+            s0, e0 = sentence_spans(first.text, first.start)[0]
+            text = doc.text[s0:e0]
+            quotes.append(self._quote(doc, s0, e0, PREAMBLE_LABEL, 1.0))
+            if len(self.children.get(None, [])) > 1:
+                tops = [x.label for x in self.children[None] if x.doc_id == doc.doc_id and x.title][:8]
+                if tops:
+                    text += "文件分为：" + "；".join(tops) + "。"
+        return Answer(text, True, self.citations(quotes), info.text, "metadata")

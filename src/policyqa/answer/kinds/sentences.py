@@ -1,0 +1,204 @@
+"""The best sentences of the scoped passages, with the refusal gate for what the text does not state."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from policyqa.answer.classify import QueryInfo
+from policyqa.answer.refusal import detail_ask
+from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
+from policyqa.retrieve.hybrid import Ranked
+from policyqa.types import Answer
+from policyqa.answer.context import (
+    AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
+)
+from policyqa.answer.kinds.base import Kind
+
+
+class SentenceKind(Kind):
+    name = "sentences"
+
+    def __init__(self, ctx: AnswerContext, listing: Any) -> None:
+        super().__init__(ctx)
+        self.listing = listing  # a sentence that introduces sub-sections is answered with them
+
+    def _section_of_preamble(self, clause_id: str) -> Any:
+        return self.listing._section_of_preamble(clause_id)
+
+    def _listing(self, sec: Any) -> Any:
+        return self.listing._listing(sec)
+
+    def answer(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer | None:
+        return self.sentences(info, ranked, qvec)
+
+    # ----------------------------------------------------------------- best sentences
+    def sentences(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
+        if not ranked.hits:
+            return self.refuse(info, ranked, "no_hits")
+        terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
+        unit = _asked_unit(info.text) if info.qtype == "count" else None
+        numbers = re.findall(r"\d{2,}", info.text)
+        bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
+        # 「遵循什么原则」「哪几种方式」: the word after the question word names what the answer is
+        fm = re.search(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
+                       r"([\u4e00-\u9fff]{2,8})", info.text)
+        focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
+        single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
+        if single and focus and focus not in self.idf and focus not in self.corpus_text and not info.english and not info.scope:
+            return self.refuse(info, ranked, f"focus_not_in_corpus:{focus}")  # 「哪个网站」 in a text with no websites
+        # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
+        m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
+        defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
+        cand: list[tuple[float, int, int]] = []  # score, sentence, hit rank
+        scored = [si for h in ranked.hits[:6] for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], [])]
+        cos_of = dict(zip(scored, (self.b.sentence_vectors_for(scored) @ qvec).tolist())) if scored else {}
+        for r, h in enumerate(ranked.hits[:6]):
+            pos = self.b.chunk_pos_map[h.chunk.id]
+            title = self.title_terms.get(h.chunk.clause_id, set())
+            title_bonus = 0.25 if terms and any(t in title for t in terms) else 0.0
+            for si in self.sent_by_chunk.get(pos, []):
+                cos = cos_of[si]
+                have = self.sent_terms[si] | title
+                lex = self.coverage(terms, have) if terms else 0.0
+                score = lex + 4.0 * (cos - 0.8) + 0.05 / (r + 1) + title_bonus + self._type_bonus(info, self.sent_text[si], unit)
+                score += 0.1 * sum(1 for x in numbers if x in self.sent_text[si])
+                score += min(0.3, 0.1 * sum(1 for a, b in bigrams if a + b in self.sent_text[si]))
+                if focus and focus in self.sent_text[si]:
+                    score += 0.2
+                if defined and any(f"是{t}" in self.sent_text[si] or f"为{t}" in self.sent_text[si] for t in defined):
+                    score += 0.3
+                cand.append((score, si, r))
+        # sentences anywhere in the corpus that the embedder finds closest also compete (as if ranked 7th)
+        seen = {si for _, si, _ in cand}
+        allowed = {h.chunk.doc_id for h in ranked.hits}
+        sims = self.b.sentence_similarities(qvec)
+        for si in np.argsort(-sims)[:5]:
+            si = int(si)
+            chunk = self.b.chunks[self.b.sentences[si].chunk]
+            if si in seen or chunk.doc_id not in allowed:
+                continue
+            title = self.title_terms.get(chunk.clause_id, set())
+            lex = self.coverage(terms, self.sent_terms[si] | title) if terms else 0.0
+            cand.append((lex + 4.0 * (float(sims[si]) - 0.8) + self._type_bonus(info, self.sent_text[si], unit), si, -1))
+        cand.sort(key=lambda x: -x[0])
+        top = ranked.hits[0]
+        best_score, best_si, best_rank = cand[0]
+        hit = ranked.hits[best_rank] if best_rank >= 0 else _hit_for(self.b.chunks[self.b.sentences[best_si].chunk])
+        have_top = set().union(*(self.chunk_terms[self.b.chunk_pos_map[h.chunk.id]] for h in ranked.hits[:2]))
+        # words the corpus never uses (小孩, 创业) are the asker's context; the ask is judged on the known ones
+        known = [t for t in terms if t in self.idf or (info.english and t.isascii())]
+        if terms and not known and not info.english:
+            return self.refuse(info, ranked, "no_known_terms")
+        cov = self.coverage(known, have_top) if known else 0.0
+        dense = top.dense_score if top.dense_score is not None else max(ranked.dense.values(), default=0.0)
+        # --- the gate
+        if info.english:
+            if dense < self.th.english_dense:
+                return self.refuse(info, ranked, "english_low_similarity")
+        elif known:
+            if cov < self.th.coverage and dense < self.th.dense_strong:
+                return self.refuse(info, ranked, f"low_coverage:{cov:.2f}")
+            if dense < self.th.dense_weak:
+                return self.refuse(info, ranked, f"low_similarity:{dense:.3f}")
+        elif dense < self.th.dense_strong:
+            return self.refuse(info, ranked, "no_topic")
+        chosen = [best_si]
+        # 「…；负责对工程变更预算控制价进行评审。」: a duty without its subject takes the sentences that name it
+        j = best_si
+        while re.match(r"^(?:负责|牵头|承担|组织|指导|参与)", self.sent_text[j]) and j > 0 and len(chosen) < 4 and \
+                self.b.chunks[self.b.sentences[j - 1].chunk].clause_id == hit.chunk.clause_id:
+            j -= 1
+            chosen.insert(0, j)
+        nxt = best_si + 1
+        same_clause = nxt < len(self.b.sentences) and \
+            self.b.chunks[self.b.sentences[nxt].chunk].clause_id == hit.chunk.clause_id
+        if self.sent_text[best_si].endswith(("：", ":")) and same_clause:
+            # 「对下列政府投资项目，可以简化…：」 introduces a list: the items are the answer
+            j = nxt
+            while j < len(self.b.sentences) and len("".join(self.sent_text[i] for i in chosen)) < 400 and \
+                    self.b.chunks[self.b.sentences[j].chunk].clause_id == hit.chunk.clause_id and not _is_resp(self.sent_text[j]):
+                chosen.append(j)
+                j += 1
+        elif len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]):
+            chosen.append(nxt)  # 「四是建立“揭榜挂帅”制度。」 announces; the next sentence says what it is
+        else:
+            for score, si, r in cand[1:3]:
+                if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
+                    chosen.append(si)
+        chosen.sort()
+        evidence = "".join(self.sent_text[i] for i in chosen)
+        for kind, need in detail_ask(info.text):
+            if not need.search(evidence):
+                return self.refuse(info, ranked, f"detail_not_stated:{kind}")
+        if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(evidence, unit):
+            return self.refuse(info, ranked, f"detail_not_stated:quantity:{unit or ''}")
+        doc_text = self.b.documents[hit.chunk.doc_id].text
+        missing_numbers = [x for x in re.findall(r"\d{2,}", info.text) if x not in doc_text]
+        if missing_numbers:
+            return self.refuse(info, ranked, f"number_not_stated:{missing_numbers[0]}")
+        doc = self.b.documents[hit.chunk.doc_id]
+        section = hit.chunk.section
+        quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
+        answer = self._trim(info, [self.sent_text[i] for i in chosen], terms, unit)
+        listing = (self._section_of_preamble(hit.chunk.clause_id)
+                   if info.qtype in ("enumeration", "general") or (info.qtype == "count" and _WHICH.search(info.text)) else None)
+        keyword_only = len(info.text) <= 12 and not re.search(r"[？?吗呢什么哪谁怎]", info.text)
+        if listing is not None and (_LIST_CUE.search(info.text) or keyword_only):
+            text, more = self._listing(listing)
+            answer = f"{answer}{text}"
+            quotes += more
+        _, clause = self.clauses[hit.chunk.clause_id]
+        where = _bare_title(clause)
+        if _WHERE_CUE.search(info.text):
+            answer = f"见「{section}」：{answer}"
+        elif where and where != PREAMBLE_LABEL and where not in answer[:40]:
+            answer = f"{where}规定：{answer}" if re.fullmatch(r"第.{1,6}条", where) else f"「{where}」部分提出：{answer}"
+        depts = hit.chunk.units if info.qtype == "responsibility" else ()
+        return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
+
+
+    def _type_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
+        bonus = 0.0
+        for _, need in detail_ask(info.text):  # 「拨打什么电话」 wants the sentence that holds a number to call
+            if need.search(sentence):
+                bonus += 0.4
+        if info.qtype == "responsibility" and _DUTY.search(sentence):
+            bonus += 0.3  # 「自然资源规划部门负责…」 answers 「谁负责…」
+        return bonus + self._kind_bonus(info, sentence, unit)
+
+    def _kind_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
+        if info.qtype == "count":
+            if unit and _has_quantity(sentence, unit):
+                return 0.5  # 「多少家」 wants a sentence that counts in 家
+            if re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
+                return 0.1
+        if info.qtype == "enumeration" and sentence.count("、") >= 2:
+            return 0.1
+        return 0.0
+
+    def _trim(self, info: QueryInfo, sents: list[str], terms: list[str], unit: str | None) -> str:
+        """A direct answer: drop the run-in heading; for counts keep the clauses that carry the number asked."""
+        text = "".join(sents)
+        text = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,30}?。", "", text) or text
+        text = re.sub(r"^——", "", text)
+        if info.qtype == "count" and len(text) > 60:
+            parts = [p for p in re.split(r"(?<=[，；。])", text) if p.strip()]
+            needs = [need for _, need in detail_ask(info.text)]
+
+            def wanted(p: str) -> bool:  # a clause that states the quantity (or the amount) asked about
+                return _has_quantity(p, unit) and (not needs or any(n.search(p) for n in needs))
+
+            def rank(p: str) -> float:
+                return (2.0 if wanted(p) else 0.0) + sum(self.w(t) for t in terms if t in p)
+
+            best = max(parts, key=rank)
+            if wanted(best):
+                keep = [p for p in parts if p is best or (wanted(p) and any(t in p for t in terms))]
+                i = parts.index(best)
+                if needs and i > 0 and not any(t in best for t in terms):
+                    keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
+                text = "".join(dict.fromkeys(keep)).rstrip("，；。") + "。"
+        return text
