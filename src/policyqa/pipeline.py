@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from policyqa.answer.classify import QueryInfo, classify
 from policyqa.answer.compose import Composer, Thresholds
+from policyqa.answer.scorer import load_scorer
 from policyqa.answer.verify import verify_citations
 from policyqa.corpus.validity import status_of
 from policyqa.errors import InputError, NotFoundError, PolicyQAError
@@ -75,7 +76,7 @@ class Engine:
         topics = [s.title for d in bundle.documents.values() for s in d.sections if s.title and len(s.title) <= 16]
         topics += bundle.tokenizer.user_words
         rewriter = QueryRewriter(bundle.tokenizer, topics)
-        composer = Composer(bundle, Thresholds(coverage=settings.refusal_threshold))
+        composer = Composer(bundle, Thresholds(coverage=settings.refusal_threshold), load_scorer(settings.sentence_scorer or None))
         scoper = ScopeResolver(bundle.documents.values(), bundle.tokenizer)
         return cls(bundle, retriever, rewriter, composer, scoper)
 
@@ -155,22 +156,7 @@ class Assistant:
         if not 0 < k <= 50:
             raise InputError(f"top_k must be between 1 and 50, got {k}")
         timings: dict[str, float] = {}
-        t = time.perf_counter()
-        normalized = normalize_query(question)
-        timings["normalize"] = _ms(t)
-        t = time.perf_counter()
-        rewritten = self.rewriter.rewrite_normalized(normalized, turns)
-        info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
-        timings["rewrite"] = _ms(t)
-        t = time.perf_counter()
-        scope = self._scope(normalized, turns)
-        info = scoped(info, scope)
-        timings["scope"] = _ms(t)
-        t = time.perf_counter()
-        qvec = self.encode_query(_dense_query(_without_names(info.text, info), info.departments, self.bundle))
-        timings["embed"] = _ms(t)
-        ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope or None)
-        timings.update(ranked.timings_ms)
+        rewritten, info, qvec, ranked = self._retrieve(question, turns, k, timings)
         t = time.perf_counter()
         answer = self.composer.compose(info, ranked, qvec)
         answer = verify_citations(answer, self.bundle.documents)
@@ -179,6 +165,36 @@ class Assistant:
         timings["compose"] = _ms(t)
         timings["total"] = sum(timings.values())
         return replace(answer, rewritten_query=rewritten, timings_ms={k2: round(v, 3) for k2, v in timings.items()})
+
+    def _retrieve(self, question: str, turns: Sequence[Turn], k: int,
+                  timings: dict[str, float]) -> tuple[str, QueryInfo, Any, Any]:
+        """Everything before an answer is composed: rewrite, type, scope, encode, retrieve (also used to fit the scorer)."""
+        t = time.perf_counter()
+        normalized = normalize_query(question)
+        timings["normalize"] = _ms(t)
+        t = time.perf_counter()
+        rewritten = self.rewriter.rewrite_normalized(normalized, turns)
+        info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
+        timings["rewrite"] = _ms(t)
+        t = time.perf_counter()
+        info = scoped(info, self._scope(normalized, turns))
+        timings["scope"] = _ms(t)
+        t = time.perf_counter()
+        qvec = self.encode_query(_dense_query(_without_names(info.text, info), info.departments, self.bundle))
+        timings["embed"] = _ms(t)
+        ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope or None)
+        timings.update(ranked.timings_ms)
+        return rewritten, info, qvec, ranked
+
+    @_pinned
+    def sentence_candidates(self, question: str, history: Sequence[Turn | dict[str, Any]] | None = None
+                            ) -> list[tuple[str, list[float]]]:
+        """(sentence text, features) of every candidate sentence the answer is chosen from (``policyqa fit-scorer``)."""
+        _, info, qvec, ranked = self._retrieve(self._check_question(question), _turns(history), self.settings.top_k, {})
+        if not ranked.hits:
+            return []
+        kind = self.composer.fallback
+        return [(kind.sent_text[si], feats) for si, _, feats in kind.candidates(info, ranked, qvec)]
 
     def today(self) -> date:
         return self.settings.today or date.today()

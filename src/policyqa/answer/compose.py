@@ -21,6 +21,7 @@ from policyqa.answer.kinds.responsibility import ResponsibilityKind
 from policyqa.answer.kinds.reverse import ReverseResponsibilityKind
 from policyqa.answer.kinds.sentences import SentenceKind
 from policyqa.answer.refusal import foreign_place, off_topic
+from policyqa.answer.scorer import SentenceScorer
 from policyqa.index.store import IndexBundle
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.text.normalize import normalize_query
@@ -30,10 +31,11 @@ from policyqa.types import Answer
 class Composer(AnswerContext):
     """Checks what no kind may answer (injections, other cities, unknown names), then routes by question type."""
 
-    def __init__(self, bundle: IndexBundle, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, bundle: IndexBundle, thresholds: Thresholds | None = None,
+                 scorer: SentenceScorer | None = None) -> None:
         super().__init__(bundle, thresholds)
         listing = ListingKind(self)
-        self.fallback = SentenceKind(self, listing)
+        self.fallback = SentenceKind(self, listing, scorer)
         # question type -> the kinds that may answer it, tried in order; the best sentences answer the rest
         self.routes: dict[str, list[Kind]] = {
             "metadata": [MetadataKind(self)],

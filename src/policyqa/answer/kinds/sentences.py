@@ -16,14 +16,19 @@ from policyqa.answer.context import (
     AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
 )
 from policyqa.answer.kinds.base import Kind
+from policyqa.answer.scorer import SentenceScorer, default_scorer
+
+_FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
+                    r"([\u4e00-\u9fff]{2,8})")
 
 
 class SentenceKind(Kind):
     name = "sentences"
 
-    def __init__(self, ctx: AnswerContext, listing: Any) -> None:
+    def __init__(self, ctx: AnswerContext, listing: Any, scorer: SentenceScorer | None = None) -> None:
         super().__init__(ctx)
         self.listing = listing  # a sentence that introduces sub-sections is answered with them
+        self.scorer = scorer or default_scorer()
 
     def _section_of_preamble(self, clause_id: str) -> Any:
         return self.listing._section_of_preamble(clause_id)
@@ -34,45 +39,46 @@ class SentenceKind(Kind):
     def answer(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer | None:
         return self.sentences(info, ranked, qvec)
 
-    # ----------------------------------------------------------------- best sentences
-    def sentences(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
-        if not ranked.hits:
-            return self.refuse(info, ranked, "no_hits")
+    # ----------------------------------------------------------------- candidates and their features
+    def candidates(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> list[tuple[int, int, list[float]]]:
+        """(sentence, passage rank or -1, features in ``scorer.FEATURES`` order) for every candidate sentence:
+        those of the top passages, and the sentences the embedder finds closest library-wide (within the scope)."""
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
         unit = _asked_unit(info.text) if info.qtype == "count" else None
         numbers = re.findall(r"\d{2,}", info.text)
         bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
-        # 「遵循什么原则」「哪几种方式」: the word after the question word names what the answer is
-        fm = re.search(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
-                       r"([\u4e00-\u9fff]{2,8})", info.text)
+        fm = _FOCUS.search(info.text)  # 「遵循什么原则」: the word after the question word names what the answer is
         focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
-        single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
-        if single and focus and focus not in self.idf and focus not in self.corpus_text and not info.english and not info.scope:
-            return self.refuse(info, ranked, f"focus_not_in_corpus:{focus}")  # 「哪个网站」 in a text with no websites
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
         defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
-        cand: list[tuple[float, int, int]] = []  # score, sentence, hit rank
+        needs = [need for _, need in detail_ask(info.text)]
+        rows: list[tuple[int, int, list[float]]] = []
+
+        def features(si: int, r: int, cos: float, title: set[str]) -> list[float]:
+            text = self.sent_text[si]
+            near = r >= 0  # passage features only for sentences of the retrieved passages
+            return [
+                self.coverage(terms, self.sent_terms[si] | title) if terms else 0.0,
+                cos - 0.8,
+                1.0 / (r + 1) if near else 0.0,
+                1.0 if near and terms and any(t in title for t in terms) else 0.0,
+                float(sum(1 for n in needs if n.search(text))),
+                1.0 if info.qtype == "responsibility" and _DUTY.search(text) else 0.0,
+                self._kind_bonus(info, text, unit),
+                float(sum(1 for x in numbers if x in text)) if near else 0.0,
+                min(0.3, 0.1 * sum(1 for a, b in bigrams if a + b in text)) if near else 0.0,
+                1.0 if near and focus and focus in text else 0.0,
+                1.0 if near and defined and any(f"是{t}" in text or f"为{t}" in text for t in defined) else 0.0,
+            ]
+
         scored = [si for h in ranked.hits[:6] for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], [])]
         cos_of = dict(zip(scored, (self.b.sentence_vectors_for(scored) @ qvec).tolist())) if scored else {}
         for r, h in enumerate(ranked.hits[:6]):
-            pos = self.b.chunk_pos_map[h.chunk.id]
             title = self.title_terms.get(h.chunk.clause_id, set())
-            title_bonus = 0.25 if terms and any(t in title for t in terms) else 0.0
-            for si in self.sent_by_chunk.get(pos, []):
-                cos = cos_of[si]
-                have = self.sent_terms[si] | title
-                lex = self.coverage(terms, have) if terms else 0.0
-                score = lex + 4.0 * (cos - 0.8) + 0.05 / (r + 1) + title_bonus + self._type_bonus(info, self.sent_text[si], unit)
-                score += 0.1 * sum(1 for x in numbers if x in self.sent_text[si])
-                score += min(0.3, 0.1 * sum(1 for a, b in bigrams if a + b in self.sent_text[si]))
-                if focus and focus in self.sent_text[si]:
-                    score += 0.2
-                if defined and any(f"是{t}" in self.sent_text[si] or f"为{t}" in self.sent_text[si] for t in defined):
-                    score += 0.3
-                cand.append((score, si, r))
-        # sentences anywhere in the corpus that the embedder finds closest also compete (as if ranked 7th)
-        seen = {si for _, si, _ in cand}
+            for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], []):
+                rows.append((si, r, features(si, r, cos_of[si], title)))
+        seen = {si for si, _, _ in rows}
         allowed = {h.chunk.doc_id for h in ranked.hits}
         sims = self.b.sentence_similarities(qvec)
         for si in np.argsort(-sims)[:5]:
@@ -80,9 +86,25 @@ class SentenceKind(Kind):
             chunk = self.b.chunks[self.b.sentences[si].chunk]
             if si in seen or chunk.doc_id not in allowed:
                 continue
-            title = self.title_terms.get(chunk.clause_id, set())
-            lex = self.coverage(terms, self.sent_terms[si] | title) if terms else 0.0
-            cand.append((lex + 4.0 * (float(sims[si]) - 0.8) + self._type_bonus(info, self.sent_text[si], unit), si, -1))
+            rows.append((si, -1, features(si, -1, float(sims[si]), self.title_terms.get(chunk.clause_id, set()))))
+        return rows
+
+    # ----------------------------------------------------------------- best sentences
+    def sentences(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
+        if not ranked.hits:
+            return self.refuse(info, ranked, "no_hits")
+        terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
+        unit = _asked_unit(info.text) if info.qtype == "count" else None
+        fm = _FOCUS.search(info.text)
+        focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
+        single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
+        if single and focus and focus not in self.idf and focus not in self.corpus_text and not info.english and not info.scope:
+            return self.refuse(info, ranked, f"focus_not_in_corpus:{focus}")  # 「哪个网站」 in a text with no websites
+        rows = self.candidates(info, ranked, qvec)
+        if not rows:
+            return self.refuse(info, ranked, "no_hits")
+        scores = self.scorer.score(np.array([f for _, _, f in rows]))
+        cand = [(float(sc), si, r) for sc, (si, r, _) in zip(scores, rows)]  # score, sentence, hit rank (-1: library-wide)
         cand.sort(key=lambda x: -x[0])
         top = ranked.hits[0]
         best_score, best_si, best_rank = cand[0]
@@ -159,15 +181,6 @@ class SentenceKind(Kind):
         depts = hit.chunk.units if info.qtype == "responsibility" else ()
         return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
 
-
-    def _type_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
-        bonus = 0.0
-        for _, need in detail_ask(info.text):  # 「拨打什么电话」 wants the sentence that holds a number to call
-            if need.search(sentence):
-                bonus += 0.4
-        if info.qtype == "responsibility" and _DUTY.search(sentence):
-            bonus += 0.3  # 「自然资源规划部门负责…」 answers 「谁负责…」
-        return bonus + self._kind_bonus(info, sentence, unit)
 
     def _kind_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
         if info.qtype == "count":
