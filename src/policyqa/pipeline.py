@@ -23,7 +23,7 @@ from policyqa.index.store import IndexBundle, current_version, ensure_index, loa
 from policyqa.library import Library
 from policyqa.retrieve.hybrid import HybridRetriever
 from policyqa.retrieve.rewrite import QueryRewriter
-from policyqa.retrieve.scope import Scope, ScopeResolver
+from policyqa.retrieve.scope import Scope, ScopeResolver, naming_spans
 from policyqa.settings import Settings
 from policyqa.text.normalize import normalize_query
 from policyqa.types import Answer, Document, Hit, Turn
@@ -173,11 +173,11 @@ class Assistant:
         normalized = normalize_query(question)
         timings["normalize"] = _ms(t)
         t = time.perf_counter()
-        rewritten = self.rewriter.rewrite_normalized(normalized, turns)
+        rewritten = self._rewrite(normalized, turns)
         info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         timings["rewrite"] = _ms(t)
         t = time.perf_counter()
-        info = scoped(info, self._scope(normalized, turns))
+        info = scoped(info, self._scope(normalized, turns, rewritten))
         timings["scope"] = _ms(t)
         t = time.perf_counter()
         qvec = self.encode_query(_dense_query(_without_names(info.text, info), info.departments, self.bundle))
@@ -185,6 +185,24 @@ class Assistant:
         ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope or None)
         timings.update(ranked.timings_ms)
         return rewritten, info, qvec, ranked
+
+    def _rewrite(self, normalized: str, turns: Sequence[Turn]) -> str:
+        """Follow-ups made stand-alone; 「那建筑垃圾管理办法的文号呢？」 switches notice, so the earlier notice's name goes."""
+        own = self.scoper.resolve(normalized)
+        users = [normalize_query(t.content) for t in turns if t.role == "user" and t.content.strip()]
+        if not users or not own.confident or own.reason not in ("title", "doc_number"):
+            return self.rewriter.rewrite_normalized(normalized, turns)
+        prev = users[-1]
+        before = self.scoper.resolve(prev)
+        if not before.confident or set(before.doc_ids) & set(own.doc_ids):
+            return self.rewriter.rewrite_normalized(normalized, turns)
+        bare = re.sub(r"^(?:那么?|还有|另外|换成|改成)|(?:的话)?呢?[？?。!！]*$", "", normalized)
+        new_name = _naming_text(bare, self.scoper.titles[own.doc_ids[0]])
+        rest = bare.replace(new_name, "", 1) if new_name else bare
+        if re.search(r"[\u4e00-\u9fff]{2}", rest.strip("的之")):  # it asks something of its own: stand-alone
+            return bare
+        old_name = _naming_text(prev, self.scoper.titles[before.doc_ids[0]])
+        return prev.replace(old_name, new_name, 1) if old_name and new_name else f"{new_name}{prev}"
 
     @_pinned
     def sentence_candidates(self, question: str, history: Sequence[Turn | dict[str, Any]] | None = None
@@ -199,9 +217,12 @@ class Assistant:
     def today(self) -> date:
         return self.settings.today or date.today()
 
-    def _scope(self, normalized: str, turns: Sequence[Turn]) -> Scope:
+    def _scope(self, normalized: str, turns: Sequence[Turn], rewritten: str = "") -> Scope:
         """The notice(s) the question names; a follow-up that names none inherits the conversation's."""
         scope = self.scoper.resolve(normalized)
+        if not scope.confident and rewritten and rewritten != normalized:
+            # the follow-up made stand-alone carries the notice's name: its naming words are known exactly
+            scope = self.scoper.resolve(rewritten)
         if scope.confident:
             if len(scope.doc_ids) > 1 and not scope.year_mismatch:  # several years' notices fit: the one in force first
                 today = self.today()
@@ -236,6 +257,12 @@ class Assistant:
             return self.bundle.documents[doc_id]
         except KeyError:
             raise NotFoundError(f"no document with id {doc_id!r}; see /v1/documents / 没有编号为 {doc_id!r} 的文件，可用编号见 /v1/documents") from None
+
+
+def _naming_text(question: str, title: str) -> str:
+    """The stretch of ``question`` that names the notice titled ``title`` (「建筑垃圾管理办法」)."""
+    spans = naming_spans(question, title)
+    return question[spans[0][0] : spans[-1][1]] if spans else ""
 
 
 def scoped(info: QueryInfo, scope: Scope) -> QueryInfo:

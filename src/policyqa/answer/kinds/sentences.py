@@ -10,6 +10,7 @@ import numpy as np
 from policyqa.answer.classify import QueryInfo
 from policyqa.answer.refusal import detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
+from policyqa.corpus.structure import cn_small
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import Answer
 from policyqa.answer.context import (
@@ -140,7 +141,7 @@ class SentenceKind(Kind):
         if self.sent_text[best_si].endswith(("：", ":")) and same_clause:
             # 「对下列政府投资项目，可以简化…：」 introduces a list: the items are the answer
             j = nxt
-            while j < len(self.b.sentences) and len("".join(self.sent_text[i] for i in chosen)) < 400 and \
+            while j < len(self.b.sentences) and len("".join(self.sent_text[i] for i in chosen)) < 1500 and \
                     self.b.chunks[self.b.sentences[j].chunk].clause_id == hit.chunk.clause_id and not _is_resp(self.sent_text[j]):
                 chosen.append(j)
                 j += 1
@@ -164,7 +165,11 @@ class SentenceKind(Kind):
         doc = self.b.documents[hit.chunk.doc_id]
         section = hit.chunk.section
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
-        answer = self._trim(info, [self.sent_text[i] for i in chosen], terms, unit)
+        items = _list_items([self.sent_text[i] for i in chosen])
+        if items is not None:  # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head
+            answer = items
+        else:
+            answer = self._trim(info, [self.sent_text[i] for i in chosen], terms, unit)
         listing = (self._section_of_preamble(hit.chunk.clause_id)
                    if info.qtype in ("enumeration", "general") or (info.qtype == "count" and _WHICH.search(info.text)) else None)
         keyword_only = len(info.text) <= 12 and not re.search(r"[？?吗呢什么哪谁怎]", info.text)
@@ -215,3 +220,40 @@ class SentenceKind(Kind):
                     keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
                 text = "".join(dict.fromkeys(keep)).rstrip("，；。") + "。"
         return text
+
+
+_ITEM = re.compile(r"^\s*(?P<mark>[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*(?P<body>.*)$", re.S)
+
+
+def _list_items(sentences: list[str]) -> str | None:
+    """「X：」 followed by numbered items -> 「X：（一）项目提出；（二）…」: each item by its run-in title, else in full."""
+    if len(sentences) < 3 or not sentences[0].rstrip().endswith(("：", ":")):
+        return None
+    items: list[list[str]] = []
+    last = 0
+    for text in sentences[1:]:
+        m = _ITEM.match(text)
+        if m is None:
+            if items:
+                items[-1].append(text)  # the body sentences of an item
+            continue
+        n = _item_number(m.group("mark"))
+        if items and n <= last:
+            break  # the numbering starts again: another list (lost line breaks glued the next article on)
+        last = n
+        items.append([text])
+    if len(items) < 2:
+        return None
+    heads = []
+    for item in items:
+        m = _ITEM.match(item[0])
+        assert m is not None
+        body = m.group("body").strip().rstrip("；;。")
+        titled = len(item) > 1 and len(body) <= 20  # 「（一）项目提出。」 then what it means
+        heads.append(m.group("mark") + (body if titled or len(body) <= 90 else body[:90] + "…"))
+    return sentences[0].rstrip() + "；".join(heads) + "。"
+
+
+def _item_number(mark: str) -> int:
+    digits = re.sub(r"\D", "", mark)
+    return int(digits) if digits else cn_small(mark.strip("（()）"))
