@@ -72,3 +72,11 @@ def test_two_years_orders_answer_from_the_one_in_force_and_name_the_other(tmp_pa
     either = a.ask("森林防火命令规定发现火情拨打什么电话？")
     assert either.answerable and "12119" in either.answer
     assert "还有" in either.answer and "森林防火命令》也与问题相符" in either.answer
+
+
+def test_a_detail_about_something_else_is_no_answer(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """An amount stated for another thing in the notice does not answer 「…注册资本…多少」: refused from the evidence."""
+    a = library_assistant.ask("广安网约车细则规定平台公司的注册资本最少要多少万元？")
+    assert not a.answerable and a.refusal_reason.startswith("detail_not_stated")
+    b = library_assistant.ask("广安网约车细则里，网约车平台公司泄露乘客个人信息罚款多少？")
+    assert b.answerable and "2000元" in b.answer and "10000元" in b.answer
