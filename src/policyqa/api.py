@@ -105,6 +105,7 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "empty, damaged or encrypted file, or a scan without text (needs OCR)"},
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "the body is not JSON (or not UTF-8)"},
     401: {"model": ErrorOut, "description": "missing or wrong API key (only when the server has keys set)"},
     413: {"model": ErrorOut, "description": "body, question or history too large"},
     422: {"model": ErrorOut, "description": "malformed request"},
@@ -417,12 +418,7 @@ def _message_text(m: ChatMessageIn) -> str:
         return ""
     if isinstance(m.content, str):
         return m.content
-    parts = []
-    for p in m.content:
-        if p.type != "text" or p.text is None:
-            raise InputError(f"只支持文本内容 / only text content is supported, got a {p.type!r} part")
-        parts.append(p.text)
-    return "".join(parts)
+    return "".join(p.text for p in m.content)  # TextPart admits text parts only
 
 
 def chat_turns(messages: list[ChatMessageIn]) -> tuple[str, list[Turn]]:
@@ -456,7 +452,12 @@ def _validation_detail(exc: RequestValidationError) -> tuple[int, str]:
     for e in errors[:5]:
         loc = [str(x) for x in e.get("loc", ()) if x != "body"]
         where = ".".join(loc) or "body"
-        if e.get("type") == "missing" and not loc:
+        if e.get("type") in ("string_too_short", "string_pattern_mismatch") and loc and loc[-1] in ("question", "query"):
+            parts.append(f"{where}: 问题不能为空 / {where} is empty")
+        elif e.get("type") == "too_short" and loc == ["messages"]:
+            parts.append("messages 不能为空：最后一条必须是用户的问题 / messages is empty: the last message must be "
+                         "the user's question")
+        elif e.get("type") == "missing" and not loc:
             parts.append("请求体为空 / the request body is missing: send a JSON object with Content-Type: "
                          "application/json")
         elif e.get("type") in ("model_attributes_type", "dict_type") and not loc:
@@ -514,7 +515,7 @@ def _v1_router(settings: Settings) -> APIRouter:
             tags=["documents"], responses=UPLOAD_RESPONSES)
     async def add_documents(
         assistant: AssistantDep, library: LibraryDep, runner: RunnerDep, settings: SettingsDep, metrics: MetricsDep,
-        files: Annotated[list[UploadFile], File(description="one or more notices: .txt .md .docx .pdf .html "
+        files: Annotated[list[UploadFile], File(min_length=1, description="one or more notices: .txt .md .docx .pdf .html "
                                                             "(the type is read from the content)")],
         replace: Annotated[bool, Form(description="replace a notice with the same id, 文号 or title")] = False,
     ) -> DocumentChangeOut:

@@ -42,13 +42,19 @@ class ErrorOut(BaseModel):
 
 
 # ---------------------------------------------------------------------------------------- /v1/ask
+# At least one character that is not whitespace, judged as Python's str.strip() judges it (the pipeline refuses
+# the rest); pydantic uses Python's re so that the schema and the server agree on every character.
+NOT_BLANK = r"\S"
+
+
 class AskRequest(BaseModel):
-    question: str = Field(description="the question, simplified or traditional characters",
-                          examples=[ASK_EXAMPLE_QUESTION])
+    question: str = Field(min_length=1, pattern=NOT_BLANK, examples=[ASK_EXAMPLE_QUESTION],
+                          description="the question, simplified or traditional characters (not blank; at most "
+                                      "POLICYQA_MAX_QUESTION_CHARS, else 413)")
     history: list[ChatTurn] = Field(default_factory=list, description="earlier turns, oldest first")
     top_k: int | None = Field(None, ge=1, le=50, description="passages to retrieve (default from settings)")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ConfigDict(regex_engine="python-re", json_schema_extra={"examples": [
         {"question": ASK_EXAMPLE_QUESTION},
         {"question": "那元宇宙呢？", "history": [
             {"role": "user", "content": ASK_EXAMPLE_QUESTION},
@@ -79,7 +85,9 @@ class AskResponse(BaseModel):
 
 # ---------------------------------------------------------------------------------------- /v1/search
 class SearchRequest(BaseModel):
-    query: str = Field(description="search text", examples=["未来能源 责任单位"])
+    model_config = ConfigDict(regex_engine="python-re")
+    query: str = Field(min_length=1, pattern=NOT_BLANK, examples=["未来能源 责任单位"],
+                       description="search text (not blank; at most POLICYQA_MAX_QUESTION_CHARS, else 413)")
     top_k: int | None = Field(None, ge=1, le=50, description="number of passages (default from settings)")
 
 
@@ -246,9 +254,11 @@ class ReadyOut(BaseModel):
 
 # ---------------------------------------------------------------------------------------- OpenAI-compatible chat
 class TextPart(BaseModel):
+    """Only text parts are answered; an image or audio part is refused (422)."""
+
     model_config = ConfigDict(extra="allow")
-    type: str
-    text: str | None = None
+    type: Literal["text"]
+    text: str
 
 
 class ChatMessageIn(BaseModel):
@@ -266,8 +276,9 @@ class ChatCompletionRequest(BaseModel):
         "messages": [{"role": "user", "content": ASK_EXAMPLE_QUESTION}],
     }]})
     model: str = Field("policyqa", description="any string; echoed back")
-    messages: list[ChatMessageIn] = Field(description="the conversation; the last message must be the user's "
-                                                      "question; system/developer messages are ignored")
+    messages: list[ChatMessageIn] = Field(min_length=1, description="the conversation; the last message must be the "
+                                                                    "user's question (else 422); system/developer "
+                                                                    "messages are ignored")
     stream: bool = Field(False, description="send the answer as server-sent events (chat.completion.chunk)")
     n: int = Field(1, ge=1, le=1, description="only 1 is supported")
     top_k: int | None = Field(None, ge=1, le=50, description="policyqa extension: passages to retrieve")

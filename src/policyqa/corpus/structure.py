@@ -438,9 +438,11 @@ def parse_document(src: SourceFile) -> Document:
         found = list(_EFFECTIVE_SENTENCE.finditer(text))
         if found:
             meta["effective"] = found[-1].group(0)
-    if "title" not in meta:
+    if "title" not in meta and paras:
         first = next((p for p in paras if p.kind in ("title", "body")), paras[0])
         meta["title"], spans["title"] = first.text[:60], (first.start, first.start + min(60, len(first.text)))
+    elif "title" not in meta:  # no paragraph at all (only markup or control characters): no title, no body
+        meta["title"], spans["title"] = "", (0, 0)
     title = str(meta["title"])
     if "issuer" not in meta:
         m = re.match(r"^(.+?)(?:关于|印发)", title)
