@@ -370,6 +370,9 @@ def judge(question: Question, outcome: Outcome, aliases: AliasTable, documents: 
     miss = missing_items(answer, question.must_include) if question.answerable else []
     gold = canonical_departments(question.departments, aliases)
     predicted = departments_in_answer(answer, aliases)
+    # a department type no 责任单位 note lists (「财政部门」「水务部门」) is still named when the answer says it verbatim
+    predicted += tuple(g for g, raw in zip(gold, question.departments)
+                       if g not in predicted and any(v in answer for v in _bracket_variants(raw)))
     wrong = [d for d in predicted if d not in gold] if gold else []
     return Judgement(
         question_id=question.id,

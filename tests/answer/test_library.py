@@ -80,3 +80,9 @@ def test_a_detail_about_something_else_is_no_answer(library_assistant) -> None: 
     assert not a.answerable and a.refusal_reason.startswith("detail_not_stated")
     b = library_assistant.ask("广安网约车细则里，网约车平台公司泄露乘客个人信息罚款多少？")
     assert b.answerable and "2000元" in b.answer and "10000元" in b.answer
+
+
+def test_who_does_a_specific_act_is_read_from_the_sentence_that_says_so(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「由哪个部门认定」: the 责任单位 note lists two units, the text says which one 认定."""
+    a = library_assistant.ask("贡嘎培优行动方案里，市级贡嘎培优企业由哪个部门认定？")
+    assert a.answerable and "市经济信息化局" in a.answer and "市财政局" not in a.answer

@@ -103,6 +103,9 @@ class ResponsibilityKind(Kind):
         resp = clause.responsibility
         assert resp is not None
         matched = _grow(matched, info.text, clause.text)
+        stated = self._stated_actor(info, [(doc, clause)] + [self.clauses[h.chunk.clause_id] for h in ranked.hits[:3]], matched)
+        if stated is not None:  # 「…由哪个部门认定」 and the clause says 「由市经济信息化局…认定」: that sentence answers
+            return stated
         asks_lead = bool(_ASKS_LEAD.search(info.text)) and not _ASKS_ALL.search(info.text)
         units, named_units = _units_text(resp, asks_lead=asks_lead)
         if matched and matched not in title and matched in clause.text:
@@ -139,3 +142,41 @@ class ResponsibilityKind(Kind):
                 e = spans[1][1]
             quotes.append(self._quote(doc, s, min(e, resp.start) if s < resp.start < e else e, section, score))
         return Answer(lead, True, self.citations(quotes), info.text, "responsibility", departments=named_units)
+
+    def _stated_actor(self, info: QueryInfo, places: list[tuple[Document, Clause]], matched: str) -> Answer | None:
+        """A sentence of the matched clause (or of the top passages) naming who does the specific act asked
+        (认定, 审批, 任召集人 …), if any."""
+        m = _ASKED_ACT.search(info.text)
+        if m is None or m.group("act") in _GENERIC_ACTS:
+            return None
+        phrase = m.group("act") + m.group("rest")
+        seen: set[str] = set()
+        for doc, clause in places:
+            if clause.id in seen:
+                continue
+            seen.add(clause.id)
+            found = self._actor_in(doc, clause, phrase, matched)
+            if found is not None:
+                return Answer(found[0], True, self.citations(found[1]), info.text, "responsibility", departments=found[2])
+        return None
+
+    def _actor_in(self, doc: Document, clause: Clause, phrase: str, matched: str) -> tuple[str, list, tuple[str, ...]] | None:
+        for s, e in sentence_spans(clause.text, clause.start):
+            sent = doc.text[s:e]
+            if matched and matched not in sent:
+                continue
+            act = next((phrase[:n] for n in range(len(phrase), 1, -1) if phrase[:n] in sent), "")
+            who = re.search(rf"由([^，。；、]{{2,20}}?)(?:会同[^，。；]{{0,12}}?|牵头|联合|负责|组织)?(?:进行|开展|负责)?{re.escape(act)}",
+                            sent) if act else None
+            if who is None:
+                continue
+            actor = who.group(1)
+            quotes = [self._quote(doc, s, e, SECTION_SEP.join(clause.section_path), 1.0)]
+            label = matched if matched and matched not in phrase else _title(clause)
+            return f"「{label}」由{actor}{act}：{sent.strip()}", quotes, (actor,)
+        return None
+
+
+_ASKED_ACT = re.compile(r"(?:由|归|找)?(?:哪个|哪些|哪家|什么|谁)(?:部门|单位|机构|机关)?(?:来|负责|去)?(?P<act>[\u4e00-\u9fff]{2})(?P<rest>[\u4e00-\u9fff]{0,6})")
+_GENERIC_ACTS = frozenset("负责 牵头 管理 落实 实施 组织 承担 参与 配合 主管 部门 单位 抓的 来管".split())
+
