@@ -44,6 +44,8 @@ def test_upload_list_ask_remove(served, files: dict[str, Path]) -> None:  # type
     assert listing["index_version"] == body["index_version"]
     answer = client.post("/v1/ask", json={"question": Q_ENERGY}, headers=KEY).json()
     assert all(u in answer["answer"] for u in ("市工信局", "市发改委", "市科技局"))
+    cited = [c["origin"] for c in answer["citations"] if c["doc_id"] == "fuzhou"]
+    assert cited and all(o.startswith("段") for o in cited), answer["citations"]  # the DOCX paragraph of each quote
     assert _upload(client, "again.docx", files["docx"].read_bytes()).status_code == 409
     assert _upload(client, "portal.html", files["html"].read_bytes()).status_code == 409
     r = _upload(client, "portal.html", files["html"].read_bytes(), replace="true")

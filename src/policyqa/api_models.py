@@ -30,11 +30,13 @@ class CitationOut(BaseModel):
     end: int
     score: float = Field(description="retrieval score of the passage the quote came from (higher is closer)")
     status: str = Field("", description="the cited notice today: in_force | expired | not_yet | repealed | unknown")
+    origin: str = Field("", description="where the quote is in the source file: 「p.3」 (PDF page, 「p.3–4」 across a "
+                                        "break), 「段12」 (DOCX paragraph), 「表1行4」 (DOCX table row); '' for text files")
 
     @classmethod
     def from_citation(cls, c: Citation) -> CitationOut:
         return cls(id=c.id, doc_id=c.doc_id, doc_title=c.doc_title, section=c.section, text=c.text,
-                   start=c.start, end=c.end, score=c.score, status=c.status)
+                   start=c.start, end=c.end, score=c.score, status=c.status, origin=c.origin)
 
 
 class ErrorOut(BaseModel):
@@ -106,6 +108,7 @@ class SearchHitOut(BaseModel):
     sparse_score: float | None = Field(None, description="BM25 score")
     dense_rank: int | None = Field(None, description="0-based rank in the embedding index, if retrieved there")
     sparse_rank: int | None = Field(None, description="0-based rank in BM25, if retrieved there")
+    origin: str = Field("", description="where the passage is in the source file: 「p.3」, 「段12」, 「表1行4」; '' for text")
 
     @classmethod
     def from_hit(cls, rank: int, h: Hit) -> SearchHitOut:
@@ -113,7 +116,7 @@ class SearchHitOut(BaseModel):
         return cls(rank=rank, chunk_id=c.id, doc_id=c.doc_id, doc_title=c.doc_title, section=c.section,
                    text=c.text, start=c.start, end=c.end, units=list(c.units) + (["等"] if c.has_etc else []),
                    score=h.score, dense_score=h.dense_score, sparse_score=h.sparse_score,
-                   dense_rank=h.dense_rank, sparse_rank=h.sparse_rank)
+                   dense_rank=h.dense_rank, sparse_rank=h.sparse_rank, origin=c.origin)
 
 
 class SearchResponse(BaseModel):

@@ -41,7 +41,7 @@ def answer_json(answer) -> dict:  # type: ignore[no-untyped-def]
         "answerable": answer.answerable,
         "citations": [
             {"id": c.id, "doc_id": c.doc_id, "doc_title": c.doc_title, "section": c.section, "text": c.text,
-             "start": c.start, "end": c.end, "score": c.score, "status": c.status}
+             "start": c.start, "end": c.end, "score": c.score, "status": c.status, "origin": c.origin}
             for c in answer.citations
         ],
         "rewritten_query": answer.rewritten_query,
@@ -119,7 +119,8 @@ def ask(
             return
         typer.echo(ans.answer)
         for c in ans.citations:
-            typer.echo(f"  [{c.id}] {c.doc_title} · {c.section}\n      「{c.text}」")
+            where = f" · {c.origin}" if c.origin else ""  # page or paragraph in the source file
+            typer.echo(f"  [{c.id}] {c.doc_title} · {c.section}{where}\n      「{c.text}」")
 
     _run(go)
 

@@ -185,7 +185,7 @@ class Library:
         doc_id = _doc_id(Path(name))
         file = doc_id + SUFFIX_OF[result.format]
         sha = hashlib.sha256(data).hexdigest()
-        doc = parse_document(SourceFile(doc_id, self.corpus / file, result.text, sha, result.format))
+        doc = parse_document(SourceFile(doc_id, self.corpus / file, result.text, sha, result.format, result.spans))
         if not doc.clauses:
             raise InputError(f"没有在 {name} 中找到正文 / no body text found in {name}", status=422)
         return {"doc_id": doc_id, "file": file, "data": data, "text": result.text, "sha256": sha, "doc": doc,

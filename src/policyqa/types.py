@@ -89,6 +89,8 @@ class Document:
     sections: tuple[Section, ...]
     clauses: tuple[Clause, ...]
     spans: dict[str, tuple[int, int]] = field(default_factory=dict, hash=False, compare=False)  # metadata field -> span
+    # where each stretch of text came from in the source file: (offset, "p.3" | "段12" | "表1行4"), ascending
+    origins: tuple[tuple[int, str], ...] = field(default=(), hash=False, compare=False)
 
     @property
     def doc_id(self) -> str:
@@ -107,6 +109,7 @@ class Chunk:
     text: str  # == document.text[start:end]
     units: tuple[str, ...] = ()
     has_etc: bool = False
+    origin: str = ""  # where it came from in the source file: "p.3" (PDF page), "段12", "表1行4" (DOCX); "" for text
 
     @property
     def section(self) -> str:
@@ -139,6 +142,7 @@ class Citation:
     end: int
     score: float
     status: str = ""  # the cited notice today: in_force | expired | not_yet | repealed | unknown
+    origin: str = ""  # where the quote came from in the source file: "p.3", "段12", "表1行4"; "" for text files
 
 
 @dataclass(frozen=True, slots=True)

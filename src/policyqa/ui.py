@@ -125,7 +125,7 @@ def citation_card(c: Citation, doc: Document | None) -> str:
         para = f"<mark>{_e(c.text)}</mark>"
     return (f'<div class="pq-source" id="pq-src-{c.id}">'
             f'<div class="pq-source-head"><span class="pq-num">{c.id}</span>{_e(c.doc_title)}</div>'
-            f'<div class="pq-path">{_e(c.section or "（正文）")}</div>'
+            f'<div class="pq-path">{_e(c.section or "（正文）")}{_e(" · " + c.origin if c.origin else "")}</div>'
             f'<blockquote class="pq-para">{para}</blockquote></div>')
 
 

@@ -192,3 +192,19 @@ def test_a_note_in_mid_paragraph_closes_its_clause() -> None:
     named = {c.heading: c.responsibility for c in doc.clauses if c.responsibility and c.heading}
     assert named["提升智育水平"].lead == ("市教育体育局",)
     assert named["加强劳动教育"].units[-1] == "市妇联"
+
+
+def test_label_lines_without_brackets_close_the_clause_above() -> None:
+    """「牵头单位：…。」 and 「责任单位：…。」 on lines of their own, as some notices print them."""
+    from pathlib import Path
+
+    from policyqa.corpus.load import SourceFile
+    from policyqa.corpus.structure import parse_document
+
+    raw = ("某市人民政府办公室关于印发某某实施方案的通知\n一、重点任务\n（一）推进信用建设。加快建设信用平台\n"
+           "牵头单位：市发展改革委。\n责任单位：市财政局、市税务局。\n（二）加强宣传。开展诚信宣传。\n牵头单位：市委宣传部。\n")
+    doc = parse_document(SourceFile("x", Path("x.txt"), raw, "0"))
+    first, second = [c.responsibility for c in doc.clauses if c.responsibility]
+    assert first.lead == ("市发展改革委",) and first.units == ("市发展改革委", "市财政局", "市税务局")
+    assert doc.text[first.start : first.end].startswith("牵头单位")
+    assert second.units == ("市委宣传部",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from policyqa.corpus.provenance import origin_at
 from policyqa.errors import ConfigError
 from policyqa.types import Chunk, Clause, Document
 
@@ -99,6 +100,7 @@ class ClauseChunker:
                 text=doc.text[s:e],
                 units=units,
                 has_etc=bool(resp and resp.has_etc),
+                origin=origin_at(doc.origins, s, e),
             )
             for i, (s, e) in enumerate(groups)
         ]

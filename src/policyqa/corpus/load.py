@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policyqa.corpus.readers import read_bytes
+from policyqa.corpus.readers.base import SourceSpan
 from policyqa.errors import CorpusError, PolicyQAError
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class SourceFile:
     raw: str
     sha256: str  # of the file's bytes
     format: str = "txt"  # txt | md | docx | pdf | html, from the content
+    spans: tuple[SourceSpan, ...] = ()  # where stretches of ``raw`` came from (PDF pages, DOCX paragraphs/tables)
 
 
 def _doc_id(path: Path) -> str:
@@ -71,7 +73,7 @@ def read_sources(corpus_dir: Path) -> list[SourceFile]:
         if doc_id in seen:
             raise CorpusError(f"{path.name} and {seen[doc_id].name} map to the same document id {doc_id!r}")
         seen[doc_id] = path
-        out.append(SourceFile(doc_id, path, raw, hashlib.sha256(data).hexdigest(), result.format))
+        out.append(SourceFile(doc_id, path, raw, hashlib.sha256(data).hexdigest(), result.format, result.spans))
     if not out:
         raise CorpusError(f"every document in {corpus_dir} is empty")
     return out

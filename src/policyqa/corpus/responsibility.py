@@ -76,8 +76,20 @@ def lead_rule_of(note_text: str) -> str:
     return ""
 
 
+_BARE_LABELS = re.compile(r"(?:^|(?<=[。；\n]))(?=(?:主要)?(?:牵头单位|牵头部门|责任单位|配合单位)[：:])")
+
+
+def _depth(text: str) -> int:
+    """Brackets still open at the end of ``text``."""
+    return sum(1 for ch in text if ch in "（(〔[【") - sum(1 for ch in text if ch in "）)〕]】")
+
+
 def note_starts(text: str) -> list[tuple[int, int]]:
-    """(open, end) of every bracketed responsibility note in a paragraph, labelled or written as a sentence."""
+    """(open, end) of every responsibility note in a paragraph: bracketed (labelled or written as a sentence), or
+    label sentences closing it without brackets (「…。牵头单位：市财政局。责任单位：市发展改革委。」)."""
+    bare = [m.start() for m in _BARE_LABELS.finditer(text) if _depth(text[: m.start()]) == 0]
+    if bare and not any(ch in _OPEN for ch in text[bare[0] :]):
+        return [(bare[0], len(text))]
     out = []
     for i, ch in enumerate(text):
         if ch not in _OPEN:
@@ -141,10 +153,13 @@ def parse_responsibility(
     if not notes:
         return None, None
     open_at, end = notes[-1]
-    j = open_at + 1
-    while j < end and text[j].isspace():
-        j += 1
-    inner = text[j : end - 1 if end <= len(text) and text[end - 1] in "）)〕]】" else end]
+    if text[open_at] in _OPEN:
+        j = open_at + 1
+        while j < end and text[j].isspace():
+            j += 1
+        inner = text[j : end - 1 if end <= len(text) and text[end - 1] in "）)〕]】" else end]
+    else:  # label sentences without brackets: one 「label：units」 after another
+        inner = re.sub(r"[。\n]+(?=(?:主要)?(?:牵头单位|牵头部门|责任单位|配合单位)[：:])", "；", text[open_at:end].rstrip("。 \n"))
     # 「…管委会。以下均需…落实，不再列出」 / 「…团市委。逗号前为牵头单位，下同」: the units end at the first 。
     lead_rule = lead_rule_of(inner) or lead_rule
     units_part, _, rest = _CONVENTION.sub("", inner).partition("。")

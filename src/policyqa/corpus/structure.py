@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from policyqa.corpus.load import SourceFile
+from policyqa.corpus.provenance import origin_marks
 from policyqa.corpus.responsibility import InheritedNote, lead_rule_of, note_starts, parse_responsibility
 from policyqa.text.normalize import normalize_text
 from policyqa.types import Clause, Document, DocumentMeta, Section
@@ -35,7 +36,7 @@ _DATE = re.compile(r"^(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四
 _ORG_SUFFIX = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团)$")
 _NOTE = re.compile(r"^[（(](此件[^）)]{1,20}|[^）)]{1,20}公开[^）)]{0,10})[）)]$")
 _ATTACHMENT_LIST = re.compile(r"^附件[：:]")
-_RESP_START = re.compile(r"^[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)")
+_RESP_START = re.compile(r"^(?:[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)|(?:牵头单位|牵头部门|责任单位|配合单位)[：:])")
 _EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意见|规定|细则|通知|计划|措施)自.{4,20}(?:施行|实施)")
 # 「本实施细则自2022年2月1日起施行，有效期5年」 (the portal may drop the closing 。), 「自印发之日起施行」
 _EFFECTIVE_SENTENCE = re.compile(
@@ -134,6 +135,8 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
     for p in paras:
         prev = out[-1] if out else None
         content_prev = prev is not None and (prev.kind == "body" or (prev.kind == "heading" and not _is_pure_heading(prev)))
+        if p.kind == "resp" and p.text[0] not in "（〔([":
+            p.kind = "resp_line"  # 「牵头单位：…。」 on a line of its own closes the clause above it (kept as its own line)
         if prev is not None and content_prev:
             if p.kind == "resp" or (p.kind in ("body", "title") and (_ends_open(prev.text) or p.text[0] in _CONT_START)):
                 prev.text += p.text
@@ -367,7 +370,9 @@ def parse_document(src: SourceFile) -> Document:
     def extend_clause(p: _Para) -> None:
         c = clauses[-1]
         resp = c.responsibility
-        if resp is None:
+        if p.kind == "resp_line":  # label lines read together: 「牵头单位：A。」 then 「责任单位：B。」
+            resp, _ = parse_responsibility(text[c.start : p.end], c.start, inherited, lead_rule=lead_rule)
+        elif resp is None:
             r, note = parse_responsibility(p.text, p.start, inherited, lead_rule=lead_rule)
             resp = r
         clauses[-1] = replace(c, end=p.end, text=text[c.start : p.end], responsibility=resp)
@@ -427,6 +432,11 @@ def parse_document(src: SourceFile) -> Document:
                 add_clause(p, heading=title)
         elif p.kind == "title" or p.kind == "recipients":
             add_clause(p)
+        elif p.kind == "resp_line":
+            if clauses:
+                extend_clause(p)
+            else:
+                add_clause(p)
         else:  # body
             if _EFFECTIVE.match(p.text) and not in_article:
                 b.close_while(lambda o: o.kind != "attachment", p.start)
@@ -467,4 +477,5 @@ def parse_document(src: SourceFile) -> Document:
         source=src.path.name,
         sha256=src.sha256,
     )
-    return Document(doc_meta, text, tuple(sections), tuple(clauses), spans)
+    return Document(doc_meta, text, tuple(sections), tuple(clauses), spans,
+                    origin_marks(src.raw, src.spans, text) if src.spans else ())
