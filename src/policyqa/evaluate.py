@@ -411,6 +411,7 @@ def aggregate(judgements: Sequence[Judgement]) -> dict[str, Any]:
     latencies = [j.latency_ms for j in judgements]
     coverages = [j.key_coverage for j in answerable if j.key_coverage is not None]
     notice = [j.right_notice for j in answerable if j.right_notice is not None]
+    notice_answered = [j.right_notice for j in answerable if j.right_notice is not None and not j.refused and not j.error]
     return {
         "n": len(judgements),
         "n_answerable": len(answerable),
@@ -421,6 +422,7 @@ def aggregate(judgements: Sequence[Judgement]) -> dict[str, Any]:
         **{f"hit@{k}": hit_at(ranks, k) for k in HIT_KS},
         "mrr": mean_reciprocal_rank(ranks),
         "right_notice_first": sum(notice) / len(notice) if notice else None,
+        "right_notice_first_answered": sum(notice_answered) / len(notice_answered) if notice_answered else None,
         "department_precision": precision,
         "department_recall": recall,
         "department_f1": f1,
@@ -833,7 +835,8 @@ SUMMARY_ROWS: list[tuple[str, str, str]] = [  # (metric key, label, format)
     ("hit@3", "retrieval hit@3", "pct"),
     ("hit@5", "retrieval hit@5", "pct"),
     ("mrr", "MRR", "num"),
-    ("right_notice_first", "first citation from the right notice", "pct"),
+    ("right_notice_first", "first citation from the right notice (refusals count as misses)", "pct"),
+    ("right_notice_first_answered", "first citation from the right notice, answered questions", "pct"),
     ("department_precision", "department precision", "pct"),
     ("department_recall", "department recall", "pct"),
     ("department_f1", "department F1", "pct"),
