@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from notice_files import files  # noqa: F401  (fixture)
+
 from policyqa.types import Answer, Clause, Document, DocumentMeta
 from policyqa.ui import (
     REFUSAL_BADGE,
@@ -251,3 +253,24 @@ def test_library_table_escapes_and_staff_key_check() -> None:
     with pytest.raises(ForbiddenError):
         check_staff_key(Settings(), "")
     check_staff_key(Settings(allow_uploads=True), "")
+
+
+def test_header_and_catalog_follow_added_notices(tmp_path, files) -> None:  # type: ignore[no-untyped-def]
+    from policyqa.library import Library
+    from policyqa.pipeline import Assistant
+    from policyqa.ui import build_ui
+    from test_live_library import small_library
+
+    s = small_library(tmp_path)
+    a = Assistant(s, progress=False)
+    lib = Library(s, a.embedder)
+    demo = build_ui(a, library=lib)
+    fns = [f.fn for f in demo.fns.values()]
+    catalog = next(f for f in fns if getattr(f, "__name__", "") == "catalog")
+    header = next(f for f in fns if getattr(f, "__name__", "") == "<lambda>" and "header_html" in f.__code__.co_names)
+    assert "依据 2 份文件" in header()
+    lib.add([("fuzhou.docx", files["docx"].read_bytes())])
+    a.refresh()
+    assert "依据 3 份文件" in header()
+    picker, tree = catalog("guangan_charity_2016")
+    assert "fuzhou" in {v for _, v in picker["choices"]} and picker["value"] == "guangan_charity_2016" and tree

@@ -280,7 +280,6 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
     import gradio as gr
 
     documents = assistant.documents
-    by_id = {d.doc_id: d for d in documents}
     example_list = list(examples) if examples is not None else example_questions(documents)
 
     def respond(message: str | None, turns: list[dict[str, str]], shown: list[dict[str, str]]):  # type: ignore[no-untyped-def]
@@ -289,13 +288,22 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
         turns, shown, answer = chat_reply(assistant, message or "", turns, shown)
         if answer is not None and on_answer is not None:
             on_answer(answer)
+        by_id = {d.doc_id: d for d in assistant.documents}  # the version serving now (notices come and go)
         return "", turns, shown, shown, sources_html(answer, by_id) if answer is not None else gr.update()
+
+    def catalog(current: str | None):  # type: ignore[no-untyped-def]
+        """The 文件目录 tab for the notices serving now; keeps the chosen one when it is still there."""
+        docs = assistant.documents
+        chosen = next((d for d in docs if d.doc_id == current), docs[0] if docs else None)
+        return (gr.update(choices=[(d.meta.title or d.doc_id, d.doc_id) for d in docs],
+                          value=chosen.doc_id if chosen else None, visible=len(docs) > 1),
+                document_html(chosen) if chosen else "")
 
     with gr.Blocks(title="政策文件问答 · policyqa", analytics_enabled=False) as demo:
         turns_state = gr.State([])  # the plain conversation passed to Assistant.ask
-        gr.HTML(header_html(documents))
+        header = gr.HTML(header_html(documents))
         with gr.Tabs():
-            with gr.Tab("问答", id="chat"):
+            with gr.Tab("问答", id="chat") as chat_tab:
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=320):
                         chatbot = gr.Chatbot(value=[], label="对话", show_label=False, elem_id="pq-chat",
@@ -315,18 +323,22 @@ def build_ui(assistant: Assistant, *, on_answer: Callable[[Answer], None] | None
                                               elem_id="pq-clear")
                     with gr.Column(scale=2, min_width=300):
                         sources = gr.HTML(EMPTY_SOURCES, elem_id="pq-sources", padding=True)
-            with gr.Tab("文件目录", id="docs"):
+            with gr.Tab("文件目录", id="docs") as docs_tab:
                 first = documents[0] if documents else None
                 picker = gr.Dropdown(choices=[(d.meta.title or d.doc_id, d.doc_id) for d in documents],
                                      value=first.doc_id if first else None, label="文件",
                                      visible=len(documents) > 1)
                 tree = gr.HTML(document_html(first) if first else "", elem_id="pq-doc-tree", padding=True)
-                picker.change(lambda i: document_html(by_id[i]) if i in by_id else "", picker, tree,
-                              api_visibility="private")
+                picker.change(lambda i: next((document_html(d) for d in assistant.documents if d.doc_id == i), ""),
+                              picker, tree, api_visibility="private")
+                docs_tab.select(catalog, picker, [picker, tree], api_visibility="private")
 
             if library is not None:
                 _library_tab(gr, assistant, library)
 
+        # notices added or removed (here, over HTTP or by another process) show on the next tab switch or page load
+        chat_tab.select(lambda: header_html(assistant.documents), None, header, api_visibility="private")
+        demo.load(lambda: header_html(assistant.documents), None, header, api_visibility="private")
         shown_state = gr.State([])  # the chat as displayed (HTML bubbles)
         outputs = [box, turns_state, shown_state, chatbot, sources]
         box.submit(respond, [box, turns_state, shown_state], outputs, api_visibility="private")
