@@ -58,7 +58,7 @@ class Composer(AnswerContext):
         place = foreign_place(info.text, self.jurisdictions, self.corpus_text)
         if place:
             return self.refuse(info, ranked, f"other_place:{place}")
-        for quoted in re.findall(r"[“\"《「]([^”\"》」]{2,20})[”\"》」]", info.text):
+        for quoted in re.findall(r"[“\"《「]([^“”\"《》「」]{2,20})[”\"》」]", info.text):
             if normalize_query(quoted) not in self.corpus_text:
                 return self.refuse(info, ranked, f"unknown_name:{quoted}")
         named = self._docs_named_by_place(info.text)

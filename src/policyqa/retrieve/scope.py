@@ -30,6 +30,7 @@ _TITLE_WRAPPER = re.compile(
     r"^.*?(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室)?(?:关于)?(?:印发|转发)?|的通知$|《|》|（试行）|\(试行\)"
 )
 _ISSUER_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|市|县|区))?(?:人民政府)?(?:办公厅|办公室)?")
+_KIND_END = re.compile(r"(?:意见|通知|办法|方案|细则|规定|命令|政策|措施|决定|条例|规划|计划)$")
 _YEAR = re.compile(r"(19|20)\d{2}(?=年|\b)")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号")
 
@@ -178,6 +179,8 @@ def naming_spans(question: str, title: str, min_len: int = 3) -> list[tuple[int,
             spans.append((i, j))
             seen.add(piece)
             i = j
+            if _KIND_END.search(piece):
+                break  # 「…管理办法把事故隐患分为…」: the name ends with its 文种; what follows is the topic
         elif j - i >= min_len:  # the notice's words again, later: the topic (「…命令规定的森林防火期」)
             i = j
         else:
