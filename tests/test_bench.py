@@ -10,7 +10,7 @@ import pytest
 
 from policyqa.bench import HTTP_LEVELS, QUICK, STAGES, TARGETS, load_questions, recall_at_k, run_bench_cli, summary
 from policyqa.settings import Settings
-from conftest import CORPUS, SHARED_CACHE
+from conftest import LIBRARY, SHARED_CACHE
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ def _latency_ok(s: dict) -> None:  # type: ignore[type-arg]
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[type-arg]
     tmp = tmp_path_factory.mktemp("bench")
-    settings = Settings(corpus_dir=CORPUS, index_dir=tmp / "index", cache_dir=SHARED_CACHE)  # type: ignore[arg-type]
+    settings = Settings(corpus_dir=LIBRARY, index_dir=tmp / "index", cache_dir=SHARED_CACHE)  # type: ignore[arg-type]
     path = run_bench_cli(settings, out=tmp / "results", quick=True)
     assert path.parent == tmp / "results" and path.name.startswith("bench-") and path.suffix == ".json"
     return json.loads(path.read_text(encoding="utf-8"))

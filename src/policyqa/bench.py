@@ -351,19 +351,27 @@ def bench_build(settings: Settings, embedder: Any, work: Path) -> dict[str, Any]
 
     # add one notice: the library less the median notice, its cache filled from the cold build's (no encoding),
     # then the whole library again: only the added notice's passages are new
-    added = median_notice(corpus)
-    less = work / "corpus-less-one"
-    less.mkdir()
-    for p in corpus.iterdir():
-        if p.is_file() and p != added:
-            shutil.copyfile(p, less / p.name)
-    s_add = settings.model_copy(update={"index_dir": work / "index-add", "cache_dir": work / "embedding-cache-add",
-                                        "corpus_dir": less})
-    replay = _Replay(DocumentEmbeddingCache(s.embedding_cache_dir, embedder))
-    before = build_index(s_add, replay, progress=False)  # type: ignore[arg-type]
-    add = build_index(s_add.model_copy(update={"corpus_dir": corpus}), embedder, progress=False)
-    shutil.rmtree(work / "index-add", ignore_errors=True)
-    shutil.rmtree(less, ignore_errors=True)
+    from policyqa.corpus.load import discover
+
+    add_one: dict[str, Any] | None = None
+    notices = discover(corpus)
+    if len(notices) >= 2:
+        added = median_notice(corpus)
+        less = work / "corpus-less-one"
+        less.mkdir()
+        for p in notices:
+            if p != added:
+                shutil.copyfile(p, less / p.name)
+        s_add = settings.model_copy(update={"index_dir": work / "index-add", "cache_dir": work / "embedding-cache-add",
+                                            "corpus_dir": less})
+        replay = _Replay(DocumentEmbeddingCache(s.embedding_cache_dir, embedder))
+        before = build_index(s_add, replay, progress=False)  # type: ignore[arg-type]
+        add = build_index(s_add.model_copy(update={"corpus_dir": corpus}), embedder, progress=False)
+        add_one = {**_build_row(add, chars), "notice": added.name,
+                   "notice_chars": len(added.read_text(encoding="utf-8-sig")),
+                   "documents_before": before.counts.get("documents")}
+        shutil.rmtree(work / "index-add", ignore_errors=True)
+        shutil.rmtree(less, ignore_errors=True)
 
     # the other sentence-vector design, cold too: what encoding sentences at build time costs (or saves)
     other = "passage" if settings.sentence_vectors == "build" else "build"
@@ -374,8 +382,7 @@ def bench_build(settings: Settings, embedder: Any, work: Path) -> dict[str, Any]
     shutil.rmtree(work / "embedding-cache-other", ignore_errors=True)
     return {"cold": _build_row(cold, chars), "unchanged": _build_row(warm, chars),
             "cold_other_sentence_vectors": {**_build_row(cold_other, chars), "sentence_vectors": other},
-            "add_one_notice": {**_build_row(add, chars), "notice": added.name, "notice_chars": len(
-                added.read_text(encoding="utf-8-sig")), "documents_before": before.counts.get("documents")},
+            "add_one_notice": add_one,  # None for a library of one notice
             "load_seconds": _r(load_s), "index_dir": str(s.index_dir), "cache_dir": str(s.embedding_cache_dir)}
 
 
@@ -953,7 +960,7 @@ def headline(result: dict[str, Any]) -> dict[str, Any]:
         "http_c16_rps_x_baseline": ratio(c16.get("req_per_s"), b16.get("req_per_s")),
         "cold_build_s": build["cold"]["seconds"],
         "cold_build_x_baseline": ratio(build["cold"]["seconds"], (base.get("build") or {}).get("cold", {}).get("seconds")),
-        "add_one_notice_s": build["add_one_notice"]["seconds"],
+        "add_one_notice_s": (build["add_one_notice"] or {}).get("seconds"),
         "rebuild_unchanged_s": build["unchanged"]["seconds"],
         "holdout_strict_delta": min(deltas) if deltas else None,
         "serving_peak_rss_mb": max(srv["peak_rss_serving_mb"], srv["vm_hwm_mb"] or 0.0),
@@ -1144,9 +1151,10 @@ def render(result: dict[str, Any], console: Any) -> None:
     t.add_row(f"cold build with sentence_vectors={co['sentence_vectors']}",
               f"{co['seconds']:.2f} s, {co['encoded']} texts encoded", "", _f(ratio(co["seconds"], bcold.get("seconds"))))
     add, badd = b["add_one_notice"], bb.get("add_one_notice", {})
-    t.add_row(f"add one notice ({add['notice']}, {add['notice_chars']:,} chars)",
-              f"{add['seconds']:.2f} s, {add['encoded']} encoded", f"{_f(badd.get('seconds'))} s (add_documents)",
-              _f(ratio(add["seconds"], badd.get("seconds"))))
+    if add:
+        t.add_row(f"add one notice ({add['notice']}, {add['notice_chars']:,} chars)",
+                  f"{add['seconds']:.2f} s, {add['encoded']} encoded", f"{_f(badd.get('seconds'))} s (add_documents)",
+                  _f(ratio(add["seconds"], badd.get("seconds"))))
     t.add_row("rebuild, unchanged", f"{b['unchanged']['seconds']:.2f} s, {b['unchanged']['encoded']} encoded", "—", "")
     t.add_row("load index (no build)", f"{b['load_seconds']:.2f} s", "", "")
     console.print(t)
