@@ -26,6 +26,8 @@ class ListingKind(Kind):
         for s in self.sections.values():
             if allowed is not None and s.doc_id not in allowed:
                 continue
+            if s.level == 0:
+                continue  # a notice's own title names the notice, not a list (its parts: ``_outline``)
             kids = [k for k in self.children.get(s.id, []) if k.title]
             if (len(kids) < 2 and len(self._item_clauses(s)) < 2) or not s.title:
                 continue

@@ -20,6 +20,7 @@ from policyqa.answer.kinds.base import Kind
 from policyqa.answer.scorer import SentenceScorer, default_scorer
 
 _DETAIL_SUPPORT = 0.4  # fitted on the dev set (sweep 0.3-0.6 in the README): share of the topic the detail's sentence must hold
+_ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里]|什么|谁")
 _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
                     r"([\u4e00-\u9fff]{2,8})")
 
@@ -149,9 +150,19 @@ class SentenceKind(Kind):
         elif len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]):
             chosen.append(nxt)  # 「四是建立“揭榜挂帅”制度。」 announces; the next sentence says what it is
         else:
-            for score, si, r in cand[1:3]:
-                if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
-                    chosen.append(si)
+            # 「比例多少，单户最高多少？」「分别不超过多少」: a question with several asks takes the neighbouring sentences too
+            several = len(_ASKS.findall(info.text)) >= 2 or "分别" in info.text
+            if several:
+                near = {si: sc for sc, si, r in cand if r == best_rank}
+                for step in (-1, 1):  # widen to the neighbours of the same passage that still score close
+                    si = best_si + step
+                    while si in near and near[si] >= best_score - 0.3 and not _is_resp(self.sent_text[si]) and len(chosen) < 4:
+                        chosen.append(si)
+                        si += step
+            else:
+                for score, si, r in cand[1:3]:
+                    if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
+                        chosen.append(si)
         chosen.sort()
         evidence = "".join(self.sent_text[i] for i in chosen)
         for kind, need in detail_ask(info.text):
@@ -212,7 +223,7 @@ class SentenceKind(Kind):
         text = "".join(sents)
         text = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,30}?。", "", text) or text
         text = re.sub(r"^——", "", text)
-        if info.qtype == "count" and len(text) > 60:
+        if info.qtype == "count" and len(text) > 60 and len(_ASKS.findall(info.text)) < 2 and "分别" not in info.text:
             parts = [p for p in re.split(r"(?<=[，；。])", text) if p.strip()]
             needs = [need for _, need in detail_ask(info.text)]
 
