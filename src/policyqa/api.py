@@ -841,6 +841,11 @@ def run_server(settings: Settings, host: str | None = None, port: int | None = N
 
     host, port = host or settings.host, port or settings.port
     _check_port_free(host, port)
+    import faiss
+
+    # requests already run in parallel on the thread pool; FAISS's own threads on top of them contend for the same
+    # cores (docs/performance.md: a search at ×10 of the library took 12-16 ms with two threads, 0.25 ms with one)
+    faiss.omp_set_num_threads(1)
     assistant = Assistant(settings, progress=True)
     app = create_app(settings, assistant)
     shown = f"[{host}]" if ":" in host else host
