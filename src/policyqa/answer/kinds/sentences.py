@@ -20,6 +20,10 @@ from policyqa.answer.kinds.base import Kind
 from policyqa.answer.scorer import SentenceScorer, default_scorer
 
 _DETAIL_SUPPORT = 0.4  # fitted on the dev set (sweep 0.3-0.6 in the README): share of the topic the detail's sentence must hold
+_DEFINE_ASK = re.compile(r"所称|是指|指什么|指哪|什么意思|含义|定义")
+_DEFINES = re.compile(r"所称[^，。；]{0,20}?(?:是指|系指|指)|是指")
+_YES_NO = re.compile(r"能不能|能否|是否|可不可以|可以.{0,12}吗|会不会|要不要|算不算|允许.{0,10}吗|让不让|给不给|行不行")
+_MODAL = re.compile(r"不得|严禁|禁止|不予|可以|允许|应当|须|不计入|免予|不再")
 _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里]|什么|谁")
 _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
                     r"([\u4e00-\u9fff]{2,8})")
@@ -55,6 +59,8 @@ class SentenceKind(Kind):
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
         defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
+        # 「所称的企业是指哪些」: the sentence that defines the term (「本办法所称企业是指…」) answers
+        term_asked = [t for t in terms if self.w(t) >= 1.0] if _DEFINE_ASK.search(info.text) else []
         needs = [need for _, need in detail_ask(info.text)]
         rows: list[tuple[int, int, list[float]]] = []
 
@@ -72,7 +78,8 @@ class SentenceKind(Kind):
                 float(sum(1 for x in numbers if x in text)) if near else 0.0,
                 min(0.3, 0.1 * sum(1 for a, b in bigrams if a + b in text)) if near else 0.0,
                 1.0 if near and focus and focus in text else 0.0,
-                1.0 if near and defined and any(f"是{t}" in text or f"为{t}" in text for t in defined) else 0.0,
+                1.0 if (near and defined and any(f"是{t}" in text or f"为{t}" in text for t in defined))
+                or (term_asked and _DEFINES.search(text) and any(t in text for t in term_asked)) else 0.0,
             ]
 
         scored = [si for h in ranked.hits[:6] for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], [])]
@@ -216,6 +223,8 @@ class SentenceKind(Kind):
                 return 0.1
         if info.qtype == "enumeration" and sentence.count("、") >= 2:
             return 0.1
+        if _YES_NO.search(info.text) and _MODAL.search(sentence):
+            return 0.15  # 「能不能…」 is answered by what the notice allows or forbids (可以, 不得, 严禁 …)
         return 0.0
 
     def _trim(self, info: QueryInfo, sents: list[str], terms: list[str], unit: str | None) -> str:
