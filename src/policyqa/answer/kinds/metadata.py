@@ -10,7 +10,7 @@ from policyqa.answer.classify import QueryInfo, about_document_terms
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.retrieve.hybrid import Ranked
-from policyqa.types import Answer, Document
+from policyqa.types import SECTION_SEP, Answer, Document
 from policyqa.answer.context import Quote, META_SECTION, _is_subword
 from policyqa.answer.kinds.base import Kind
 
@@ -36,7 +36,7 @@ class MetadataKind(Kind):
     def metadata(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
         doc = self._doc_for(info, ranked)
         fields = info.meta_field.split("+")
-        if fields != ["purpose"] and not self._about_document(info, doc):
+        if fields not in (["purpose"], ["basis"]) and not self._about_document(info, doc):
             return None
         if "signatory" in fields or ("issuer" in fields and "date" in fields):
             fields = ["signature"] + [f for f in fields if f not in ("issuer", "date", "signature", "signatory")]
@@ -55,7 +55,7 @@ class MetadataKind(Kind):
 
     def _one_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
         m = doc.meta
-        if f in ("doc_type", "signature", "purpose"):
+        if f in ("doc_type", "signature", "purpose", "basis"):
             return self._derived_metadata(info, doc, f)
         value = {"doc_number": m.doc_number, "issuer": m.issuer, "date": m.date_text, "recipients": m.recipients,
                  "title": m.title, "disclosure": "、".join(m.notes), "effective": m.effective,
@@ -110,6 +110,14 @@ class MetadataKind(Kind):
             for key in ("signatory", "date"):
                 if key in doc.spans:
                     quotes.append(self._quote(doc, *doc.spans[key], "落款", 1.0))
+        elif f == "basis":  # 「根据《…》（川府发〔2015〕38号）…」: the documents a notice implements, from its opening
+            for c in doc.clauses:
+                for s0, e0 in sentence_spans(c.text, c.start):
+                    sent = doc.text[s0:e0]
+                    if _BASIS.search(sent) and "《" in sent:
+                        quotes.append(self._quote(doc, s0, e0, SECTION_SEP.join(c.section_path), 1.0))
+                        return Answer(sent, True, self.citations(quotes), info.text, "metadata")
+            return None
         else:  # purpose: the opening paragraph of a 公文 states why it was issued
             first = next((c for c in doc.clauses if c.section_path and c.section_path[0] == PREAMBLE_LABEL), None)
             if first is None:
@@ -122,3 +130,6 @@ class MetadataKind(Kind):
                 if tops:
                     text += "文件分为：" + "；".join(tops) + "。"
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
+
+
+_BASIS = re.compile(r"^(?:为(?:深入)?(?:贯彻|落实)|根据|按照|依据|依照)")
