@@ -35,18 +35,33 @@ def notice_lines(txt: Path) -> list[str]:
     return [ln.strip() for ln in txt.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
+DOC_NO = re.compile(r"〔\d{4}〕\d+号$")
+
+
+def head(lines: list[str]) -> tuple[int | None, int | None, int]:
+    """Indexes of the 版头 (「…文件」), the 文号 and the title among a notice's first lines: the Fuzhou notice
+    opens with all three, a Guang'an notice with its title (and its 文号, when it has one)."""
+    banner = 0 if lines[0].endswith("文件") else None
+    first = 0 if banner is None else 1
+    doc_no = next((i for i in range(first, min(first + 2, len(lines))) if DOC_NO.search(lines[i])), None)
+    title = first + 1 if doc_no == first else first
+    return banner, doc_no, title
+
+
 def make_docx(txt: Path, out: Path, *, task_table: bool = False) -> Path:
     import docx
 
     d = docx.Document()
     d.core_properties.title = ""
-    for i, line in enumerate(notice_lines(txt)):
+    lines = notice_lines(txt)
+    title = head(lines)[2]
+    for i, line in enumerate(lines):
         line = line.replace("**", "")
         if L1.match(line) and len(line) <= 20:
             d.add_paragraph(line, style="Heading 1")
         elif L2.match(line):
             d.add_paragraph(line, style="Heading 2")
-        elif i == 2:
+        elif i == title:
             d.add_paragraph(line, style="Title")
         else:
             d.add_paragraph(line)
@@ -62,7 +77,7 @@ def make_docx(txt: Path, out: Path, *, task_table: bool = False) -> Path:
     return out
 
 
-def make_pdf(txt: Path, out: Path, *, password: str | None = None) -> Path:
+def make_pdf(txt: Path, out: Path, *, password: str | None = None, running_header: str = RUNNING_HEADER) -> Path:
     """A printed 公文: red 版头 and rule, 文号, centred title, indented paragraphs wrapped at the margin,
     「— N —」 page numbers, a running header from page 2, the 抄送/印发 block at the end."""
     from fpdf import FPDF
@@ -82,7 +97,7 @@ def make_pdf(txt: Path, out: Path, *, password: str | None = None) -> Path:
         pdf.set_font("cjk", size=10)
         if pdf.page > 1:
             pdf.set_xy(left, 50)
-            pdf.cell(width, 12, RUNNING_HEADER, align="C")
+            pdf.cell(width, 12, running_header, align="C")
         pdf.set_xy(left, 790)
         pdf.cell(width, 12, f"— {pdf.page} —", align="C")
         pdf.set_font("cjk", size=size)
@@ -107,19 +122,22 @@ def make_pdf(txt: Path, out: Path, *, password: str | None = None) -> Path:
 
     new_page()
     lines = [ln.replace("**", "") for ln in notice_lines(txt)]
-    pdf.set_text_color(200, 0, 0)
-    pdf.set_font("cjk", size=26)
-    put(lines[0], left, align="C", w=width)
-    pdf.set_draw_color(200, 0, 0)
-    pdf.set_line_width(1.5)
-    state["y"] += 30
-    pdf.line(left, state["y"] - 10, right, state["y"] - 10)
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_font("cjk", size=size)
-    put(lines[1], left, align="C", w=width)
-    put(lines[2], left, align="C", w=width)
-    for line in lines[3:]:
-        if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line) or line.endswith("办公厅") and len(line) < 16:
+    banner, doc_no, title = head(lines)
+    if banner is not None:
+        pdf.set_text_color(200, 0, 0)
+        pdf.set_font("cjk", size=26)
+        put(lines[banner], left, align="C", w=width)
+        pdf.set_draw_color(200, 0, 0)
+        pdf.set_line_width(1.5)
+        state["y"] += 30
+        pdf.line(left, state["y"] - 10, right, state["y"] - 10)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_font("cjk", size=size)
+    body = max(i for i in (doc_no, title) if i is not None) + 1
+    for i in range(0 if banner is None else banner + 1, body):
+        put(lines[i], left, align="C", w=width)  # 文号 and title, centred, in the notice's own order
+    for line in lines[body:]:
+        if re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", line) or re.search(r"(办公厅|办公室|人民政府)$", line) and len(line) < 16:
             put(line, right - pdf.get_string_width(line) - 4 * size)  # 落款 and date, right-aligned
         else:
             paragraph(line)
@@ -132,24 +150,28 @@ def make_pdf(txt: Path, out: Path, *, password: str | None = None) -> Path:
     return out
 
 
-def make_html(txt: Path, out: Path) -> Path:
+def make_html(txt: Path, out: Path, *, published: str = "2023-07-10") -> Path:
     """A portal article page: nav, breadcrumbs, the 信息公开 table (文号/发布日期), the body without its 版头,
-    share buttons, QR-code text, related links, and script/style that must never reach the text."""
+    share buttons, QR-code text, related links, and script/style that must never reach the text. ``published``
+    (YYYY-MM-DD) is the portal's 发布日期."""
     lines = [ln.replace("**", "") for ln in notice_lines(txt)]
-    title = lines[2].replace(" ", "")
-    body = "".join(f"<p>{html.escape(ln)}</p>" for ln in lines[3:])
+    banner, doc_no, first = head(lines)
+    title = lines[first].replace(" ", "")
+    number = lines[doc_no] if doc_no is not None else ""
+    start = max(i for i in (doc_no, first) if i is not None) + 1
+    body = "".join(f"<p>{html.escape(ln)}</p>" for ln in lines[start:])
     page = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>{html.escape(title)}_政策文件_福州市人民政府门户网站</title>
-<meta name="ArticleTitle" content="{html.escape(title)}"><meta name="PubDate" content="2023-07-10 09:00">
+<meta name="ArticleTitle" content="{html.escape(title)}"><meta name="PubDate" content="{published} 09:00">
 <style>.pq-secret{{color:red}} body{{font-family:sans-serif}}</style>
 <script>var secret = "脚本里的文字不能进入索引"; document.write("<p>脚本写入的段落</p>");</script></head>
 <body><div class="header"><ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li>
 <li><a href="/zwgk/zcwj">政策文件</a></li><li><a href="/hdjl">互动交流</a></li></ul></div>
 <div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 政策文件</div>
 <table class="xxgk"><tr><td>索引号：</td><td>FZ00100-0200-2023-00050</td><td>发文机关：</td><td>福州市人民政府办公厅</td></tr>
-<tr><td>文号：</td><td>{html.escape(lines[1])}</td><td>发布日期：</td><td>2023-07-10</td></tr></table>
+<tr><td>文号：</td><td>{html.escape(number)}</td><td>发布日期：</td><td>{published}</td></tr></table>
 <div class="article"><h1>{html.escape(title)}</h1>
-<div class="info">发布时间：2023-07-10 09:00 来源：市政府办公厅 字号：<a>大</a> <a>中</a> <a>小</a></div>
+<div class="info">发布时间：{published} 09:00 来源：市政府办公厅 字号：<a>大</a> <a>中</a> <a>小</a></div>
 <div class="TRS_Editor">{body}</div>
 <div class="share">分享到：<a>微信</a> <a>微博</a> <a>QQ空间</a></div>
 <div class="qr"><img src="qr.png" alt="二维码">扫一扫在手机打开当前页</div>
