@@ -183,3 +183,22 @@ def test_bench_questions_name_their_notice(tmp_path) -> None:  # type: ignore[no
     assert load_questions(path) == ["福州的未来能源由谁负责？", "广安慈善意见何时印发？"]  # distinct, single-turn
     assert load_questions(path, {"guangan"}) == ["广安慈善意见何时印发？"]
     assert load_questions(path, {"elsewhere"}) == ["福州的未来能源由谁负责？", "广安慈善意见何时印发？"]
+
+
+def test_questions_answered_while_a_notice_is_added(result: dict) -> None:  # type: ignore[type-arg]
+    add = result["build"]["add_one_notice"]
+    live = add["while_asking"]
+    assert live["notice"] == add["notice"]
+    # Library.add encodes only the new notice, and the Assistant switches to the version that holds it
+    assert 0 < live["encoded"] == add["encoded"]
+    assert live["switched"] and live["documents_after"] == result["library"]["documents"]
+    for phase in ("idle", "during_add"):
+        assert live[phase]["failed"] == 0, live[phase]["failures"]
+        _latency_ok(live[phase]["latency_ms"])
+    assert live["failed"] == 0
+    assert live["p95_x_idle"] == pytest.approx(
+        live["during_add"]["latency_ms"]["p95"] / live["idle"]["latency_ms"]["p95"], rel=1e-2)
+    h = result["headline"]
+    assert h["add_failed_questions"] == 0
+    assert (h["add_idle_p95_ms"], h["add_during_p95_ms"]) == (live["idle"]["latency_ms"]["p95"],
+                                                              live["during_add"]["latency_ms"]["p95"])

@@ -6,8 +6,9 @@ their notice). Every headline is a ratio measured in that run: to the baseline, 
 encoding with the configured embedder), each interleaved with what it divides, because on a shared 2-core machine
 absolute times drift by several × within minutes.
 
-Sections: index build (cold, chars/s; add one notice; unchanged) for both; in-process latency per question (floor,
-policyqa per stage, baseline) with the query cache off, then on; HTTP ``/v1/ask`` on a real ``policyqa serve``
+Sections: index build (cold, chars/s; add one notice; unchanged) for both, and for policyqa the same add through
+``Library.add`` while a thread asks questions (p50/p95 during the add beside idle, failed questions); in-process
+latency per question (floor, policyqa per stage, baseline) with the query cache off, then on; HTTP ``/v1/ask`` on a real ``policyqa serve``
 subprocess and on a baseline server subprocess at concurrency 1/8/16/32 (levels interleaved); server start to
 first answer and peak RSS; accuracy on the held-out sets whose notices are in the library; growth 1 notice → the
 library → the library ×10 (distinct ids); FAISS flat vs HNSW. Writes ``bench-<date>-<sha>.json`` and prints the
@@ -101,6 +102,7 @@ TARGETS = (
     Target("throughput at concurrency 16 ≥ 1.0× the baseline's, 0 errors", "http_c16_rps_x_baseline", ">=", 1.0, "×"),
     Target("cold build ≤ 1.0× the baseline's time", "cold_build_x_baseline", "<=", 1.0, "×"),
     Target("adding one notice ≤ 10 s", "add_one_notice_s", "<=", 10.0, "s"),
+    Target("no question fails while a notice is added", "add_failed_questions", "<=", 0.0, ""),
     Target("held-out strict accuracy not lower than before (build-time sentence vectors)",
            "holdout_strict_delta", ">=", 0.0, "pts"),
     Target("peak RSS while serving ≤ 600 MB", "serving_peak_rss_mb", "<=", 600.0, "MB"),
@@ -334,9 +336,84 @@ def _build_row(m: Any, chars: int) -> dict[str, Any]:
             "chars_per_s": _r(chars / m.build_seconds, 1) if m.build_seconds else None}
 
 
-def bench_build(settings: Settings, embedder: Any, work: Path) -> dict[str, Any]:
+def _ask_until(assistant: Any, questions: Sequence[str], done: Callable[[int], bool]) -> dict[str, Any]:
+    """Ask the questions in turn (cycling) until ``done(asked)``; latencies of the answers and the failures."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    i = 0
+    while not done(i):
+        q = questions[i % len(questions)]
+        i += 1
+        t0 = time.perf_counter()
+        try:
+            answer = assistant.ask(q)
+        except Exception as exc:  # noqa: BLE001 - every failure counts, whatever it is
+            failures.append(f"{q}: {type(exc).__name__}: {exc}")
+            continue
+        latencies.append(_ms(t0))
+        if not answer.answer:
+            failures.append(f"{q}: empty answer")
+    return {"latency_ms": summary(latencies), "failed": len(failures), "failures": failures[:5]}
+
+
+def bench_add_while_asking(settings: Settings, embedder: Any, work: Path, added: Path, questions: Sequence[str],
+                           plan: Plan) -> dict[str, Any]:
+    """``Library.add`` of one notice to the library less it, while a thread asks questions of the Assistant that
+    serves that library; then ``refresh`` switches it to the new version, as the server does. The same questions
+    asked just before, with nothing else running, are the idle latency."""
+    from policyqa.corpus.load import discover
+    from policyqa.index.embedders import DocumentEmbeddingCache
+    from policyqa.index.store import build_index
+    from policyqa.library import Library
+    from policyqa.pipeline import Assistant
+
+    live = work / "corpus-live"
+    live.mkdir()
+    for p in discover(settings.corpus_dir):
+        if p != added:
+            shutil.copyfile(p, live / p.name)
+    s = settings.model_copy(update={"corpus_dir": live, "index_dir": work / "index-live",
+                                    "cache_dir": work / "embedding-cache-live"})
+    # the library less the notice, its cache filled from the cold build's: the add encodes only the new notice
+    build_index(s, _Replay(DocumentEmbeddingCache(settings.embedding_cache_dir, embedder)),  # type: ignore[arg-type]
+                progress=False)
+    assistant = Assistant(s, embedder=embedder, progress=False)
+    for q in questions[:3]:  # lazy loading is no part of either measurement
+        assistant.ask(q)
+    deadline = time.monotonic() + plan.section_seconds
+    idle = _ask_until(assistant, questions, lambda n: n >= len(questions) or n >= plan.min_samples
+                      and time.monotonic() > deadline)
+
+    finished = threading.Event()
+    during: dict[str, Any] = {}
+    # at least one question, then as many as fit while the add runs
+    asker = threading.Thread(target=lambda: during.update(_ask_until(assistant, questions,
+                                                                     lambda n: n > 0 and finished.is_set())))
+    before = assistant.bundle.folder.name
+    asker.start()
+    try:
+        change = Library(s, embedder).add([(added.name, added.read_bytes())])
+        switched = assistant.refresh()
+    finally:
+        finished.set()
+        asker.join()
+    after = _ask_until(assistant, questions[:1], lambda n: n >= 1)
+    shutil.rmtree(work / "index-live", ignore_errors=True)
+    shutil.rmtree(work / "embedding-cache-live", ignore_errors=True)
+    shutil.rmtree(live, ignore_errors=True)
+    d, i = during["latency_ms"], idle["latency_ms"]
+    return {"notice": added.name, "seconds": change.seconds, "encoded": change.manifest.counts.get("encoded", 0),
+            "documents_after": len(assistant.bundle.documents), "switched": switched and
+            assistant.bundle.folder.name != before, "idle": idle, "during_add": during,
+            "failed": idle["failed"] + during["failed"] + after["failed"],
+            "p50_x_idle": ratio(d["p50"], i["p50"]), "p95_x_idle": ratio(d["p95"], i["p95"])}
+
+
+def bench_build(settings: Settings, embedder: Any, work: Path, questions: Sequence[str] = (),
+                plan: Plan | None = None) -> dict[str, Any]:
     """Cold (empty embedding cache), unchanged, and one notice added to the library less that notice (its
-    passages are the only ones encoded). The model is already loaded: these are build times, not start-up."""
+    passages are the only ones encoded); with ``questions``, that add again through ``Library.add`` while they
+    are asked (``bench_add_while_asking``). The model is already loaded: these are build times, not start-up."""
     from policyqa.index.embedders import DocumentEmbeddingCache
     from policyqa.index.store import build_index, load_index
 
@@ -372,6 +449,8 @@ def bench_build(settings: Settings, embedder: Any, work: Path) -> dict[str, Any]
                    "documents_before": before.counts.get("documents")}
         shutil.rmtree(work / "index-add", ignore_errors=True)
         shutil.rmtree(less, ignore_errors=True)
+        if questions and plan is not None:
+            add_one["while_asking"] = bench_add_while_asking(settings, embedder, work, added, questions, plan)
 
     # the other sentence-vector design, cold too: what encoding sentences at build time costs (or saves)
     other = "passage" if settings.sentence_vectors == "build" else "build"
@@ -946,6 +1025,7 @@ def headline(result: dict[str, Any]) -> dict[str, Any]:
     build, base = result["build"], result.get("baseline") or {}
     srv = http["server"]
     deltas = [s["delta_pts"] for s in result["accuracy"]["sets"].values() if s["delta_pts"] is not None]
+    live = (build["add_one_notice"] or {}).get("while_asking")
     return {
         "floor_p50_ms": result["floor"]["p50"],
         "in_process_p50_ms": result["in_process"]["cache_off"]["end_to_end"]["p50"],
@@ -961,6 +1041,9 @@ def headline(result: dict[str, Any]) -> dict[str, Any]:
         "cold_build_s": build["cold"]["seconds"],
         "cold_build_x_baseline": ratio(build["cold"]["seconds"], (base.get("build") or {}).get("cold", {}).get("seconds")),
         "add_one_notice_s": (build["add_one_notice"] or {}).get("seconds"),
+        "add_idle_p95_ms": live["idle"]["latency_ms"]["p95"] if live else None,
+        "add_during_p95_ms": live["during_add"]["latency_ms"]["p95"] if live else None,
+        "add_failed_questions": live["failed"] if live else None,
         "rebuild_unchanged_s": build["unchanged"]["seconds"],
         "holdout_strict_delta": min(deltas) if deltas else None,
         "serving_peak_rss_mb": max(srv["peak_rss_serving_mb"], srv["vm_hwm_mb"] or 0.0),
@@ -1021,7 +1104,7 @@ def run_bench(settings: Settings, *, quick: bool = False, questions_path: Path |
         result["startup"] = {"model_load_s": _r(t1 - t0), "baseline_model_load_s": _r(time.perf_counter() - t1)}
 
         say("index build: cold, unchanged, one notice added")
-        result["build"] = bench_build(base, embedder, work)
+        result["build"] = bench_build(base, embedder, work, questions[: plan.questions], plan)
         t0 = time.perf_counter()
         assistant = Assistant(base, embedder=embedder, progress=False)
         result["startup"]["assistant_load_s"] = _r(time.perf_counter() - t0)
@@ -1155,6 +1238,15 @@ def render(result: dict[str, Any], console: Any) -> None:
         t.add_row(f"add one notice ({add['notice']}, {add['notice_chars']:,} chars)",
                   f"{add['seconds']:.2f} s, {add['encoded']} encoded", f"{_f(badd.get('seconds'))} s (add_documents)",
                   _f(ratio(add["seconds"], badd.get("seconds"))))
+    live = (add or {}).get("while_asking")
+    if live:
+        i, d = live["idle"]["latency_ms"], live["during_add"]["latency_ms"]
+        t.add_row("Library.add while asking (in-process)", f"{live['seconds']:.2f} s, {live['encoded']} encoded",
+                  "", "")
+        t.add_row("  questions idle: p50 / p95 ms", f"{i['p50']:.1f} / {i['p95']:.1f} (n={i['n']})", "", "")
+        t.add_row("  questions during the add: p50 / p95 ms",
+                  f"{d['p50']:.1f} / {d['p95']:.1f} (n={d['n']}, ×{_f(live['p95_x_idle'])} idle p95)", "", "")
+        t.add_row("  failed questions", f"{live['failed']}", "", _mark(live["failed"] == 0))
     t.add_row("rebuild, unchanged", f"{b['unchanged']['seconds']:.2f} s, {b['unchanged']['encoded']} encoded", "—", "")
     t.add_row("load index (no build)", f"{b['load_seconds']:.2f} s", "", "")
     console.print(t)
