@@ -176,3 +176,52 @@ def test_serve_on_a_busy_port_fails_with_one_clear_line(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in r.stderr
     assert not (tmp_path / "idx").exists()  # refused before any loading
+
+
+def test_serve_with_two_processes_follows_a_notice_added_through_either(tmp_path: Path) -> None:
+    """`policyqa serve --workers 2`: both processes share one index folder; an upload through one is served by all."""
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("fuzhou_future_industries_2023.txt", "guangan_ride_hailing_2021.txt"):
+        shutil.copy(ROOT / "corpus" / name, corpus)
+    port = _free_port()
+    env = {**os.environ, "POLICYQA_CACHE_DIR": str(ROOT / "index" / "embedding-cache"), "POLICYQA_API_KEYS": "staff",
+           "POLICYQA_INDEX_POLL_SECONDS": "1", "POLICYQA_RATE_LIMIT_PER_MINUTE": "0"}
+    cmd = [sys.executable, "-m", "policyqa.cli", "serve", "--workers", "2", "--port", str(port),
+           "--index", str(tmp_path / "idx"), "--corpus", str(corpus)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, "server did not become ready"
+            try:
+                if httpx.get(f"{base}/readyz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        data = (ROOT / "corpus" / "guangan_funeral_services_2022.txt").read_bytes()
+        r = httpx.post(f"{base}/v1/documents", headers={"Authorization": "Bearer staff"},
+                       files=[("files", ("guangan_funeral_services_2022.txt", data, "text/plain"))], timeout=300)
+        assert r.status_code == 201, r.text
+        # every process switches within a few seconds: 12 fresh connections in a row all see three notices
+        seen: list[int] = []
+        deadline = time.monotonic() + 60
+        while len(seen) < 12 or any(n != 3 for n in seen[-12:]):
+            assert time.monotonic() < deadline, f"not every process serves the new notice: {seen[-12:]}"
+            with httpx.Client() as c:  # a new connection each time, so both processes are asked
+                seen.append(c.get(f"{base}/readyz", timeout=10).json()["documents"])
+            time.sleep(0.1)
+        a = httpx.post(f"{base}/v1/ask", json={"question": "广安殡葬方案有哪些保障措施？"},
+                       headers={"Authorization": "Bearer staff"}, timeout=60).json()
+        assert a["answerable"] and a["citations"][0]["doc_id"] == "guangan_funeral_services_2022"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()

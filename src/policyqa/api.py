@@ -834,13 +834,40 @@ def _check_port_free(host: str, port: int) -> None:
                               f"or POLICYQA_PORT") from None
 
 
-def run_server(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+def app_factory() -> FastAPI:
+    """One server process of ``policyqa serve --workers N``: settings from the environment the parent set."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+    settings = Settings()
+    return create_app(settings, Assistant(settings, progress=False))
+
+
+def run_server(settings: Settings, host: str | None = None, port: int | None = None, processes: int = 1) -> None:
     """Load the model and index (building a missing or stale index, with a progress bar) and then serve.
-    The port opens only once everything is loaded, so the first request is never slow or refused."""
+    The port opens only once everything is loaded, so the first request is never slow or refused.
+
+    ``processes`` > 1: that many uvicorn worker processes share the port and one read-only index folder; the index is
+    built here first, each process loads it, and all follow index/CURRENT, so a notice added through any of them is
+    served by every one within ``index_poll_seconds``."""
     import uvicorn
 
     host, port = host or settings.host, port or settings.port
     _check_port_free(host, port)
+    if processes > 1:
+        if settings.index_poll_seconds <= 0:
+            raise ConfigError("--workers > 1 needs POLICYQA_INDEX_POLL_SECONDS > 0 so every process follows index/CURRENT")
+        from policyqa.index.embedders import make_embedder
+        from policyqa.index.store import ensure_index
+
+        ensure_index(settings, make_embedder(settings), progress=True)  # once, before the processes load it
+        for key, value in settings.model_dump(mode="json").items():  # the processes read the same settings
+            if value is not None:
+                os.environ[f"POLICYQA_{key.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+        print(f"policyqa: {processes} server processes on http://{host}:{port}/", file=sys.stderr, flush=True)
+        uvicorn.run("policyqa.api:app_factory", factory=True, host=host, port=port, workers=processes,
+                    log_level="info", timeout_graceful_shutdown=5)
+        return
     import faiss
 
     # requests already run in parallel on the thread pool; FAISS's own threads on top of them contend for the same

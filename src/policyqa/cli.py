@@ -205,6 +205,7 @@ def docs(
 def serve(
     host: Annotated[Optional[str], typer.Option(help="default POLICYQA_HOST or 127.0.0.1")] = None,
     port: Annotated[Optional[int], typer.Option(help="default POLICYQA_PORT or 8000")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="server processes sharing the port and one index folder")] = 1,
     corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
 ) -> None:
     """Serve the HTTP API (/v1, /docs) and the chat UI (/) with uvicorn."""
@@ -213,7 +214,7 @@ def serve(
         from policyqa.api import run_server
 
         s = make_settings(corpus, index, embedder)
-        run_server(s, host=host or s.host, port=port or s.port)
+        run_server(s, host=host or s.host, port=port or s.port, processes=workers)
 
     _run(go)
 
