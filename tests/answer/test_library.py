@@ -86,3 +86,11 @@ def test_who_does_a_specific_act_is_read_from_the_sentence_that_says_so(library_
     """「由哪个部门认定」: the 责任单位 note lists two units, the text says which one 认定."""
     a = library_assistant.ask("贡嘎培优行动方案里，市级贡嘎培优企业由哪个部门认定？")
     assert a.answerable and "市经济信息化局" in a.answer and "市财政局" not in a.answer
+
+
+def test_duties_of_a_department_type_are_listed_from_the_sentences_that_give_them(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """No 责任单位 note names 「财政部门」 in the investment 办法; its duties are the sentences that give it one."""
+    a = library_assistant.ask("政府投资管理办法里，财政部门负责哪些工作？")
+    assert a.answerable and a.question_type == "reverse_responsibility"
+    assert all(c.doc_id == "guangan_gov_investment_measures_2023" for c in a.citations)
+    assert "工程变更预算控制价" in a.answer and "年度预算" in a.answer

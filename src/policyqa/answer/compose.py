@@ -15,6 +15,7 @@ import numpy as np
 from policyqa.answer.classify import META_WORDS, QueryInfo
 from policyqa.answer.context import _LIST_CUE, REFUSAL, AnswerContext, Quote, Thresholds, _is_subword
 from policyqa.answer.kinds.base import Kind
+from policyqa.answer.kinds.duties import DutyListKind
 from policyqa.answer.kinds.listing import ListingKind
 from policyqa.answer.kinds.metadata import MetadataKind
 from policyqa.answer.kinds.responsibility import ResponsibilityKind
@@ -35,15 +36,16 @@ class Composer(AnswerContext):
                  scorer: SentenceScorer | None = None) -> None:
         super().__init__(bundle, thresholds)
         listing = ListingKind(self)
+        duties = DutyListKind(self)
         self.fallback = SentenceKind(self, listing, scorer)
         # question type -> the kinds that may answer it, tried in order; the best sentences answer the rest
         self.routes: dict[str, list[Kind]] = {
             "metadata": [MetadataKind(self)],
             "reverse_responsibility": [ReverseResponsibilityKind(self)],
-            "responsibility": [ResponsibilityKind(self)],
-            "enumeration": [listing],
+            "responsibility": [duties, ResponsibilityKind(self)],
+            "enumeration": [duties, listing],
             "count": [listing],
-            "general": [listing],
+            "general": [duties, listing],
         }
 
     def compose(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
@@ -77,7 +79,7 @@ class Composer(AnswerContext):
         if article is not None:  # 「第二条所说的…」: answer from that article
             ranked = article
         for kind in self.routes.get(info.qtype, []):
-            if kind.name == "enumeration" and not _LIST_CUE.search(info.text):
+            if kind.name in ("enumeration", "duties") and not _LIST_CUE.search(info.text):
                 continue  # a list is only an answer to a question that asks for one
             ans = kind.answer(info, ranked, qvec)
             if ans is not None:

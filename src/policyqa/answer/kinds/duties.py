@@ -1,0 +1,56 @@
+"""「林业部门负责哪些事」: every sentence of the notice that gives a department *type* (no 责任单位 note names it) a duty."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from policyqa.answer.classify import QueryInfo
+from policyqa.answer.kinds.base import Kind
+from policyqa.corpus.chunk import sentence_spans
+from policyqa.retrieve.hybrid import Ranked
+from policyqa.types import SECTION_SEP, Answer
+
+# who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」
+_TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|委员会|中心|管委会))(?:都|主要|具体|要)?"
+                       r"(?:负责|承担|管|做|干|参与|牵头)(?:了)?(?:哪些|什么|啥|几项|哪几)")
+_SUBJECT_AFTER = r"(?:要|应当|应|负责|牵头|依法|按照|会同|加强|做好|组织|对|指导|承担|配合)"
+
+
+class DutyListKind(Kind):
+    name = "duties"
+    max_items = 8
+
+    def answer(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer | None:
+        m = _TYPE_ASK.search(info.text)
+        if m is None or info.departments or len(info.scope) != 1:
+            return None
+        who = m.group("who")
+        doc = self.b.documents[info.scope[0]]
+        subject = re.compile(rf"(?:^|[。；，、：\s]|由){re.escape(who)}(?:或[^，。；]{{2,12}}?)?{_SUBJECT_AFTER}")
+        quotes = []
+        found: list[str] = []
+        for c in doc.clauses:
+            spans = sentence_spans(c.text, c.start)
+            i = 0
+            while i < len(spans):
+                s, e = spans[i]
+                i += 1
+                if not subject.search(doc.text[s:e]):
+                    continue
+                # 「财政部门负责…；负责…；负责…」: the duties that follow without repeating the subject are its too
+                while i < len(spans) and re.match(r"^(?:负责|牵头|承担|组织|指导|参与)", doc.text[spans[i][0] : spans[i][1]]):
+                    e = spans[i][1]
+                    i += 1
+                sent = doc.text[s:e]
+                if sent not in found:
+                    found.append(sent)
+                    quotes.append(self._quote(doc, s, e, SECTION_SEP.join(c.section_path), 1.0))
+        if not found:
+            return None
+        shown = found[: self.max_items]
+        more = f"（另有{len(found) - len(shown)}处）" if len(found) > len(shown) else ""
+        text = f"《{doc.meta.title}》中写明{who}职责的有{len(found)}处{more}：" + "".join(
+            f"（{i}）{t}" for i, t in enumerate(shown, 1))
+        return Answer(text, True, self.citations(quotes[: self.max_items]), info.text, "reverse_responsibility")
