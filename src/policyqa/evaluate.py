@@ -77,7 +77,7 @@ class QuestionSet:
             return ""
         base = self.name.removeprefix(DEFAULT_SET + "_") or self.name
         # a held-out set shares its stem with the dev set it mirrors; its results must not overwrite the dev results
-        return f"holdout-{base}" if self.path.parent.name == "holdout" else base
+        return f"holdout-{base}" if _is_holdout(self.path) else base
 
 
 @dataclass(frozen=True, slots=True)
@@ -789,8 +789,15 @@ def result_paths(out: Path, qset_label: str, date: str, short_sha: str) -> tuple
     return out / f"{date}-{short_sha}{suffix}.json", out / f"latest{suffix}.md"
 
 
-def find_previous(out: Path, dataset_name: str, exclude: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The newest other result JSON for the same question set (committed ones first; bench files skipped)."""
+def _is_holdout(path: Path | str) -> bool:
+    """A held-out set lives in a ``holdout`` folder and may share its file name with the dev set it mirrors."""
+    return Path(path).parent.name == "holdout"
+
+
+def find_previous(out: Path, dataset_name: str, exclude: Path,
+                  dataset_path: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The newest other result JSON for the same question set (committed ones first; bench files skipped).
+    With ``dataset_path``, a held-out set and the dev set of the same name are told apart."""
     tracked: set[str] = set()
     try:
         ls = subprocess.run(["git", "ls-files", "--", "."], cwd=out, capture_output=True, text=True, timeout=10)
@@ -805,7 +812,9 @@ def find_previous(out: Path, dataset_name: str, exclude: Path) -> tuple[Path, di
             data = json.loads(p.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(data, dict) and data.get("dataset", {}).get("name") == dataset_name and "metrics" in data:
+        same_set = isinstance(data, dict) and data.get("dataset", {}).get("name") == dataset_name and (
+            dataset_path is None or _is_holdout(data["dataset"].get("path", "")) == _is_holdout(dataset_path))
+        if same_set and "metrics" in data:
             found.append((p.name in tracked, str(data.get("time", "")), p, data))
     if not found:
         return None
@@ -820,7 +829,7 @@ def run_eval_cli(settings: Settings, questions: Path, url: str | None = None, ba
     result = run_eval(settings, qset, url=url, baseline=baseline, progress=True, api_key=api_key)
     out.mkdir(parents=True, exist_ok=True)
     json_path, md_path = result_paths(out, qset.label, result["time"][:10], result["git"]["short"])
-    previous = find_previous(out, qset.name, json_path)
+    previous = find_previous(out, qset.name, json_path, qset.path)
     json_path.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
     md_path.write_text(render_markdown(result, json_path, previous), encoding="utf-8")
     print_summary(result, json_path, md_path)
@@ -951,35 +960,24 @@ def render_markdown(result: dict[str, Any], json_path: Path,
                  "the baseline). Follow-ups are asked without their history (the textbook recipe has none); "
                  "its single citation is the top chunk, so its hit@3/5 equal hit@1.\n")
 
-    L.append("## By question type\n")
-    cols = "| type | n | strict | key cov. | hit@1 | hit@5 | MRR | dept F1 | refused | p50 ms |"
-    if has_base:
-        cols += " baseline strict |"
-    L.append(cols)
-    L.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if has_base else ""))
-    for t, tm in mp["by_type"].items():
-        row = (f"| {t} | {tm['n']} | {_fmt(tm['strict_accuracy'], 'pct')} | {_fmt(tm['key_coverage'], 'pct')} | "
-               f"{_fmt(tm['hit@1'], 'pct')} | {_fmt(tm['hit@5'], 'pct')} | {_fmt(tm['mrr'], 'num')} | "
-               f"{_fmt(tm['department_f1'], 'pct')} | {tm['refused']}/{tm['n']} | {_fmt(tm['latency_p50_ms'], 'int')} |")
-        if has_base:
-            row += f" {_fmt(m['baseline']['by_type'].get(t, {}).get('strict_accuracy'), 'pct')} |"
-        L.append(row)
+    by_type_cols = [("n", lambda t: str(t["n"])), ("strict", lambda t: _fmt(t["strict_accuracy"], "pct")),
+                    ("key cov.", lambda t: _fmt(t["key_coverage"], "pct")), ("hit@1", lambda t: _fmt(t["hit@1"], "pct")),
+                    ("hit@5", lambda t: _fmt(t["hit@5"], "pct")), ("MRR", lambda t: _fmt(t["mrr"], "num")),
+                    ("dept F1", lambda t: _fmt(t["department_f1"], "pct")), ("refused", lambda t: f"{t['refused']}/{t['n']}"),
+                    ("p50 ms", lambda t: _fmt(t["latency_p50_ms"], "int"))]
+    base_strict = [("baseline strict", lambda t: _fmt(t.get("strict_accuracy"), "pct"))]
+    L.extend(_breakdown("By question type", "type", mp["by_type"], by_type_cols,
+                        m["baseline"]["by_type"] if has_base else None, base_strict))
     L.append("\n`refused` is good for `unanswerable` and a false refusal for every other type.\n")
     if mp.get("by_notice"):
-        L.append("## By notice\n")
-        cols = "| notice | n | strict | right notice first | hit@1 | hit@5 | dept F1 | refused |"
-        if has_base:
-            cols += " baseline strict | baseline right notice |"
-        L.append(cols)
-        L.append("|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if has_base else ""))
-        for k, tm in mp["by_notice"].items():
-            row = (f"| {k} | {tm['n']} | {_fmt(tm['strict_accuracy'], 'pct')} | {_fmt(tm['right_notice_first'], 'pct')} | "
-                   f"{_fmt(tm['hit@1'], 'pct')} | {_fmt(tm['hit@5'], 'pct')} | {_fmt(tm['department_f1'], 'pct')} | "
-                   f"{tm['refused']}/{tm['n']} |")
-            if has_base:
-                bn = m["baseline"].get("by_notice", {}).get(k, {})
-                row += f" {_fmt(bn.get('strict_accuracy'), 'pct')} | {_fmt(bn.get('right_notice_first'), 'pct')} |"
-            L.append(row)
+        by_notice_cols = [("n", lambda t: str(t["n"])), ("strict", lambda t: _fmt(t["strict_accuracy"], "pct")),
+                          ("right notice first", lambda t: _fmt(t["right_notice_first"], "pct")),
+                          ("hit@1", lambda t: _fmt(t["hit@1"], "pct")), ("hit@5", lambda t: _fmt(t["hit@5"], "pct")),
+                          ("dept F1", lambda t: _fmt(t["department_f1"], "pct")),
+                          ("refused", lambda t: f"{t['refused']}/{t['n']}")]
+        base_notice = base_strict + [("baseline right notice", lambda t: _fmt(t.get("right_notice_first"), "pct"))]
+        L.extend(_breakdown("By notice", "notice", mp["by_notice"], by_notice_cols,
+                            m["baseline"].get("by_notice", {}) if has_base else None, base_notice))
         L.append("")
 
     outcomes = result["outcomes"]
@@ -1018,6 +1016,18 @@ def render_markdown(result: dict[str, Any], json_path: Path,
         L.append(f"### citations that are not verbatim spans of their document ({len(invalid)} answers)\n")
         L.append(", ".join(f"`{o['id']}`" for o in invalid) + "\n")
     return "\n".join(L).rstrip() + "\n"
+
+
+def _breakdown(title: str, key: str, groups: dict[str, dict[str, Any]], cols: list[tuple[str, Any]],
+               baseline: dict[str, dict[str, Any]] | None, base_cols: list[tuple[str, Any]]) -> list[str]:
+    """A per-group Markdown table (per type, per notice), with the baseline's columns when it ran."""
+    extra = base_cols if baseline is not None else []
+    lines = [f"## {title}\n", "| " + " | ".join([key] + [h for h, _ in cols + extra]) + " |",
+             "|---|" + "---:|" * (len(cols) + len(extra))]
+    for name, tm in groups.items():
+        cells = [fn(tm) for _, fn in cols] + [fn((baseline or {}).get(name, {})) for _, fn in extra]
+        lines.append("| " + " | ".join([name] + cells) + " |")
+    return lines
 
 
 def _failure_block(o: dict[str, Any]) -> list[str]:
