@@ -173,11 +173,12 @@ class Assistant:
         normalized = normalize_query(question)
         timings["normalize"] = _ms(t)
         t = time.perf_counter()
-        rewritten = self._rewrite(normalized, turns)
+        own = self.scoper.resolve(normalized)  # the notice the question itself names, if any: read by both steps
+        rewritten = self._rewrite(normalized, turns, own)
         info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         timings["rewrite"] = _ms(t)
         t = time.perf_counter()
-        info = scoped(info, self._scope(normalized, turns, rewritten))
+        info = scoped(info, self._scope(own, normalized, turns, rewritten))
         timings["scope"] = _ms(t)
         t = time.perf_counter()
         qvec = self.encode_query(_dense_query(_without_names(info.text, info), info.departments, self.bundle))
@@ -186,9 +187,8 @@ class Assistant:
         timings.update(ranked.timings_ms)
         return rewritten, info, qvec, ranked
 
-    def _rewrite(self, normalized: str, turns: Sequence[Turn]) -> str:
+    def _rewrite(self, normalized: str, turns: Sequence[Turn], own: Scope) -> str:
         """Follow-ups made stand-alone; 「那建筑垃圾管理办法的文号呢？」 switches notice, so the earlier notice's name goes."""
-        own = self.scoper.resolve(normalized)
         users = [normalize_query(t.content) for t in turns if t.role == "user" and t.content.strip()]
         if not users or not own.confident or own.reason not in ("title", "doc_number"):
             return self.rewriter.rewrite_normalized(normalized, turns)
@@ -217,9 +217,9 @@ class Assistant:
     def today(self) -> date:
         return self.settings.today or date.today()
 
-    def _scope(self, normalized: str, turns: Sequence[Turn], rewritten: str = "") -> Scope:
-        """The notice(s) the question names; a follow-up that names none inherits the conversation's."""
-        scope = self.scoper.resolve(normalized)
+    def _scope(self, scope: Scope, normalized: str, turns: Sequence[Turn], rewritten: str = "") -> Scope:
+        """The notice(s) the question names (``scope``, resolved from it); a follow-up that names none inherits the
+        conversation's."""
         if not scope.confident and rewritten and rewritten != normalized:
             # the follow-up made stand-alone carries the notice's name: its naming words are known exactly
             scope = self.scoper.resolve(rewritten)

@@ -25,14 +25,8 @@ from policyqa.text.normalize import normalize_query
 from policyqa.text.tokenize import Tokenizer
 from policyqa.types import Document
 
-# the wrapper words of a title name no notice: 「广安市人民政府办公室关于印发…的通知」 -> 「…」
-_TITLE_WRAPPER = re.compile(
-    r"^.*?(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室)?(?:关于)?(?:印发|转发)?|的通知$|《|》|（试行）|\(试行\)"
-)
-_ISSUER_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,8}?(?:省|市|县|区))?(?:人民政府)?(?:办公厅|办公室)?")
 _KIND_END = re.compile(r"(?:意见|通知|办法|方案|细则|规定|命令|政策|措施|决定|条例|规划|计划)$")
 _YEAR = re.compile(r"(19|20)\d{2}(?=年|\b)")
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d{1,4}\s*号")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +94,6 @@ class ScopeResolver:
         self.term_idf = {t: math.log((n + 1) / f) for t, f in term_df.items()}
         self.numbers = {d.doc_id: re.sub(r"\s", "", d.meta.doc_number) for d in self.docs}
         self.years = {d.doc_id: _years(self.titles[d.doc_id]) for d in self.docs}
-        self.dated = {d.doc_id: (d.meta.date[:4] if d.meta.date else "") for d in self.docs}
         # a term found in more than a third of the library names no notice (「企业」「发展」)
         self.max_df = max(2, n // 3)
 
@@ -128,8 +121,7 @@ class ScopeResolver:
         q_terms = [t for t in dict.fromkeys(self.tok.terms(q)) if len(t) >= 2]
         q_years = _years(q)
         scores: dict[str, float] = {}
-        matched: dict[str, set[str]] = {}
-        evidence: dict[str, set[str]] = {}
+        body_of: dict[str, list[str]] = {}
         for d in self.docs:
             grams = q_grams & self.title_grams[d.doc_id]
             title_score = sum(self.gram_idf[g] for g in grams)
@@ -140,8 +132,7 @@ class ScopeResolver:
             if q_years and own_years:
                 score += 3.0 if q_years & own_years else -3.0
             scores[d.doc_id] = score
-            matched[d.doc_id] = self._naming_terms(q, self.titles[d.doc_id])
-            evidence[d.doc_id] = matched[d.doc_id] | {t for t in body if self.term_df[t] <= 2}
+            body_of[d.doc_id] = body
         ranked = sorted(scores, key=lambda k: -scores[k])
         best = scores[ranked[0]]
         if best < self.min_score:
@@ -149,7 +140,9 @@ class ScopeResolver:
         tied = tuple(k for k in ranked if scores[k] >= self.tie_ratio * best)
         second = scores[ranked[1]] if len(ranked) > 1 else 0.0
         confidence = max(0.0, min(1.0, (best - max(second, 0.0)) / best))
-        names = sorted(set().union(*(matched[k] for k in tied)))
+        # the naming words are worked out for the notices that fit only (it tokenizes the question again)
+        matched = {k: self._naming_terms(q, self.titles[k]) for k in tied}
+        names = sorted(set().union(*matched.values()))
         mismatch = ""
         for k in tied:  # 「2021年森林防火命令」: a year that names the notice, next to its title words
             own = self.years[k]
@@ -157,7 +150,7 @@ class ScopeResolver:
                 after = q[q.find(y) + len(y) :].lstrip("年")[:2]
                 if own and len(after) == 2 and any(f"{o}年{after}" in self.titles[k] for o in own):
                     mismatch = y
-        found = sorted(set().union(*(evidence[k] for k in tied)))
+        found = sorted(set().union(*(matched[k] | {t for t in body_of[k] if self.term_df[t] <= 2} for k in tied)))
         return Scope(tied[:3], confidence, scores, tuple(names), "title", mismatch, tuple(found))
 
 
