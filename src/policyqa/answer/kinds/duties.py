@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from policyqa.answer.classify import QueryInfo
+from policyqa.answer.context import SUBJECTLESS_DUTY
 from policyqa.answer.kinds.base import Kind
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.retrieve.hybrid import Ranked
@@ -40,7 +41,7 @@ class DutyListKind(Kind):
                 if not subject.search(doc.text[s:e]):
                     continue
                 # 「财政部门负责…；负责…；负责…」: the duties that follow without repeating the subject are its too
-                while i < len(spans) and re.match(r"^(?:负责|牵头|承担|组织|指导|参与)", doc.text[spans[i][0] : spans[i][1]]):
+                while i < len(spans) and SUBJECTLESS_DUTY.match(doc.text[spans[i][0] : spans[i][1]]):
                     e = spans[i][1]
                     i += 1
                 sent = doc.text[s:e]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from policyqa.corpus.structure import cn_small
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import Answer
 from policyqa.answer.context import (
-    AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
+    SUBJECTLESS_DUTY, AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
 )
 from policyqa.answer.kinds.base import Kind
 from policyqa.answer.scorer import SentenceScorer, default_scorer
@@ -27,6 +28,16 @@ _MODAL = re.compile(r"不得|严禁|禁止|不予|可以|允许|应当|须|不�
 _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里]|什么|谁")
 _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
                     r"([\u4e00-\u9fff]{2,8})")
+
+
+@dataclass(frozen=True, slots=True)
+class _Ask:
+    """What a question asks, derived once for ranking and for the refusal checks."""
+
+    terms: list[str]  # topic words (sub-words of longer ones dropped)
+    unit: str | None  # the unit a 「多少」 asks in
+    focus: str  # the noun after the question word (「什么原则」 -> 原则)
+    single: bool  # 「什么/哪个 X」 asks for one thing
 
 
 class SentenceKind(Kind):
@@ -47,15 +58,22 @@ class SentenceKind(Kind):
         return self.sentences(info, ranked, qvec)
 
     # ----------------------------------------------------------------- candidates and their features
-    def candidates(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> list[tuple[int, int, list[float]]]:
-        """(sentence, passage rank or -1, features in ``scorer.FEATURES`` order) for every candidate sentence:
-        those of the top passages, and the sentences the embedder finds closest library-wide (within the scope)."""
+    def _ask(self, info: QueryInfo) -> _Ask:
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
         unit = _asked_unit(info.text) if info.qtype == "count" else None
-        numbers = re.findall(r"\d{2,}", info.text)
-        bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
         fm = _FOCUS.search(info.text)  # 「遵循什么原则」: the word after the question word names what the answer is
         focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
+        single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
+        return _Ask(terms, unit, focus, single)
+
+    def candidates(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray,
+                   ask: _Ask | None = None) -> list[tuple[int, int, list[float]]]:
+        """(sentence, passage rank or -1, features in ``scorer.FEATURES`` order) for every candidate sentence:
+        those of the top passages, and the sentences the embedder finds closest library-wide (within the scope)."""
+        ask = ask or self._ask(info)
+        terms, unit, focus = ask.terms, ask.unit, ask.focus
+        numbers = re.findall(r"\d{2,}", info.text)
+        bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
         defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
@@ -103,14 +121,11 @@ class SentenceKind(Kind):
     def sentences(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
         if not ranked.hits:
             return self.refuse(info, ranked, "no_hits")
-        terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
-        unit = _asked_unit(info.text) if info.qtype == "count" else None
-        fm = _FOCUS.search(info.text)
-        focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
-        single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
-        if single and focus and focus not in self.idf and focus not in self.corpus_text and not info.english and not info.scope:
+        ask = self._ask(info)
+        terms, unit, focus = ask.terms, ask.unit, ask.focus
+        if ask.single and focus and focus not in self.idf and focus not in self.corpus_text and not info.english and not info.scope:
             return self.refuse(info, ranked, f"focus_not_in_corpus:{focus}")  # 「哪个网站」 in a text with no websites
-        rows = self.candidates(info, ranked, qvec)
+        rows = self.candidates(info, ranked, qvec, ask)
         if not rows:
             return self.refuse(info, ranked, "no_hits")
         scores = self.scorer.score(np.array([f for _, _, f in rows]))
@@ -140,7 +155,7 @@ class SentenceKind(Kind):
         chosen = [best_si]
         # 「…；负责对工程变更预算控制价进行评审。」: a duty without its subject takes the sentences that name it
         j = best_si
-        while re.match(r"^(?:负责|牵头|承担|组织|指导|参与)", self.sent_text[j]) and j > 0 and len(chosen) < 4 and \
+        while SUBJECTLESS_DUTY.match(self.sent_text[j]) and j > 0 and len(chosen) < 4 and \
                 self.b.chunks[self.b.sentences[j - 1].chunk].clause_id == hit.chunk.clause_id:
             j -= 1
             chosen.insert(0, j)
