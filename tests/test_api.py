@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -53,6 +54,56 @@ def test_healthz_and_readyz_report_the_loaded_index(client: TestClient, assistan
     assert ready["status"] == "ready"
     assert ready["documents"] == 1
     assert ready["chunks"] == len(assistant.bundle.chunks) > 0
+    assert ready["ui"] == "ready"  # built with the app (in-process); `policyqa serve` builds it after the API opens
+
+
+def test_the_api_answers_while_the_chat_ui_is_still_being_built(fuzhou_settings: Settings, assistant,  # type: ignore[no-untyped-def]
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import policyqa.ui
+
+    release, real_build = threading.Event(), policyqa.ui.build_ui
+
+    def build_when_released(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert release.wait(timeout=120), "the test never released the UI build"
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(policyqa.ui, "build_ui", build_when_released)
+    app = create_app(fuzhou_settings.model_copy(update={"rate_limit_per_minute": 0}), assistant, ui_in_background=True)
+    with TestClient(app) as client:
+        assert client.get("/readyz").json()["ui"] == "starting"
+        r = client.post("/v1/ask", json={"question": Q_ENERGY})
+        assert r.status_code == 200 and all(u in r.json()["answer"] for u in ENERGY_UNITS)
+        page = client.get("/")
+        assert page.status_code == 503 and page.headers["retry-after"] == "2"
+        assert "聊天窗口正在启动" in page.text and "is starting" in page.text and 'http-equiv="refresh"' in page.text
+
+        release.set()
+        assert app.state.ui.wait(timeout=120) == "ready"
+        assert client.get("/readyz").json()["ui"] == "ready"
+        ui = client.get("/")
+        assert ui.status_code == 200 and "<html" in ui.text.lower() and "聊天窗口正在启动" not in ui.text
+        assert client.get("/config").status_code == 200  # the whole gradio app, not only its page
+        assert client.post("/v1/ask", json={"question": Q_ENERGY}).status_code == 200
+
+
+def test_a_chat_ui_that_cannot_be_built_leaves_a_clear_503_and_the_api_working(  # type: ignore[no-untyped-def]
+        fuzhou_settings: Settings, assistant, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import policyqa.ui
+
+    def broken_build(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the theme could not be loaded")
+
+    monkeypatch.setattr(policyqa.ui, "build_ui", broken_build)
+    app = create_app(fuzhou_settings.model_copy(update={"rate_limit_per_minute": 0}), assistant, ui_in_background=True)
+    with caplog.at_level("ERROR", logger="policyqa.api"), TestClient(app) as client:
+        assert app.state.ui.wait(timeout=120) == "failed"
+        page = client.get("/")
+        assert page.status_code == 503 and "retry-after" not in page.headers
+        assert "聊天窗口未能启动" in page.text and "failed to start" in page.text
+        assert client.get("/readyz").json()["ui"] == "failed"
+        assert client.post("/v1/ask", json={"question": Q_ENERGY}).status_code == 200
+    assert "the theme could not be loaded" in caplog.text  # the reason is in the server log, not on the page
+    assert "the theme could not be loaded" not in page.text
 
 
 def test_openapi_and_docs_describe_every_endpoint(client: TestClient) -> None:

@@ -133,6 +133,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for_ui(base: str, timeout: float = 120) -> str:
+    """Poll /readyz until the chat UI is no longer starting (or ``timeout`` passes); its state then."""
+    deadline = time.monotonic() + timeout
+    while (state := httpx.get(f"{base}/readyz", timeout=10).json()["ui"]) == "starting" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return state
+
+
 def test_serve_builds_the_index_before_the_port_opens(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "POLICYQA_CACHE_DIR": str(ROOT / "index" / "embedding-cache")}
@@ -156,6 +164,7 @@ def test_serve_builds_the_index_before_the_port_opens(tmp_path: Path) -> None:
         assert (tmp_path / "idx" / "versions" / version / "manifest.json").is_file()
         body = httpx.post(f"http://127.0.0.1:{port}/v1/ask", json={"question": Q_ENERGY}, timeout=60).json()
         assert all(u in body["answer"] for u in ENERGY_UNITS)
+        assert _wait_for_ui(f"http://127.0.0.1:{port}") == "ready"  # the chat UI is built after the API opened
         assert httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200
     finally:
         proc.terminate()

@@ -182,9 +182,11 @@ def test_browser_asks_sees_citations_follows_up_and_screenshots(fuzhou_settings,
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the [test] extra)")
     from policyqa.api import BackgroundServer, create_app
 
-    # API keys are set: the UI must keep working without one
-    app = create_app(fuzhou_settings.model_copy(update={"api_keys": "staff-only-key"}), assistant)
+    # API keys are set: the UI must keep working without one. Built after the server starts, as `policyqa serve` does
+    app = create_app(fuzhou_settings.model_copy(update={"api_keys": "staff-only-key"}), assistant,
+                     ui_in_background=True)
     with BackgroundServer(app) as server, sync_api.sync_playwright() as pw:
+        assert app.state.ui.wait(timeout=120) == "ready"
         ctx = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone-sized viewport

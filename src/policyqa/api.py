@@ -4,6 +4,7 @@ Gradio chat UI mounted at /. Every answer comes from ``Assistant.ask``; this mod
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -34,7 +35,9 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocketClose
 
 from policyqa import __version__
 from policyqa.api_models import (
@@ -628,12 +631,13 @@ def _ops_router() -> APIRouter:
         return HealthOut()
 
     @r.get("/readyz", response_model=ReadyOut, summary="Readiness")
-    async def readyz(assistant: AssistantDep) -> ReadyOut:
-        """The model and index are loaded; with the document and chunk counts."""
+    async def readyz(assistant: AssistantDep, request: Request) -> ReadyOut:
+        """The model and index are loaded (the API answers); with the document and chunk counts and whether the
+        chat UI at / is up yet (`ui`)."""
         counts = assistant.bundle.manifest.counts
         return ReadyOut(documents=counts.get("documents", len(assistant.documents)),
                         chunks=counts.get("chunks", len(assistant.bundle.chunks)),
-                        load_seconds=round(assistant.load_seconds, 3))
+                        load_seconds=round(assistant.load_seconds, 3), ui=request.app.state.ui.state)
 
     @r.get("/metrics", summary="Prometheus metrics", response_class=Response,
            responses={200: {"content": {"text/plain": {}}}})
@@ -754,9 +758,11 @@ def _install_error_handlers(app: FastAPI) -> None:
                                                               "has been logged"), status_code=500)
 
 
-def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bool = True) -> FastAPI:
+def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bool = True,
+               ui_in_background: bool = False) -> FastAPI:
     """The FastAPI app: API under /v1, /healthz, /readyz, /metrics, /docs, and the chat UI at / (``ui=True``).
-    Builds the Assistant (model + index) once when not given one."""
+    Builds the Assistant (model + index) once when not given one. ``ui_in_background``: the UI is built once the
+    server runs, while the API already answers; ``app.state.ui`` says where it stands and waits for it."""
     assistant = assistant or Assistant(settings, progress=False)
     metrics = Metrics()
     counts = assistant.bundle.manifest.counts
@@ -770,8 +776,14 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
         if settings.index_poll_seconds > 0:  # follow index/CURRENT: other processes may add or remove notices
             threading.Thread(target=_watch_index, args=(assistant, metrics, settings.index_poll_seconds, stop),
                              daemon=True, name="policyqa-index-watch").start()
+        ui_task = asyncio.create_task(_serve_ui_when_built(app, starting)) \
+            if starting is not None and app.state.ui.state == "starting" else None
         yield
         stop.set()
+        if ui_task is not None:
+            ui_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ui_task
 
     app = FastAPI(title="policyqa", version=__version__, description=API_DESCRIPTION, docs_url=None,
                   redoc_url=None, lifespan=lifespan)
@@ -780,6 +792,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
     app.state.metrics = metrics
     app.state.runner = Runner(settings.workers)
     app.state.library = Library(settings, assistant.embedder)
+    app.state.ui = UIStatus("starting" if ui else "off")
     _install_error_handlers(app)
     app.include_router(_ops_router())
     app.include_router(_v1_router(settings))
@@ -792,16 +805,14 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, ui: bo
     if settings.cors_origin_list:  # added last = outermost: preflights and errors get CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"], max_age=600)
-    if ui:
-        import gradio as gr
-
-        from policyqa.ui import UI_CSS, build_ui
-
-        blocks = build_ui(assistant, on_answer=lambda a: metrics.observe_answer("ui", a),
-                          library=app.state.library if settings.corpus_dir.is_dir() else None)
-        blocks.queue(default_concurrency_limit=app.state.runner.workers)
-        app = gr.mount_gradio_app(app, blocks, path="/", css=UI_CSS, footer_links=[], ssr_mode=False,
-                                  show_error=False, theme=_ui_theme())
+    # tests build the UI here; `policyqa serve` builds it in a worker thread once the port is open (/ is 503 till then)
+    starting: Mount | None = None
+    if ui and ui_in_background:
+        starting = Mount("/", app=_ui_placeholder(app.state.ui), name="ui-starting")
+        app.router.routes.append(starting)  # after every API route
+    elif ui:
+        _mount_ui(app)
+        app.state.ui.settle("ready")
     return app
 
 
@@ -813,6 +824,96 @@ def _watch_index(assistant: Assistant, metrics: Metrics, seconds: float, stop: t
                 metrics.chunks.set(len(assistant.engine.bundle.chunks))
         except Exception:  # the watcher must outlive any one bad version
             log.exception("checking for a new index version failed")
+
+
+# ============================================================================================ chat UI
+UI_STARTING_PAGE = """<!doctype html><html lang="zh"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="2"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>policyqa — 聊天窗口正在启动</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.6}</style>
+</head><body><h1>聊天窗口正在启动…</h1>
+<p>The chat window is starting; this page reloads itself in a couple of seconds.</p>
+<p>接口已可使用 / the API already answers: <code>POST /v1/ask</code>, <a href="/docs">/docs</a>.</p></body></html>"""
+UI_FAILED_PAGE = """<!doctype html><html lang="zh"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>policyqa — 聊天窗口未能启动</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;line-height:1.6}</style>
+</head><body><h1>聊天窗口未能启动</h1>
+<p>The chat window failed to start; the server log has the reason. Restart the server once it is fixed.</p>
+<p>接口仍可使用 / the API still answers: <code>POST /v1/ask</code>, <a href="/docs">/docs</a>.</p></body></html>"""
+
+
+class UIStatus:
+    """Where the chat UI at / stands: "off", "starting" (built in the background while the API answers), "ready"
+    or "failed". ``app.state.ui.wait(timeout)`` blocks until it is ready or has failed."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+        self._settled = threading.Event()
+        if state != "starting":
+            self._settled.set()
+
+    def settle(self, state: str) -> None:
+        self.state = state
+        self._settled.set()
+
+    def wait(self, timeout: float | None = None) -> str:
+        """The state once the UI is ready or has failed, or after ``timeout`` seconds (then still "starting")."""
+        self._settled.wait(timeout)
+        return self.state
+
+
+def _ui_placeholder(status: UIStatus) -> ASGIApp:
+    """What / (and any other path outside the API) answers until the UI is in place: 503 with a page that reloads
+    itself while the UI starts, or that says it failed."""
+
+    async def placeholder(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await WebSocketClose(code=1013)(scope, receive, send)  # 1013: try again later
+            return
+        failed = status.state == "failed"
+        headers = {"Cache-Control": "no-store"} if failed else {"Cache-Control": "no-store", "Retry-After": "2"}
+        await HTMLResponse(UI_FAILED_PAGE if failed else UI_STARTING_PAGE, status_code=503,
+                           headers=headers)(scope, receive, send)
+
+    return placeholder
+
+
+def _mount_ui(app: FastAPI) -> Any:
+    """Import gradio, build the chat UI and mount it at /, after every route already there; the gradio app."""
+    import gradio as gr
+
+    from policyqa.ui import UI_CSS, build_ui
+
+    settings, metrics = app.state.settings, app.state.metrics
+    blocks = build_ui(app.state.assistant, on_answer=lambda a: metrics.observe_answer("ui", a),
+                      library=app.state.library if settings.corpus_dir.is_dir() else None)
+    blocks.queue(default_concurrency_limit=app.state.runner.workers)
+    gr.mount_gradio_app(app, blocks, path="/", css=UI_CSS, footer_links=[], ssr_mode=False, show_error=False,
+                        theme=_ui_theme())
+    return app.router.routes[-1].app  # type: ignore[attr-defined]  # the Mount that mount_gradio_app appended
+
+
+async def _serve_ui_when_built(app: FastAPI, starting: Mount) -> None:
+    """Build the UI in a worker thread (it is mounted behind ``starting``, so no request reaches it yet), start it
+    on this loop as mount_gradio_app's lifespan would, then drop ``starting``: one change to the routes, made on the
+    loop, so a request sees either the placeholder or the whole UI. Runs until shutdown cancels it."""
+    status: UIStatus = app.state.ui
+    t0 = time.perf_counter()
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            gradio_app = await anyio.to_thread.run_sync(_mount_ui, app, abandon_on_cancel=True)
+            await stack.enter_async_context(gradio_app.router.lifespan_context(gradio_app))
+            blocks = gradio_app.get_blocks()
+            blocks.run_startup_events()
+            await blocks.run_extra_startup_events()
+        except Exception:
+            log.exception("the chat UI could not be built; / answers 503 and the API keeps serving")
+            status.settle("failed")
+            return
+        app.router.routes.remove(starting)
+        status.settle("ready")
+        log.info("chat UI ready at / %.1f s after the API", time.perf_counter() - t0)
+        await anyio.sleep_forever()  # the UI's own tasks (queue, state cleanup) live until shutdown
 
 
 def _ui_theme() -> Any:
@@ -840,12 +941,13 @@ def app_factory() -> FastAPI:
 
     faiss.omp_set_num_threads(1)
     settings = Settings()
-    return create_app(settings, Assistant(settings, progress=False))
+    return create_app(settings, Assistant(settings, progress=False), ui_in_background=True)
 
 
 def run_server(settings: Settings, host: str | None = None, port: int | None = None, processes: int = 1) -> None:
     """Load the model and index (building a missing or stale index, with a progress bar) and then serve.
-    The port opens only once everything is loaded, so the first request is never slow or refused.
+    The port opens once they are loaded, so the first API request is never slow or refused; the chat UI follows a
+    few seconds later (until then / says it is starting).
 
     ``processes`` > 1: that many uvicorn worker processes share the port and one read-only index folder; the index is
     built here first, each process loads it, and all follow index/CURRENT, so a notice added through any of them is
@@ -874,10 +976,10 @@ def run_server(settings: Settings, host: str | None = None, port: int | None = N
     # cores (docs/performance.md: a search at ×10 of the library took 12-16 ms with two threads, 0.25 ms with one)
     faiss.omp_set_num_threads(1)
     assistant = Assistant(settings, progress=True)
-    app = create_app(settings, assistant)
+    app = create_app(settings, assistant, ui_in_background=True)
     shown = f"[{host}]" if ":" in host else host
     print(f"policyqa: {len(assistant.documents)} document(s) loaded in {assistant.load_seconds:.1f}s; chat UI "
-          f"http://{shown}:{port}/  API http://{shown}:{port}/v1  docs http://{shown}:{port}/docs",
+          f"http://{shown}:{port}/ (starting)  API http://{shown}:{port}/v1  docs http://{shown}:{port}/docs",
           file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=5)
 

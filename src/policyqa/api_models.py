@@ -253,6 +253,9 @@ class ReadyOut(BaseModel):
     documents: int
     chunks: int
     load_seconds: float = Field(description="time spent loading the model and index at start-up")
+    ui: Literal["ready", "starting", "failed", "off"] = Field(
+        description="the chat UI at /: `starting` while it is built after the API opened (/ answers 503 meanwhile), "
+                    "`failed` when it could not be built (the API keeps working), `off` when not served")
 
 
 # ---------------------------------------------------------------------------------------- OpenAI-compatible chat
