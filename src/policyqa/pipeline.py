@@ -23,7 +23,7 @@ from policyqa.index.store import IndexBundle, current_version, ensure_index, loa
 from policyqa.library import Library
 from policyqa.retrieve.hybrid import HybridRetriever
 from policyqa.retrieve.rewrite import QueryRewriter
-from policyqa.retrieve.scope import Scope, ScopeResolver, naming_spans
+from policyqa.retrieve.scope import _KIND_END, Scope, ScopeResolver, naming_spans
 from policyqa.settings import Settings
 from policyqa.text.normalize import normalize_query
 from policyqa.types import Answer, Document, Hit, Turn
@@ -174,6 +174,10 @@ class Assistant:
         timings["normalize"] = _ms(t)
         t = time.perf_counter()
         own = self.scoper.resolve(normalized)  # the notice the question itself names, if any: read by both steps
+        if turns and own.confident:
+            before = self._conversation_scope(turns)
+            if before.confident and not set(before.doc_ids) & set(own.doc_ids) and not self._switches(own, normalized, before):
+                own = Scope()  # a follow-up within the conversation's notice: it inherits it
         rewritten = self._rewrite(normalized, turns, own)
         info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         timings["rewrite"] = _ms(t)
@@ -187,15 +191,29 @@ class Assistant:
         timings.update(ranked.timings_ms)
         return rewritten, info, qvec, ranked
 
+    def _names(self, text: str) -> str:
+        """The stretch of ``text`` that names the notice it is confidently about, "" if none."""
+        scope = self.scoper.resolve(text)
+        return _naming_text(text, self.scoper.titles[scope.doc_ids[0]]) if scope.confident and scope.doc_ids else ""
+
+    def _switches(self, own: Scope, normalized: str, before: Scope) -> bool:
+        """Does a follow-up leave the conversation's notice for the one it names itself? By its 文号, by a name that
+        ends in its 文种 (「那建筑垃圾管理办法的文号呢？」), or when nothing in it fits the conversation's notice; a
+        topic word that happens to be in another title (「殡葬设施的建设用地」) does not switch."""
+        if own.reason == "doc_number" or before.doc_ids[0] not in own.scores or own.scores[before.doc_ids[0]] <= 0:
+            return True
+        spans = naming_spans(normalized, self.scoper.titles[own.doc_ids[0]])
+        return any(_KIND_END.search(normalized[a:b]) for a, b in spans)
+
     def _rewrite(self, normalized: str, turns: Sequence[Turn], own: Scope) -> str:
         """Follow-ups made stand-alone; 「那建筑垃圾管理办法的文号呢？」 switches notice, so the earlier notice's name goes."""
         users = [normalize_query(t.content) for t in turns if t.role == "user" and t.content.strip()]
         if not users or not own.confident or own.reason not in ("title", "doc_number"):
-            return self.rewriter.rewrite_normalized(normalized, turns)
+            return self.rewriter.rewrite_normalized(normalized, turns, self._names)
         prev = users[-1]
         before = self.scoper.resolve(prev)
         if not before.confident or set(before.doc_ids) & set(own.doc_ids):
-            return self.rewriter.rewrite_normalized(normalized, turns)
+            return self.rewriter.rewrite_normalized(normalized, turns, self._names)
         bare = re.sub(r"^(?:那么?|还有|另外|换成|改成)|(?:的话)?呢?[？?。!！]*$", "", normalized)
         new_name = _naming_text(bare, self.scoper.titles[own.doc_ids[0]])
         rest = bare.replace(new_name, "", 1) if new_name else bare
@@ -229,13 +247,19 @@ class Assistant:
                 order = sorted(scope.doc_ids, key=lambda d: status_of(self.bundle.documents[d].meta, today) != "in_force")
                 scope = replace(scope, doc_ids=tuple(order))
             return scope
-        for turn in reversed(turns):
-            if turn.role != "user":
-                continue
-            earlier = self.scoper.resolve(normalize_query(turn.content))
-            if earlier.confident:
-                return replace(earlier, reason="inherited", matched_terms=(), evidence_terms=(), year_mismatch="")
+        earlier = self._conversation_scope(turns)
+        if earlier.confident:
+            return replace(earlier, reason="inherited", matched_terms=(), evidence_terms=(), year_mismatch="")
         return scope
+
+    def _conversation_scope(self, turns: Sequence[Turn]) -> Scope:
+        """The notice the conversation is about: the latest user turn that names one."""
+        for turn in reversed(turns):
+            if turn.role == "user":
+                earlier = self.scoper.resolve(normalize_query(turn.content))
+                if earlier.confident:
+                    return earlier
+        return Scope()
 
     @_pinned
     def search(self, query: str, top_k: int | None = None) -> list[Hit]:

@@ -40,6 +40,21 @@ def test_a_follow_up_keeps_the_notice_of_the_conversation(library_assistant) -> 
     assert "5年" in a.answer and a.citations[0].doc_id == "guangan_ride_hailing_2021"
 
 
+def test_a_follow_up_whose_topic_is_in_another_title_stays_in_the_conversation(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「建设用地」 is in another notice's title, but the follow-up names no notice of its own (no 文种, no 文号)."""
+    history = [{"role": "user", "content": "广安殡葬方案由哪个部门牵头？"}, {"role": "assistant", "content": "市民政局。"}]
+    a = library_assistant.ask("那殡葬设施的建设用地怎么保障？", history)
+    assert a.answerable and a.citations[0].doc_id == "guangan_funeral_services_2022"
+    switch = library_assistant.ask("那建筑垃圾管理办法的文号呢？", history)  # a name ending in its 文种 switches
+    assert switch.citations and switch.citations[0].doc_id == "guangan_construction_waste_2022"
+
+
+def test_it_after_a_question_about_the_notice_itself_is_the_notice(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [{"role": "user", "content": "广安网约车细则从什么时候开始施行？"}, {"role": "assistant", "content": "2022年2月1日。"}]
+    a = library_assistant.ask("它的有效期是几年？", history)
+    assert a.answerable and "5年" in a.answer and a.citations[0].doc_id == "guangan_ride_hailing_2021"
+
+
 def test_an_expired_notice_says_so(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安文旅若干政策对新创建国家5A级旅游景区奖励多少？")
     assert "500万元" in a.answer

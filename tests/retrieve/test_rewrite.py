@@ -67,3 +67,21 @@ def test_assistant_turns_are_not_taken_as_topics(rewriter: QueryRewriter) -> Non
 def test_topic_of_prefers_corpus_names(rewriter: QueryRewriter) -> None:
     assert rewriter.topic_of("新一代光电由哪些部门负责？") == "新一代光电"
     assert rewriter.topic_of("深海空天开发重点发展什么") == "深海空天开发"
+
+
+def test_a_topic_is_never_taken_from_the_notice_name_and_the_name_is_kept(rewriter: QueryRewriter) -> None:
+    def names(text: str) -> str:
+        return "某市殡葬改革方案" if "某市殡葬改革方案" in text else ""
+
+    out = rewriter.rewrite("那元宇宙呢？", _users("某市殡葬改革方案里新一代光电由哪些部门负责？"), names)
+    assert out.startswith("某市殡葬改革方案") and "元宇宙" in out and "光电" not in out
+    # 「它」 after a question about the notice itself is the notice
+    out = rewriter.rewrite("它同时废止了哪份文件？", _users("某市殡葬改革方案从什么时候开始施行？"), names)
+    assert out.startswith("某市殡葬改革方案") and "废止" in out
+
+
+def test_a_follow_up_that_asks_its_own_question_is_not_an_ellipsis(rewriter: QueryRewriter) -> None:
+    q = "那享受低保的人创业期间还能领多久？"
+    assert rewriter.rewrite(q, _users("新一代光电由哪些部门负责？")) == q
+    assert "负责" in rewriter.rewrite("这项工作由哪个部门负责？", _users("元宇宙重点发展什么？"))
+    assert rewriter.rewrite("这项工作由哪个部门负责？", _users("元宇宙重点发展什么？")).startswith("元宇宙")

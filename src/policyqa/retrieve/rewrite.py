@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from policyqa.text.normalize import normalize_query
 from policyqa.text.tokenize import STOPWORDS, Tokenizer
@@ -20,7 +20,11 @@ _ELLIPSIS = re.compile(
     re.IGNORECASE,
 )
 _ELLIPSIS_CUE = re.compile(r"^(?:那么?|那|还有|另外|换成|改成|如果是|and\b|what about|how about)|呢[？?。!！]*$", re.IGNORECASE)
-_PRONOUN = re.compile(r"它们|它|该(?:产业|领域|方向|部门|单位|项|条|部分|章节|文件|政策|意见|方案)|这个(?:产业|领域|方向|部门|单位)?|这一(?:产业|领域)|此项|上述(?:产业|领域)?|^那(?=是|个|些)", re.IGNORECASE)
+_PRONOUN = re.compile(r"它们|它|该(?:产业|领域|方向|部门|单位|项|条|部分|章节|文件|政策|意见|方案)|这个(?:产业|领域|方向|部门|单位)?|这一(?:产业|领域)|"
+                      r"这(?:项|件|些)(?:工作|任务|事情?|措施|政策|规定|补贴|奖励)?|此项|上述(?:产业|领域)?|^那(?=是|个|些)", re.IGNORECASE)
+# a follow-up that asks something of its own is not an ellipsis (「那享受低保的人创业期间，低保还能拿多久？」)
+_ASKS = re.compile(r"什么|谁|哪|吗|怎|咋|啥|多少|多久|多长|多大|多高|几|何|能否|可否|是否|能不能|可不可以|有没有|要不要|会不会"
+                   r"|why|what|who|when|how", re.IGNORECASE)
 INTENT_WORDS = frozenset(
     """负责 责任 单位 部门 牵头 归 管 谁 哪些 哪个 什么 主管 承担 参与 落实 工作 任务 包括 包含 有 重点 发展 目标 内容
     主要 措施 怎么 如何 多少 几个 几 是 吗 呢 哪 具体 要求 方面 情况 政策 文件 规定 提到 说 讲 讲了 介绍 一下 由
@@ -56,32 +60,44 @@ class QueryRewriter:
         sep = " " if all(t.isascii() for t in kept) else ""
         return sep.join(kept[:3])
 
-    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
-        return self.rewrite_normalized(normalize_query(question), history)
+    def rewrite(self, question: str, history: Sequence[Turn], names: Callable[[str], str] | None = None) -> str:
+        return self.rewrite_normalized(normalize_query(question), history, names)
 
-    def rewrite_normalized(self, q: str, history: Sequence[Turn]) -> str:
-        """``rewrite`` for a question the caller has already passed through ``normalize_query``."""
+    def rewrite_normalized(self, q: str, history: Sequence[Turn], names: Callable[[str], str] | None = None) -> str:
+        """``rewrite`` for a question the caller has already passed through ``normalize_query``.
+
+        ``names(text)`` is the stretch of ``text`` that names a notice (「广安殡葬方案」), "" if none: a topic is
+        never taken from a notice's name, 「它」 after a question about the notice itself is that notice, and the
+        rewritten question keeps the earlier notice's name."""
         users = [normalize_query(t.content) for t in history if t.role == "user" and t.content.strip()]
         if not users:
             return q
         prev = users[0]
         for u in users[1:]:
-            prev = self._resolve(u, prev)
-        return self._resolve(q, prev)
+            prev = self._resolve(u, prev, names)
+        return self._resolve(q, prev, names)
 
-    def _resolve(self, q: str, prev: str) -> str:
+    def _resolve(self, q: str, prev: str, names: Callable[[str], str] | None = None) -> str:
+        name = names(prev) if names else ""
+        bare_prev = prev.replace(name, "", 1) if name else prev
+        out = self._resolve_topic(q, bare_prev, name)
+        return f"{name}{out}" if out != q and name and name not in out else out
+
+    def _resolve_topic(self, q: str, prev: str, name: str) -> str:
         prev_topic = self.topic_of(prev)
+        if _PRONOUN.search(q) and not self._names_topic(q):  # 1) pronoun: 「它重点发展什么？」
+            if prev_topic:
+                return _PRONOUN.sub(prev_topic, q, count=1)
+            # the earlier question was about the notice itself (「…办法从哪天开始施行？」): 「它」 is the notice
+            return _PRONOUN.sub(name, q, count=1) if name else q
         if not prev_topic:
             return q
-        # 1) pronoun: 「它重点发展什么？」
-        if _PRONOUN.search(q) and not self._names_topic(q):
-            return _PRONOUN.sub(prev_topic, q, count=1)
-        # 2) ellipsis: 「那元宇宙呢？」 — a short question that names a new topic and little else
+        # 2) ellipsis: 「那元宇宙呢？」 — a short question that names a new topic and asks nothing of its own
         m = _ELLIPSIS.match(q)
         if m and _ELLIPSIS_CUE.search(q) and len(q) <= 30:
             new_topic = m.group("topic").strip(" 的")
-            asks = re.search(r"什么|谁|哪|吗|怎么|多少|几|何|why|what|who|when|how", new_topic, re.I)
-            if new_topic and not asks and new_topic != prev_topic and len(_content_terms(self.tok, new_topic)) >= 1:
+            if new_topic and not _ASKS.search(new_topic) and new_topic != prev_topic \
+                    and len(_content_terms(self.tok, new_topic)) >= 1:
                 if prev_topic in prev:
                     return prev.replace(prev_topic, new_topic, 1)
                 return f"{new_topic} {prev}"
