@@ -55,6 +55,21 @@ def test_it_after_a_question_about_the_notice_itself_is_the_notice(library_assis
     assert a.answerable and "5年" in a.answer and a.citations[0].doc_id == "guangan_ride_hailing_2021"
 
 
+def test_the_askers_own_figure_met_by_a_threshold_is_no_reason_to_refuse(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「投了45万」 is not in the notice, but 「30万元以上」 is a threshold in the same unit: the rule applies."""
+    a = library_assistant.ask("我们公司投了45万买智能化设备，按广安科技创新若干政策能拿多少奖励？")
+    assert a.answerable and "5万元" in a.answer
+
+
+def test_own_figures_and_thresholds_compare_in_one_unit() -> None:
+    from policyqa.answer.kinds.sentences import _own_unit, _threshold_units
+
+    assert _own_unit("买了40万的设备", "40") == "万" and _threshold_units("投资30万元以上的") == {"万"}
+    assert _own_unit("省了1200吨标准煤", "1200") == "吨" and "吨" in _threshold_units("节能1000吨标准煤（含）以上")
+    assert _own_unit("到2035年建成多少个", "2035") is None  # a year is a fact asked about, never the asker's figure
+    assert _threshold_units("给予5万元奖励") == set()  # an amount, not a threshold
+
+
 def test_an_expired_notice_says_so(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安文旅若干政策对新创建国家5A级旅游景区奖励多少？")
     assert "500万元" in a.answer

@@ -26,8 +26,29 @@ _DEFINES = re.compile(r"所称[^，。；]{0,20}?(?:是指|系指|指)|是指")
 _YES_NO = re.compile(r"能不能|能否|是否|可不可以|可以.{0,12}吗|会不会|要不要|算不算|允许.{0,10}吗|让不让|给不给|行不行")
 _MODAL = re.compile(r"不得|严禁|禁止|不予|可以|允许|应当|须|不计入|免予|不再")
 _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里]|什么|谁")
+# 「买了40万的设备」「省了1200吨标准煤」: the asker's own figure, and a threshold of the same unit the rule compares it with
+_OWN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)")
+_THRESHOLD = re.compile(r"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*([万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)"
+                        r"[^，。；\d]{0,8}?(以上|以下|以内|及以上|（含）|\(含\)|不含|（不含）)")
 _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
                     r"([\u4e00-\u9fff]{2,8})")
+
+
+def _unit_key(unit: str) -> str:
+    return unit.lstrip("千百").replace("元", "") or unit  # 30万元以上 and 40万 compare in 万
+
+
+def _own_unit(question: str, number: str) -> str | None:
+    """The unit the question writes ``number`` in (「40万的设备」 -> 万), None if it has none."""
+    for m in _OWN_FIGURE.finditer(question):
+        if m.group(1) == number or m.group(1).startswith(number):
+            return None if m.group(2) == "年" and len(number) == 4 else _unit_key(m.group(2))  # a year is a fact asked
+    return None
+
+
+def _threshold_units(evidence: str) -> set[str]:
+    """Units of the thresholds the evidence sets (「30万元以上」「1000吨（含）」)."""
+    return {_unit_key(m.group(2)) for m in _THRESHOLD.finditer(evidence)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +223,9 @@ class SentenceKind(Kind):
             if held < _DETAIL_SUPPORT:
                 return self.refuse(info, ranked, f"detail_not_stated:{asked[0]}:support={held:.2f}")
         doc_text = self.b.documents[hit.chunk.doc_id].text
-        missing_numbers = [x for x in re.findall(r"\d{2,}", info.text) if x not in doc_text]
+        compared = _threshold_units(evidence)
+        missing_numbers = [x for x in re.findall(r"\d{2,}", info.text) if x not in doc_text
+                           and _own_unit(info.text, x) not in compared]  # the asker's figure, met by a threshold
         if missing_numbers:
             return self.refuse(info, ranked, f"number_not_stated:{missing_numbers[0]}")
         doc = self.b.documents[hit.chunk.doc_id]
