@@ -61,6 +61,13 @@ def test_the_askers_own_figure_met_by_a_threshold_is_no_reason_to_refuse(library
     assert a.answerable and "5万元" in a.answer
 
 
+def test_a_detail_is_stated_by_the_topic_words_or_by_meaning() -> None:
+    from policyqa.answer.kinds.sentences import _DETAIL_DENSE, _DETAIL_SUPPORT, states_detail
+
+    assert states_detail(_DETAIL_SUPPORT, 0.0) and states_detail(0.0, _DETAIL_DENSE)
+    assert not states_detail(_DETAIL_SUPPORT - 0.01, _DETAIL_DENSE - 0.01)
+
+
 def test_own_figures_and_thresholds_compare_in_one_unit() -> None:
     from policyqa.answer.kinds.sentences import _own_unit, _threshold_units
 
