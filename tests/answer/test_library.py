@@ -61,13 +61,6 @@ def test_the_askers_own_figure_met_by_a_threshold_is_no_reason_to_refuse(library
     assert a.answerable and "5万元" in a.answer
 
 
-def test_a_detail_is_stated_by_the_topic_words_or_by_meaning() -> None:
-    from policyqa.answer.kinds.sentences import _DETAIL_DENSE, _DETAIL_SUPPORT, states_detail
-
-    assert states_detail(_DETAIL_SUPPORT, 0.0) and states_detail(0.0, _DETAIL_DENSE)
-    assert not states_detail(_DETAIL_SUPPORT - 0.01, _DETAIL_DENSE - 0.01)
-
-
 def test_own_figures_and_thresholds_compare_in_one_unit() -> None:
     from policyqa.answer.kinds.sentences import _own_unit, _threshold_units
 
@@ -75,6 +68,21 @@ def test_own_figures_and_thresholds_compare_in_one_unit() -> None:
     assert _own_unit("省了1200吨标准煤", "1200") == "吨" and "吨" in _threshold_units("节能1000吨标准煤（含）以上")
     assert _own_unit("到2035年建成多少个", "2035") is None  # a year is a fact asked about, never the asker's figure
     assert _threshold_units("给予5万元奖励") == set()  # an amount, not a threshold
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("广安激发市场活力措施里，发放消费券的支出市级财政按多大比例补？", "detail_not_stated:ratio"),  # 「按照一定比例」
+    ("广安社科优秀成果评奖办法里，申报材料的截止日期是哪天？", "detail_not_stated:date"),  # 「每两年进行一次」 is no date
+    ("广安文旅若干政策对新评上国家3A级旅游景区的奖励是多少？", "code_not_stated:3A"),  # the notice rewards 4A and 5A
+])
+def test_a_detail_the_notice_does_not_give_is_refused(library_assistant, question: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask(question)
+    assert not a.answerable and a.refusal_reason.startswith(reason)
+
+
+def test_the_same_kinds_of_detail_are_answered_where_stated(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    assert "两年" in library_assistant.ask("广安市社会科学优秀成果评奖活动多久进行一次？").answer
+    assert "200万元" in library_assistant.ask("广安文旅若干政策对新评上国家4A级旅游景区的奖励是多少？").answer
 
 
 def test_an_expired_notice_says_so(library_assistant) -> None:  # type: ignore[no-untyped-def]
