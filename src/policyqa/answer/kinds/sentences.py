@@ -276,7 +276,7 @@ class SentenceKind(Kind):
         text = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,30}?。", "", text) or text
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60 and len(_ASKS.findall(info.text)) < 2 and "分别" not in info.text:
-            parts = [p for p in re.split(r"(?<=[，；。])", text) if p.strip()]
+            parts = _clauses(text)
             needs = [need for _, need in detail_ask(info.text)]
 
             def wanted(p: str) -> bool:  # a clause that states the quantity (or the amount) asked about
@@ -293,6 +293,21 @@ class SentenceKind(Kind):
                     keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
                 text = "".join(dict.fromkeys(keep)).rstrip("，；。") + "。"
         return text
+
+
+def _clauses(text: str) -> list[str]:
+    """``text`` cut after each ，；。 outside brackets: 「净资产〔含…企业，下同〕的40%，」 is one clause."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "（(〔[【《“":
+            depth += 1
+        elif ch in "）)〕]】》”":
+            depth = max(0, depth - 1)
+        elif ch in "，；。" and depth == 0:
+            parts.append(text[start : i + 1])
+            start = i + 1
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()]
 
 
 _ITEM = re.compile(r"^\s*(?P<mark>[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*(?P<body>.*)$", re.S)

@@ -1,0 +1,26 @@
+"""What kind of answer a question asks for (the real tokenizer and department table of the library index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyqa.answer.classify import classify
+from policyqa.answer.kinds.sentences import _clauses
+
+pytestmark = pytest.mark.slow  # the library index
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("政府投资资金可以采取哪几种方式安排？", "enumeration"),  # which ones: items, not a number
+    ("要全面推进哪四个方面的诚信建设？", "enumeration"),
+    ("对新创建国家5A级旅游景区的奖励是多少？", "count"),
+    ("哪几类项目的补贴比例是多少？", "count"),  # it asks an amount too
+])
+def test_which_ones_asks_for_items_and_how_many_for_a_number(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
+    b = library_assistant.bundle
+    assert classify(question, b.tokenizer, b.aliases).qtype == qtype
+
+
+def test_clauses_are_cut_outside_brackets_only() -> None:
+    text = "不得超过净资产〔含控股的县（市、区）企业，下同〕的40%，单户不得超过20%；单笔不得超过15%。"
+    assert _clauses(text) == ["不得超过净资产〔含控股的县（市、区）企业，下同〕的40%，", "单户不得超过20%；", "单笔不得超过15%。"]
