@@ -173,7 +173,8 @@ class Assistant:
         normalized = normalize_query(question)
         timings["normalize"] = _ms(t)
         t = time.perf_counter()
-        own = self.scoper.resolve(normalized)  # the notice the question itself names, if any: read by both steps
+        # the notice the question itself names, if any (read by both steps); 「那网约车呢」 is resolved without 那/呢
+        own = self.scoper.resolve(_FOLLOW_CUES.sub("", normalized) or normalized)
         if turns and own.confident:
             before = self._conversation_scope(turns)
             if before.confident and not set(before.doc_ids) & set(own.doc_ids) and not self._switches(own, normalized, before):
@@ -194,14 +195,36 @@ class Assistant:
     def _names(self, text: str) -> str:
         """The stretch of ``text`` that names the notice it is confidently about, "" if none."""
         scope = self.scoper.resolve(text)
-        return _naming_text(text, self.scoper.titles[scope.doc_ids[0]]) if scope.confident and scope.doc_ids else ""
+        return self._name_in(text, scope) if scope.confident and scope.doc_ids else ""
+
+    def _name_in(self, text: str, scope: Scope) -> str:
+        """The stretch of ``text`` naming ``scope``'s notice: the title's own words (「建筑垃圾管理办法」), else the words
+        that picked the notice with the title's characters before them and a 文种 after (「广安殡葬方案」)."""
+        title = self.scoper.titles[scope.doc_ids[0]]
+        spans = naming_spans(text, title)
+        words = sorted((text.find(t), text.find(t) + len(t)) for t in scope.matched_terms + scope.evidence_terms if t in text)
+        if spans:
+            a, b = spans[0][0], spans[-1][1]
+        elif words:
+            a, b = words[0]
+        else:
+            return ""
+        for x, y in words:  # 「社科」 next to 「评奖办法」: the words that picked the notice, where they touch the name
+            if x <= b + 1 and y >= a - 1:
+                a, b = min(a, x), max(b, y)
+        while a > 0 and b - a < 16 and "\u4e00" <= text[a - 1] <= "\u9fff" and text[a - 1] in title:
+            a -= 1
+        kind = _KIND_AFTER.match(text, b)
+        return text[a : kind.end() if kind else b]
 
     def _switches(self, own: Scope, normalized: str, before: Scope) -> bool:
         """Does a follow-up leave the conversation's notice for the one it names itself? By its 文号, by a name that
         ends in its 文种 (「那建筑垃圾管理办法的文号呢？」), or when nothing in it fits the conversation's notice; a
-        topic word that happens to be in another title (「殡葬设施的建设用地」) does not switch."""
-        if own.reason == "doc_number" or before.doc_ids[0] not in own.scores or own.scores[before.doc_ids[0]] <= 0:
-            return True
+        topic word that happens to be in another title (「殡葬设施的建设用地」) does not switch, unless the conversation's notice
+        fits the follow-up far worse."""
+        kept = own.scores.get(before.doc_ids[0], 0.0)
+        if own.reason == "doc_number" or kept < _STAY_SHARE * own.scores.get(own.doc_ids[0], 0.0):
+            return True  # next to the other notice, the conversation's barely fits (a 「广安」 or 「实施」 in common)
         spans = naming_spans(normalized, self.scoper.titles[own.doc_ids[0]])
         return any(_KIND_END.search(normalized[a:b]) for a, b in spans)
 
@@ -214,12 +237,12 @@ class Assistant:
         before = self.scoper.resolve(prev)
         if not before.confident or set(before.doc_ids) & set(own.doc_ids):
             return self.rewriter.rewrite_normalized(normalized, turns, self._names)
-        bare = re.sub(r"^(?:那么?|还有|另外|换成|改成)|(?:的话)?呢?[？?。!！]*$", "", normalized)
-        new_name = _naming_text(bare, self.scoper.titles[own.doc_ids[0]])
+        bare = _FOLLOW_CUES.sub("", normalized)
+        new_name = self._name_in(bare, own)
         rest = bare.replace(new_name, "", 1) if new_name else bare
         if re.search(r"[\u4e00-\u9fff]{2}", rest.strip("的之")):  # it asks something of its own: stand-alone
             return bare
-        old_name = _naming_text(prev, self.scoper.titles[before.doc_ids[0]])
+        old_name = self._name_in(prev, before)
         return prev.replace(old_name, new_name, 1) if old_name and new_name else f"{new_name}{prev}"
 
     @_pinned
@@ -281,6 +304,11 @@ class Assistant:
             return self.bundle.documents[doc_id]
         except KeyError:
             raise NotFoundError(f"no document with id {doc_id!r}; see /v1/documents / 没有编号为 {doc_id!r} 的文件，可用编号见 /v1/documents") from None
+
+
+_FOLLOW_CUES = re.compile(r"^(?:那么?|还有|另外|换成|改成)|(?:的话)?呢?[？?。!！]*$")  # 「那…呢？」 around a follow-up
+_KIND_AFTER = re.compile(r"(?:实施|管理|行动|若干|工作)?(?:意见|通知|办法|方案|细则|规定|命令|政策|措施|决定|条例|规划|计划)")
+_STAY_SHARE = 0.25  # a follow-up stays in the conversation's notice while that one scores this share of the best
 
 
 def _naming_text(question: str, title: str) -> str:

@@ -49,6 +49,19 @@ def test_a_follow_up_whose_topic_is_in_another_title_stays_in_the_conversation(l
     assert switch.citations and switch.citations[0].doc_id == "guangan_construction_waste_2022"
 
 
+def test_a_follow_up_naming_another_notice_by_its_short_name_asks_the_same_of_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「广安殡葬方案」 is not a stretch of its title: the words that picked the notice name it, so the rewrite swaps it."""
+    history = [{"role": "user", "content": "广安殡葬方案什么时候印发的？"}, {"role": "assistant", "content": "（略）"}]
+    a = library_assistant.ask("森林防火命令呢？", history)
+    assert a.answerable and a.citations[0].doc_id == "guangan_forest_fire_order_2023" and "2022年12月30日" in a.answer
+
+
+def test_a_follow_up_the_conversations_notice_barely_fits_moves_on(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [{"role": "user", "content": "广安网约车细则从哪天开始施行？"}, {"role": "assistant", "content": "2022年2月1日。"}]
+    a = library_assistant.ask("建筑垃圾弃置场选址由谁负责？", history)
+    assert a.citations and a.citations[0].doc_id == "guangan_construction_waste_2022" and "自然资源规划部门" in a.answer
+
+
 def test_it_after_a_question_about_the_notice_itself_is_the_notice(library_assistant) -> None:  # type: ignore[no-untyped-def]
     history = [{"role": "user", "content": "广安网约车细则从什么时候开始施行？"}, {"role": "assistant", "content": "2022年2月1日。"}]
     a = library_assistant.ask("它的有效期是几年？", history)
