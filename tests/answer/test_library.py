@@ -98,6 +98,12 @@ def test_the_same_kinds_of_detail_are_answered_where_stated(library_assistant) -
     assert "200万元" in library_assistant.ask("广安文旅若干政策对新评上国家4A级旅游景区的奖励是多少？").answer
 
 
+def test_who_does_an_act_is_the_department_written_before_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「市财政统筹安排工作经费」: no 由, no note; the department is the subject of the act asked about."""
+    a = library_assistant.ask("广安社会信用体系方案里，工作经费由谁统筹安排？")
+    assert a.answerable and "市财政" in a.answer and "市发展改革委" not in a.answer
+
+
 def test_an_expired_notice_says_so(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安文旅若干政策对新创建国家5A级旅游景区奖励多少？")
     assert "500万元" in a.answer
