@@ -28,7 +28,7 @@ from pathlib import Path
 
 from policyqa.corpus.load import SUFFIXES, SourceFile, _doc_id, read_sources
 from policyqa.corpus.readers import read_bytes
-from policyqa.corpus.structure import parse_document
+from policyqa.corpus.structure import parse_source
 from policyqa.errors import ConflictError, CorpusError, FileTooLargeError, InputError, NotFoundError
 from policyqa.index.embedders import _NumpyEmbeddings
 from policyqa.index.manifest import Manifest
@@ -136,7 +136,7 @@ class Library:
         with self._lock():
             self._recover()
             sources = {s.doc_id: s for s in read_sources(self.corpus)}
-            docs = {d: parse_document(s) for d, s in sources.items()}
+            docs = {d: parse_source(s) for d, s in sources.items()}
             remove: list[str] = []
             for p in prepared:
                 remove += self._conflicts(p, sources, docs, replace)
@@ -185,7 +185,7 @@ class Library:
         doc_id = _doc_id(Path(name))
         file = doc_id + SUFFIX_OF[result.format]
         sha = hashlib.sha256(data).hexdigest()
-        doc = parse_document(SourceFile(doc_id, self.corpus / file, result.text, sha, result.format, result.spans))
+        doc = parse_source(SourceFile(doc_id, self.corpus / file, result.text, sha, result.format, result.spans))
         if not doc.clauses:
             raise InputError(f"没有在 {name} 中找到正文 / no body text found in {name}", status=422)
         return {"doc_id": doc_id, "file": file, "data": data, "text": result.text, "sha256": sha, "doc": doc,

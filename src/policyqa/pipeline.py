@@ -78,6 +78,7 @@ class Engine:
         rewriter = QueryRewriter(bundle.tokenizer, topics)
         composer = Composer(bundle, Thresholds(coverage=settings.refusal_threshold), load_scorer(settings.sentence_scorer or None))
         scoper = ScopeResolver(bundle.documents.values(), bundle.tokenizer)
+        bundle.tokenizer.save_cache()  # the next version's build reuses what this one tokenized
         return cls(bundle, retriever, rewriter, composer, scoper)
 
 

@@ -66,3 +66,9 @@ class Settings(BaseSettings):
     @property
     def embedding_cache_dir(self) -> Path:
         return self.cache_dir or (self.index_dir / "embedding-cache")
+
+    @property
+    def token_cache_dir(self) -> Path:
+        """jieba tokens by line and tokenizer, kept across rebuilds beside the embedding cache (always per index
+        folder: tests that share ``cache_dir`` leave nothing in it)."""
+        return self.index_dir / "token-cache"

@@ -247,7 +247,7 @@ def test_ensure_index_rebuilds_when_settings_change(built: tuple[Settings, Manif
     # whole clauses now: one chunk per clause
     doc = bundle.documents["fuzhou_future_industries_2023"]
     assert len(bundle.chunks) == len(doc.clauses) < built[1].counts["chunks"]
-    assert {p.name for p in s.index_dir.iterdir()} <= {"versions", "CURRENT", ".lock"}
+    assert {p.name for p in s.index_dir.iterdir()} <= {"versions", "CURRENT", ".lock", "token-cache"}
     # and the old settings now find the index stale in turn
     with pytest.raises(IndexError_, match="chunker"):
         load_index(built[0].model_copy(update={"index_dir": s.index_dir}), embedder)

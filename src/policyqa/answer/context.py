@@ -46,14 +46,14 @@ class AnswerContext:
         self.tok = bundle.tokenizer
         self.th = thresholds or Thresholds()
         n = len(bundle.chunks)
-        self.chunk_terms = [set(self.tok.terms(c.index_text)) for c in bundle.chunks]
+        self.chunk_terms = [set(ts) for ts in self.tok.terms_many([c.index_text for c in bundle.chunks])]
         df: Counter[str] = Counter()
         for ts in self.chunk_terms:
             df.update(ts)
         self.idf = {t: math.log((n + 1) / (f + 0.5)) for t, f in df.items()}
         self.idf_unknown = math.log((n + 1) / 0.5)
         self.sent_text = [self.b.documents[bundle.chunks[r.chunk].doc_id].text[r.start : r.end] for r in bundle.sentences]
-        self.sent_terms = [set(self.tok.terms(t)) for t in self.sent_text]
+        self.sent_terms = [set(ts) for ts in self.tok.terms_many(self.sent_text)]
         self.sent_by_chunk: dict[int, list[int]] = defaultdict(list)
         for i, r in enumerate(bundle.sentences):
             self.sent_by_chunk[r.chunk].append(i)
@@ -74,10 +74,11 @@ class AnswerContext:
         for _, c in self.clauses.values():
             if c.heading and c.section_id:
                 self.items[c.section_id].append(c)
-        self.clause_terms = {cid: set(self.tok.terms(SECTION_SEP.join(c.section_path) + " " + c.text))
-                             for cid, (_, c) in self.clauses.items()}
-        self.title_terms = {cid: set(self.tok.terms(c.section_path[-1] if c.section_path else ""))
-                            for cid, (_, c) in self.clauses.items()}
+        ids = list(self.clauses)
+        texts = [SECTION_SEP.join(c.section_path) + " " + c.text for _, c in self.clauses.values()]
+        self.clause_terms = {cid: set(ts) for cid, ts in zip(ids, self.tok.terms_many(texts))}
+        titles = [c.section_path[-1] if c.section_path else "" for _, c in self.clauses.values()]
+        self.title_terms = {cid: set(ts) for cid, ts in zip(ids, self.tok.terms_many(titles))}
         self.doc_places = {d.doc_id: set(re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", d.meta.issuer + d.meta.title))
                            for d in bundle.documents.values()}
         self.jurisdictions = set().union(*self.doc_places.values()) if self.doc_places else set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from policyqa.corpus.load import SourceFile
 from policyqa.corpus.provenance import origin_marks
@@ -321,6 +322,13 @@ class _Builder:
         self.close_while(lambda o: True, end)
         secs = [Section(o.sid, self.doc_id, o.level, o.marker, o.title, o.path, o.start, e, o.parent) for o, e in self.closed]
         return sorted(secs, key=lambda s: (s.start, len(s.path)))
+
+
+@lru_cache(maxsize=512)
+def parse_source(src: SourceFile) -> Document:
+    """``parse_document``, remembered by the file's content: a change to the library re-parses only the files it
+    touched (in this process: the upload check, the build and the server's reload share the result)."""
+    return parse_document(src)
 
 
 def parse_document(src: SourceFile) -> Document:

@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 
 from policyqa.corpus.chunk import ClauseChunker, sentence_spans
 from policyqa.corpus.load import corpus_hash, read_sources
-from policyqa.corpus.structure import parse_document
+from policyqa.corpus.structure import parse_source
 from policyqa.corpus.validity import with_validity
 from policyqa.errors import IndexError_
 from policyqa.index.embedders import DocumentEmbeddingCache, _NumpyEmbeddings
@@ -177,9 +177,16 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
 
 def parse_corpus(settings: Settings) -> tuple[list[Document], str]:
     sources = read_sources(settings.corpus_dir)
-    docs = [parse_document(s) for s in sources]
+    docs = [parse_source(s) for s in sources]
     docs = [replace(d, meta=replace(d.meta, format=s.format)) for d, s in zip(docs, sources)]
     return with_validity(docs), corpus_hash(sources)
+
+
+def domain_words(docs: list[Document], chunks: list[Chunk]) -> list[str]:
+    """The jieba user dictionary of a library: its departments and their aliases, heading and quoted terms."""
+    aliases = AliasTable(u for c in chunks for u in c.units)
+    return corpus_user_words((s.title for d in docs for s in d.sections), aliases.all_names(),
+                             "\n".join(d.text for d in docs), [])
 
 
 def expected_key(settings: Settings, embedder_name: str, chash: str) -> dict[str, object]:
@@ -193,14 +200,8 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
     with _build_lock(settings.index_dir):
         docs, chash = parse_corpus(settings)
         chunks = _chunker(settings).chunk(docs)
-        aliases = AliasTable(u for c in chunks for u in c.units)
-        user_words = corpus_user_words(
-            (lbl for d in docs for s in d.sections for lbl in (s.title,)),
-            aliases.all_names(),
-            "\n".join(d.text for d in docs),
-            [],
-        )
-        tokenizer = Tokenizer(user_words)
+        user_words = domain_words(docs, chunks)
+        tokenizer = Tokenizer(user_words, settings.token_cache_dir, lazy=True)
         sentences = [
             SentenceRef(i, s, e) for i, c in enumerate(chunks) for s, e in sentence_spans(c.text, c.start)
         ]
@@ -217,7 +218,7 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
             sent_vecs = cache.encode(sent_texts, settings.embed_batch_size, bar.update)
 
         bm25 = bm25s.BM25()
-        bm25.index([tokenizer.index_terms(t) or ["∅"] for t in chunk_texts], show_progress=False)
+        bm25.index([terms or ["∅"] for terms in tokenizer.index_terms_many(chunk_texts)], show_progress=False)
         index, kind = _dense_index(chunk_vecs)
 
         tmp = settings.index_dir / f".tmp-{uuid.uuid4().hex[:8]}"
@@ -245,7 +246,8 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
                             "format": d.meta.format}
                            for d in docs],
                 counts={"documents": len(docs), "chunks": len(chunks), "sentences": len(sentences),
-                        "sentences_encoded": len(sent_vecs), "encoded": cache.encoded, "user_words": len(user_words)},
+                        "sentences_encoded": len(sent_vecs), "encoded": cache.encoded, "tokenized": tokenizer.segmented,
+                        "user_words": len(user_words)},
                 dense_index=kind,
                 code=code_fingerprint(),
                 files=files,
@@ -261,8 +263,9 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    log.info("index built: %s chunks, %s sentences, %s newly encoded, %.2fs", len(chunks), len(sentences),
-             cache.encoded, manifest.build_seconds)
+        tokenizer.save_cache()
+    log.info("index built: %s chunks, %s sentences, %s newly encoded, %s newly tokenized, %.2fs", len(chunks),
+             len(sentences), cache.encoded, tokenizer.segmented, manifest.build_seconds)
     return manifest
 
 
@@ -322,7 +325,7 @@ def load_index(settings: Settings, embedder: _NumpyEmbeddings, version: str | No
         sentence_vectors=sent_vecs,
         dense=_langchain_store(index, chunks, embedder),
         bm25=bm25,
-        tokenizer=Tokenizer(w for w in user_words if w),
+        tokenizer=Tokenizer((w for w in user_words if w), settings.token_cache_dir),
         aliases=AliasTable(u for c in chunks for u in c.units),
         sentence_provider=provider,
     )

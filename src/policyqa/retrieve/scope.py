@@ -88,7 +88,8 @@ class ScopeResolver:
         self.title_grams = {d.doc_id: _ngrams(self.titles[d.doc_id]) for d in self.docs}
         gram_df = Counter(g for gs in self.title_grams.values() for g in gs)
         self.gram_idf = {g: math.log((n + 1) / f) for g, f in gram_df.items()}
-        self.body_terms = {d.doc_id: set(tokenizer.terms(d.text)) for d in self.docs}
+        body = tokenizer.terms_many([d.text for d in self.docs])
+        self.body_terms = {d.doc_id: set(ts) for d, ts in zip(self.docs, body)}
         term_df = Counter(t for ts in self.body_terms.values() for t in ts)
         self.term_df = term_df
         self.term_idf = {t: math.log((n + 1) / f) for t, f in term_df.items()}

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
+from threading import Lock
 
 import jieba
+
+from policyqa.text.token_cache import TokenCache
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -23,6 +28,9 @@ STOPWORDS = frozenset(
 )
 
 
+USER_WORD_FREQ = 20000
+
+
 @lru_cache(maxsize=1)
 def _base_dictionary() -> jieba.Tokenizer:
     t = jieba.Tokenizer()
@@ -30,20 +38,54 @@ def _base_dictionary() -> jieba.Tokenizer:
     return t
 
 
-class Tokenizer:
-    """A private jieba instance (the global one is left alone) with domain words added."""
+@lru_cache(maxsize=1)
+def signature() -> str:
+    """What tokens depend on besides the text and its domain words: this module's code and jieba's version."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(getattr(jieba, "__version__", "").encode())
+    return h.hexdigest()[:16]
 
-    def __init__(self, user_words: Iterable[str] = ()) -> None:
-        self._jieba = jieba.Tokenizer()
-        base = _base_dictionary()  # copying the loaded dictionary beats re-reading it (~1-2 s) per index load
-        self._jieba.FREQ, self._jieba.total, self._jieba.initialized = dict(base.FREQ), base.total, True
+
+class Tokenizer:
+    """A private jieba instance (the global one is left alone) with domain words added.
+
+    A text's tokens depend only on the text and the domain words it contains (``domain_words_in``), never on the
+    rest of the library, so ``terms_many``/``index_terms_many`` can reuse them from a ``TokenCache`` across builds.
+    """
+
+    def __init__(self, user_words: Iterable[str] = (), cache_dir: Path | None = None, *, lazy: bool = False) -> None:
         self.user_words = sorted({w for w in user_words if 2 <= len(w) <= 20})
+        self.cache = TokenCache(cache_dir, signature()) if cache_dir is not None else None
+        self._by_first: dict[str, list[str]] = {}
         for w in self.user_words:
-            self._jieba.add_word(w, freq=20000)
+            self._by_first.setdefault(w[0], []).append(w)
+        self._first = frozenset(self._by_first)
+        self._jieba_ready: jieba.Tokenizer | None = None
+        self._lock = Lock()
+        self.segmented = 0  # texts (lines, with a cache) ``*_many`` had jieba read, once per mode
+        if not lazy:  # lazy: a build whose texts are all cached never loads the dictionary (~0.6 s)
+            self._engine()
+
+    def _engine(self) -> jieba.Tokenizer:
+        t = self._jieba_ready
+        if t is None:
+            with self._lock:
+                if self._jieba_ready is None:
+                    t = jieba.Tokenizer()
+                    base = _base_dictionary()  # copying the loaded dictionary beats re-reading it (~1-2 s) per index load
+                    t.FREQ, t.total, t.initialized = dict(base.FREQ), base.total, True
+                    for w in self.user_words:
+                        t.add_word(w, freq=USER_WORD_FREQ)
+                    # add_word raises the total, which shifts every path's score in every text: a notice's tokens
+                    # would change whenever another notice brings new domain words (and no cache could hold them)
+                    t.total = base.total
+                    self._jieba_ready = t
+                t = self._jieba_ready
+        return t
 
     def words(self, text: str) -> list[str]:
         """Search-mode segmentation (long words also yield their parts), lower-cased, punctuation dropped."""
-        return [t.lower() for t in self._jieba.cut_for_search(text) if _KEEP_TOKEN.search(t)]
+        return [t.lower() for t in self._engine().cut_for_search(text) if _KEEP_TOKEN.search(t)]
 
     def terms(self, text: str) -> list[str]:
         """Index/query terms: ``words`` without stopwords."""
@@ -51,8 +93,73 @@ class Tokenizer:
 
     def index_terms(self, text: str) -> list[str]:
         """BM25 terms: ``terms`` plus bigrams of adjacent content words (「推动_成立」), which reward phrases."""
-        words = [w.lower() for w in self._jieba.cut(text) if _KEEP_TOKEN.search(w) and w not in STOPWORDS]
-        return self.terms(text) + [f"{a}_{b}" for a, b in zip(words, words[1:])]
+        return _index_terms(self.terms(text), self._cut(text))
+
+    def _cut(self, text: str) -> list[str]:
+        return [w for w in self._engine().cut(text) if _KEEP_TOKEN.search(w)]
+
+    # ------------------------------------------------------------------ many texts at once, through the cache
+    def terms_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """``[terms(t) for t in texts]``, from the cache where it holds them."""
+        (search,) = self._cached(texts, "search")
+        return [[t for t in ws if t not in STOPWORDS] for ws in search]
+
+    def index_terms_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """``[index_terms(t) for t in texts]``, from the cache where it holds them."""
+        search, cut = self._cached(texts, "search", "cut")
+        return [_index_terms([t for t in ws if t not in STOPWORDS], c) for ws, c in zip(search, cut)]
+
+    def save_cache(self) -> None:
+        """Keep what ``*_many`` tokenized for the next build, and free the cache's memory (no-op without one)."""
+        if self.cache is not None:
+            self.cache.close()
+
+    def domain_words_in(self, text: str) -> tuple[str, ...]:
+        """The domain words that occur in ``text``: besides jieba's dictionary and this code, all its tokens
+        depend on (``tests/text/test_tokenize.py`` checks it on the library)."""
+        return tuple(sorted(w for c in self._first.intersection(text) for w in self._by_first[c] if w in text))
+
+    def cache_key(self, mode: str, text: str) -> str:
+        return _key(mode, text, self.domain_words_in(text))
+
+    def _cached(self, texts: Sequence[str], *modes: str) -> list[list[list[str]]]:
+        """For each mode, each text's ``words`` ("search") or kept ``cut`` tokens as written ("cut").
+
+        Cached line by line: jieba never makes a token across a line break, so a notice's new domain word costs
+        the lines that hold it, not the whole of every notice that mentions it once.
+        """
+        segmenters = {"search": self.words, "cut": self._cut}
+        if self.cache is None:
+            self.segmented += len(texts) * len(modes)
+            return [[segmenters[m](t) for t in texts] for m in modes]
+        lines_of = [[ln for ln in t.split("\n") if ln] for t in texts]
+        lines = list(dict.fromkeys(ln for ls in lines_of for ln in ls))
+        found = [self.domain_words_in(ln) for ln in lines]
+        out = []
+        for mode in modes:
+            segment = segmenters[mode]
+            keys = [_key(mode, ln, w) for ln, w in zip(lines, found)]
+            tokens = self.cache.get_many(keys)
+            new: dict[str, list[str]] = {}
+            for i, (k, ln) in enumerate(zip(keys, lines)):
+                if tokens[i] is None:
+                    tokens[i] = new[k] = segment(ln)
+            self.segmented += len(new)
+            self.cache.put_many(new)
+            of_line = dict(zip(lines, tokens))
+            out.append([[tok for ln in ls for tok in of_line[ln]] for ls in lines_of])  # type: ignore[union-attr]
+        return out
+
+
+def _key(mode: str, text: str, domain_words: tuple[str, ...]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{mode}\x00{len(text)}\x00{text}{chr(31).join(domain_words)}".encode())  # the length: where the text ends
+    return h.hexdigest()
+
+
+def _index_terms(terms: list[str], cut: list[str]) -> list[str]:
+    words = [w.lower() for w in cut if w not in STOPWORDS]
+    return terms + [f"{a}_{b}" for a, b in zip(words, words[1:])]
 
 
 _QUOTED = re.compile(r"“([^”]{2,16})”")
