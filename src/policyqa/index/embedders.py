@@ -54,11 +54,23 @@ class _NumpyEmbeddings(Embeddings):
         return self.encode_documents(list(texts)).tolist()
 
 
-def _runnable_tasks() -> int | None:
-    """Tasks the kernel has runnable right now, this one included (``/proc/loadavg``'s 4th field), or None."""
+def _runnable_elsewhere() -> int | None:
+    """Tasks of other processes the kernel has runnable right now (``/proc/loadavg``'s 4th field, less this process's
+    own running threads — an OpenMP team still spinning after the last question counts as ours), or None."""
     try:
         with open("/proc/loadavg", encoding="ascii") as f:
-            return int(f.read().split()[3].split("/")[0])
+            total = int(f.read().split()[3].split("/")[0])
+        if total <= 1:
+            return 0  # only the caller: the common idle case costs one read
+        own = 0
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat", "rb") as f:
+                    stat = f.read()
+            except OSError:
+                continue  # the thread ended meanwhile
+            own += stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3] == b"R"
+        return max(0, total - own)
     except (OSError, ValueError, IndexError):
         return None
 
@@ -87,12 +99,12 @@ class WideGate:
     One question on one core is the latency floor at concurrency 1; the engine's OpenMP loops can split it over the
     cores (measured here: 26.6 → 14.1 ms p50 on two idle cores), but a core that another process holds stalls every
     barrier (p50 34 ms, p95 180 ms with one core busy, measured). So it goes wide only while the kernel reports no
-    other runnable task, and only while its measured cost per character stays below ``margin`` × the one-core
-    cost; otherwise it backs off for ``backoff`` questions and then probes again. Every ``probe_every``-th lone
-    question runs on one core to keep that reference fresh. Thread-safe through the caller's lock.
+    runnable task of another process, and only while its measured cost per character stays below ``margin`` × the
+    one-core cost; otherwise it backs off for ``backoff`` questions and then probes again. Every ``probe_every``-th
+    lone question runs on one core to keep that reference fresh. Thread-safe through the caller's lock.
     """
 
-    def __init__(self, threads: int, runnable: Callable[[], int | None] = _runnable_tasks, *, margin: float = 0.85,
+    def __init__(self, threads: int, runnable: Callable[[], int | None] = _runnable_elsewhere, *, margin: float = 0.85,
                  backoff: int = 64, probe_every: int = 32, alpha: float = 0.3) -> None:
         self.threads, self.runnable = threads, runnable
         self.margin, self.backoff, self.probe_every, self.alpha = margin, backoff, probe_every, alpha
@@ -111,8 +123,7 @@ class WideGate:
             return False
         if self.lone % self.probe_every == 0:
             return False
-        running = self.runnable()
-        return running is not None and running - 1 <= 0
+        return self.runnable() == 0
 
     def record(self, wide: bool, chars: int, seconds: float) -> None:
         per = seconds / max(chars, 1)
