@@ -197,7 +197,9 @@ def test_wide_gate_backs_off_when_wide_is_slower_and_probes_again() -> None:
     busy = [0]
     gate = WideGate(2, runnable=lambda: busy[0], backoff=3, probe_every=5, alpha=1.0, min_samples=2)
     assert gate.choose()  # idle machine, nothing measured yet: try it
-    gate.record(False, 10, 0.030)  # one core: 3 ms per character
+    gate.record(True, 10, 0.500)  # the first wide run also starts the OpenMP team: not judged
+    assert gate.cost[True] is None and gate.wide_runs == 1
+    gate.record(False, 10, 0.030)  # one core
     gate.record(True, 10, 0.015)  # wide: half of it -> keep going wide
     assert gate.cooldown == 0 and gate.choose()
     gate.record(True, 10, 0.100)  # another process took a core: barriers stall

@@ -103,6 +103,9 @@ def _openmp_thread_setter() -> Callable[[int], None] | None:
     return fn
 
 
+_FIXED_CHARS = 10  # what every encoding pays besides its text (「query: 」, BOS/EOS), in characters of text
+
+
 class WideGate:
     """Whether a question that arrives alone is encoded on every core instead of one.
 
@@ -114,12 +117,12 @@ class WideGate:
     lone question runs on one core to keep that reference fresh. Thread-safe through the caller's lock.
     """
 
-    def __init__(self, threads: int, runnable: Callable[[], int | None] = _runnable_elsewhere, *, margin: float = 0.85,
+    def __init__(self, threads: int, runnable: Callable[[], int | None] = _runnable_elsewhere, *, margin: float = 0.95,
                  backoff: int = 64, probe_every: int = 32, alpha: float = 0.2, min_samples: int = 4) -> None:
         self.threads, self.runnable = threads, runnable
         self.margin, self.backoff, self.probe_every, self.alpha = margin, backoff, probe_every, alpha
         self.min_samples = min_samples  # wide runs measured before judging them: one interrupted run is no trend
-        self.cost: dict[bool, float | None] = {True: None, False: None}  # EWMA seconds per character, wide / narrow
+        self.cost: dict[bool, float | None] = {True: None, False: None}  # EWMA seconds per character (+ fixed), wide / narrow
         self.samples = 0  # wide runs since the last back-off
         self.cooldown = 0
         self.lone = 0  # questions that arrived alone
@@ -138,7 +141,10 @@ class WideGate:
         return self.runnable() == 0
 
     def record(self, wide: bool, chars: int, seconds: float) -> None:
-        per = seconds / max(chars, 1)
+        if wide and not self.wide_runs:  # the first wide run also starts the OpenMP team: not a measurement
+            self.wide_runs = 1
+            return
+        per = seconds / (chars + _FIXED_CHARS)
         old = self.cost[wide]
         self.cost[wide] = per if old is None else (1 - self.alpha) * old + self.alpha * per
         narrow, now = self.cost[False], self.cost[True]
