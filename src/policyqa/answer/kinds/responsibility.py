@@ -169,8 +169,9 @@ class ResponsibilityKind(Kind):
             who = re.search(rf"由([^，。；、]{{2,20}}?)(?:会同[^，。；]{{0,12}}?|牵头|联合|负责|组织)?(?:进行|开展|负责)?{re.escape(act)}",
                             sent) if act else None
             # 「市财政统筹安排工作经费」: a department as the subject right before the act
-            who = who or (re.search(rf"(?:^|[，；。：])((?:{_PLACE})?[\u4e00-\u9fff]{{1,10}}?{_BODY})(?:要|应当|应|负责|要负责)?{re.escape(act)}",
-                                    sent) if act else None)
+            subject = re.search(rf"(?:^|[，；。：])((?:{_PLACE})[\u4e00-\u9fff]{{0,10}}?{_BODY})(?:要|应当|应|负责|要负责)?{re.escape(act)}",
+                                sent) if act and not who else None
+            who = who or subject  # only a named body (市财政, 市发展改革委), never 「各地」「有关部门」
             if who is None:
                 continue
             actor = who.group(1)
@@ -182,6 +183,6 @@ class ResponsibilityKind(Kind):
 
 _ASKED_ACT = re.compile(r"(?:由|归|找)?(?:哪个|哪些|哪家|什么|谁)(?:部门|单位|机构|机关)?(?:来|负责|去)?(?P<act>[\u4e00-\u9fff]{2})(?P<rest>[\u4e00-\u9fff]{0,6})")
 _PLACE = "市|县|区|省"
-_BODY = "(?:局|委员会|委|办公室|办|厅|中心|部门|政府|财政|法院|检察院|支行|分行|管委会)"  # what a department's name ends in
+_BODY = "(?:局|委员会|委|办公室|办|厅|中心|政府|财政|法院|检察院|支行|分行|管委会)"  # what a named body's name ends in
 _GENERIC_ACTS = frozenset("负责 牵头 管理 落实 实施 组织 承担 参与 配合 主管 部门 单位 抓的 来管".split())
 
