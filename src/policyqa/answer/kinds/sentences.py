@@ -20,7 +20,6 @@ from policyqa.answer.context import (
 from policyqa.answer.kinds.base import Kind
 from policyqa.answer.scorer import SentenceScorer, default_scorer
 
-_ENUM_STEP = 0.05  # per item of an inline 「A、B、C」 list, for 「哪些」 questions (swept 0.033-0.08 on the dev sets)
 _DETAIL_SUPPORT = 0.4  # fitted on the dev set (sweep 0.3-0.6 in the README): share of the topic the detail's sentence must hold
 _DEFINE_ASK = re.compile(r"所称|是指|指什么|指哪|什么意思|含义|定义")
 _DEFINES = re.compile(r"所称[^，。；]{0,20}?(?:是指|系指|指)|是指")
@@ -266,7 +265,7 @@ class SentenceKind(Kind):
             if re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
                 return 0.1
         if info.qtype == "enumeration" and sentence.count("、") >= 2:
-            return _ENUM_STEP * min(sentence.count("、"), 6)  # the longer the inline list, the likelier it is the answer
+            return 0.1
         if _YES_NO.search(info.text) and _MODAL.search(sentence):
             return 0.15  # 「能不能…」 is answered by what the notice allows or forbids (可以, 不得, 严禁 …)
         return 0.0
