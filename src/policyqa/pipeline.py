@@ -23,7 +23,7 @@ from policyqa.index.store import IndexBundle, current_version, ensure_index, loa
 from policyqa.library import Library
 from policyqa.retrieve.hybrid import HybridRetriever
 from policyqa.retrieve.rewrite import QueryRewriter
-from policyqa.retrieve.scope import _KIND_END, Scope, ScopeResolver, naming_spans
+from policyqa.retrieve.scope import DOC_KINDS, KIND_END, Scope, ScopeResolver, naming_spans
 from policyqa.settings import Settings
 from policyqa.text.normalize import normalize_query
 from policyqa.types import Answer, Document, Hit, Turn
@@ -196,7 +196,7 @@ class Assistant:
     def _names(self, text: str) -> str:
         """The stretch of ``text`` that names the notice it is confidently about, "" if none."""
         scope = self.scoper.resolve(text)
-        return self._name_in(text, scope) if scope.confident and scope.doc_ids else ""
+        return self._name_in(text, scope) if scope.confident else ""
 
     def _name_in(self, text: str, scope: Scope) -> str:
         """The stretch of ``text`` naming ``scope``'s notice: the title's own words (「建筑垃圾管理办法」), else the words
@@ -227,7 +227,7 @@ class Assistant:
         if own.reason == "doc_number" or kept < _STAY_SHARE * own.scores.get(own.doc_ids[0], 0.0):
             return True  # next to the other notice, the conversation's barely fits (a 「广安」 or 「实施」 in common)
         spans = naming_spans(normalized, self.scoper.titles[own.doc_ids[0]])
-        return any(_KIND_END.search(normalized[a:b]) for a, b in spans)
+        return any(KIND_END.search(normalized[a:b]) for a, b in spans)
 
     def _rewrite(self, normalized: str, turns: Sequence[Turn], own: Scope) -> str:
         """Follow-ups made stand-alone; 「那建筑垃圾管理办法的文号呢？」 switches notice, so the earlier notice's name goes."""
@@ -308,7 +308,7 @@ class Assistant:
 
 
 _FOLLOW_CUES = re.compile(r"^(?:那么?|还有|另外|换成|改成)|(?:的话)?呢?[？?。!！]*$")  # 「那…呢？」 around a follow-up
-_KIND_AFTER = re.compile(r"(?:实施|管理|行动|若干|工作)?(?:意见|通知|办法|方案|细则|规定|命令|政策|措施|决定|条例|规划|计划)")
+_KIND_AFTER = re.compile(rf"(?:实施|管理|行动|若干|工作)?(?:{DOC_KINDS})")
 _STAY_SHARE = 0.25  # a follow-up stays in the conversation's notice while that one scores this share of the best
 
 

@@ -16,6 +16,7 @@ equally (two years' orders), and no scope (search everything) when nothing names
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -25,7 +26,9 @@ from policyqa.text.normalize import normalize_query
 from policyqa.text.tokenize import Tokenizer
 from policyqa.types import Document
 
-_KIND_END = re.compile(r"(?:意见|通知|办法|方案|细则|规定|命令|政策|措施|决定|条例|规划|计划)$")
+# the 文种 a citizen ends a notice's name with (「…管理办法」「2023年森林防火命令」)
+DOC_KINDS = "意见|通知|办法|方案|细则|规定|命令|政策|措施|决定|条例|规划|计划"
+KIND_END = re.compile(rf"(?:{DOC_KINDS})$")
 _YEAR = re.compile(r"(19|20)\d{2}(?=年|\b)")
 
 
@@ -97,6 +100,8 @@ class ScopeResolver:
         self.years = {d.doc_id: _years(self.titles[d.doc_id]) for d in self.docs}
         # a term found in more than a third of the library names no notice (「企业」「发展」)
         self.max_df = max(2, n // 3)
+        # a follow-up's history is resolved by several steps of one ask (and again by the next turn): pure, so cached
+        self._resolved = lru_cache(maxsize=1024)(self._resolve)
 
     def _naming_terms(self, q: str, title: str) -> set[str]:
         """Terms that only name the notice: inside its naming spans and nowhere else in the question."""
@@ -111,6 +116,10 @@ class ScopeResolver:
         return inside - outside
 
     def resolve(self, question: str) -> Scope:
+        """The notice(s) ``question`` names, with a confidence (the same Scope object for the same question)."""
+        return self._resolved(question)
+
+    def _resolve(self, question: str) -> Scope:
         if len(self.docs) <= 1:
             return Scope(tuple(d.doc_id for d in self.docs), 1.0, reason="single")
         q = normalize_query(question)
@@ -173,7 +182,7 @@ def naming_spans(question: str, title: str, min_len: int = 3) -> list[tuple[int,
             spans.append((i, j))
             seen.add(piece)
             i = j
-            if _KIND_END.search(piece):
+            if KIND_END.search(piece):
                 break  # 「…管理办法把事故隐患分为…」: the name ends with its 文种; what follows is the topic
         elif j - i >= min_len:  # the notice's words again, later: the topic (「…命令规定的森林防火期」)
             i = j
