@@ -168,10 +168,9 @@ class ResponsibilityKind(Kind):
             act = next((phrase[:n] for n in range(len(phrase), 1, -1) if phrase[:n] in sent), "")
             who = re.search(rf"由([^，。；、]{{2,20}}?)(?:会同[^，。；]{{0,12}}?|牵头|联合|负责|组织)?(?:进行|开展|负责)?{re.escape(act)}",
                             sent) if act else None
-            # 「市财政统筹安排工作经费」: a department as the subject right before the act
-            subject = re.search(rf"(?:^|[，；。：])((?:{_PLACE})[\u4e00-\u9fff]{{0,10}}?{_BODY})(?:要|应当|应|负责|要负责)?{re.escape(act)}",
-                                sent) if act and not who else None
-            who = who or subject  # only a named body (市财政, 市发展改革委), never 「各地」「有关部门」
+            if who is None and act:  # 「市财政统筹安排工作经费」: a named body (never 「各地」「有关部门」) as the act's subject
+                who = re.search(rf"(?:^|[，；。：])((?:{_PLACE})[\u4e00-\u9fff]{{0,10}}?{_BODY})(?:要|应当|应|负责|要负责)?{re.escape(act)}",
+                                sent)
             if who is None:
                 continue
             actor = who.group(1)

@@ -41,7 +41,7 @@ def _unit_key(unit: str) -> str:
 def _own_unit(question: str, number: str) -> str | None:
     """The unit the question writes ``number`` in (「40万的设备」 -> 万), None if it has none."""
     for m in _OWN_FIGURE.finditer(question):
-        if m.group(1) == number or m.group(1).startswith(number):
+        if m.group(1).startswith(number):
             return None if m.group(2) == "年" and len(number) == 4 else _unit_key(m.group(2))  # a year is a fact asked
     return None
 
