@@ -278,6 +278,29 @@ def fit_scorer(
     _run(go)
 
 
+@app.command("fit-gate")
+def fit_gate(
+    questions: Annotated[list[Path], typer.Option(help="dev question sets (never the holdout); repeat the option")] = [
+        Path("evals/questions_library.jsonl"), Path("evals/questions_library_fresh.jsonl")],  # noqa: B006
+    out: Annotated[Path, typer.Option(help="where the gate goes (use it with POLICYQA_REFUSAL_GATE)")] = Path("evals/refusal_gate_fitted.json"),
+    l2: Annotated[float, typer.Option(help="L2 penalty on the standardized weights")] = 3.0,
+    corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
+) -> None:
+    """Fit the refusal gate (logistic regression over its soft features) on dev sets; compare it with the hand-set one."""
+
+    def go() -> None:
+        from policyqa.answer.fit import fit_gate as fit
+        from policyqa.pipeline import Assistant
+
+        if any("holdout" in q.parts for q in questions):
+            raise PolicyQAError("refusing to fit on a held-out set: fit on the dev set and report the holdout")
+        settings = make_settings(corpus, index, embedder).model_copy(update={"query_cache_size": 0, "refusal_gate": ""})
+        report = fit(Assistant(settings), questions, out, l2=l2)
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+
+    _run(go)
+
+
 @app.command()
 def bench(
     out: Annotated[Path, typer.Option(help="results folder")] = Path("evals/results"),

@@ -653,8 +653,8 @@ def versions() -> dict[str, str]:
 
 
 def _system_settings(settings: Settings) -> dict[str, Any]:
-    return {k: getattr(settings, k) for k in ("embedder", "top_k", "refusal_threshold", "chunk_max_chars", "rrf_k",
-                                              "candidates")}
+    return {k: getattr(settings, k) for k in ("embedder", "top_k", "refusal_threshold", "refusal_gate", "sentence_scorer",
+                                              "sentence_vectors", "chunk_max_chars", "rrf_k", "candidates")}
 
 
 def _outcome_record(q: Question, o: Outcome, j: Judgement) -> dict[str, Any]:

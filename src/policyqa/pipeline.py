@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from policyqa.answer.classify import QueryInfo, classify
 from policyqa.answer.compose import Composer, Thresholds
+from policyqa.answer.gate import load_gate
 from policyqa.answer.scorer import load_scorer
 from policyqa.answer.verify import verify_citations
 from policyqa.corpus.validity import status_of
@@ -76,7 +77,8 @@ class Engine:
         topics = [s.title for d in bundle.documents.values() for s in d.sections if s.title and len(s.title) <= 16]
         topics += bundle.tokenizer.user_words
         rewriter = QueryRewriter(bundle.tokenizer, topics)
-        composer = Composer(bundle, Thresholds(coverage=settings.refusal_threshold), load_scorer(settings.sentence_scorer or None))
+        composer = Composer(bundle, Thresholds(coverage=settings.refusal_threshold), load_scorer(settings.sentence_scorer or None),
+                            load_gate(settings.refusal_gate or None))
         scoper = ScopeResolver(bundle.documents.values(), bundle.tokenizer)
         bundle.tokenizer.save_cache()  # the next version's build reuses what this one tokenized
         return cls(bundle, retriever, rewriter, composer, scoper)

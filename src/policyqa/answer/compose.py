@@ -14,6 +14,7 @@ import numpy as np
 
 from policyqa.answer.classify import META_WORDS, QueryInfo
 from policyqa.answer.context import _LIST_CUE, REFUSAL, AnswerContext, Quote, Thresholds, _is_subword
+from policyqa.answer.gate import Gate
 from policyqa.answer.kinds.base import Kind
 from policyqa.answer.kinds.duties import DutyListKind
 from policyqa.answer.kinds.listing import ListingKind
@@ -33,11 +34,11 @@ class Composer(AnswerContext):
     """Checks what no kind may answer (injections, other cities, unknown names), then routes by question type."""
 
     def __init__(self, bundle: IndexBundle, thresholds: Thresholds | None = None,
-                 scorer: SentenceScorer | None = None) -> None:
+                 scorer: SentenceScorer | None = None, gate: Gate | None = None) -> None:
         super().__init__(bundle, thresholds)
         listing = ListingKind(self)
         duties = DutyListKind(self)
-        self.fallback = SentenceKind(self, listing, scorer)
+        self.fallback = SentenceKind(self, listing, scorer, gate)
         # question type -> the kinds that may answer it, tried in order; the best sentences answer the rest
         self.routes: dict[str, list[Kind]] = {
             "metadata": [MetadataKind(self)],

@@ -81,4 +81,96 @@ def fit_scorer(assistant: Any, questions_path: Path, out: Path, *, l2: float = 0
     return scorer.to_dict()
 
 
-__all__ = ["collect_groups", "cross_validated_top1", "fit_scorer"]
+# ---------------------------------------------------------------------------------------------------- refusal gate
+def collect_gate_examples(assistant: Any, questions: Any) -> list[dict[str, Any]]:
+    """Each question asked with the gate open (``RecordingGate``): its soft features where the sentence path reached
+    the gate, and whether the answer it then gives is right. Questions a hard check refuses, or another kind of answer
+    takes, never reach the gate and carry no example."""
+    from policyqa.answer.gate import RecordingGate
+    from policyqa.evaluate import InProcessSystem, judge, load_reference
+
+    ref = load_reference(assistant.settings)
+    kind = assistant.composer.fallback
+    rec, kept = RecordingGate(), kind.gate
+    kind.gate = rec
+    system = InProcessSystem(assistant)
+    rows = []
+    try:
+        for q in questions:
+            rec.last = None
+            o = system.ask(q)
+            if rec.last is None:
+                continue
+            j = judge(q, o, ref.aliases, ref.documents)
+            rows.append({"id": q.id, "type": q.type, "answerable": q.answerable, "correct_if_answered": j.correct,
+                         "features": rec.last.vector().tolist()})
+    finally:
+        kind.gate = kept
+    return rows
+
+
+def _gate_outcomes(refuse: np.ndarray, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """What a gate's refusals do to the score: right answers kept or lost, unanswerable questions refused or not."""
+    good = np.array([r["answerable"] and r["correct_if_answered"] for r in rows], dtype=bool)
+    unans = np.array([not r["answerable"] for r in rows], dtype=bool)
+    return {"right_answers_kept": int((good & ~refuse).sum()), "right_answers_refused": int((good & refuse).sum()),
+            "unanswerable_refused": int((unans & refuse).sum()), "unanswerable_answered": int((unans & ~refuse).sum()),
+            "score": int((good & ~refuse).sum() + (unans & refuse).sum())}
+
+
+def _fit_gate(x: np.ndarray, rows: list[dict[str, Any]], l2: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, float]:
+    """Logistic regression for "the evidence answers" (a right answer is 1; unanswerable and wrong answers are 0),
+    then the probability threshold that maximizes right answers kept plus unanswerable questions refused."""
+    from policyqa.answer.gate import fit_logistic
+
+    y = np.array([r["answerable"] and r["correct_if_answered"] for r in rows], dtype=np.float64)
+    w, b, mean, scale = fit_logistic(x, y, l2=l2)
+    p = 1.0 / (1.0 + np.exp(-(((x - mean) / scale) @ w + b)))
+    best_t = max(np.linspace(0.05, 0.95, 91), key=lambda t: (_gate_outcomes(p < t, rows)["score"], -t))
+    return w, b, mean, scale, float(best_t)
+
+
+def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: float = 3.0, folds: int = 5) -> dict[str, Any]:
+    """Fit the refusal gate on dev sets; report it against the hand-set thresholds on the same examples, in sample and
+    cross-validated (``folds`` folds by question), and write it to ``out`` (use with ``POLICYQA_REFUSAL_GATE``)."""
+    from policyqa.answer.gate import FEATURE_NAMES, FittedGate, GateFeatures, HandGate
+    from policyqa.evaluate import load_questions
+
+    rows: list[dict[str, Any]] = []
+    datasets = []
+    for path in questions_paths:
+        qset = load_questions(path)
+        rows += collect_gate_examples(assistant, qset.questions)
+        datasets.append({"path": str(path), "sha256": qset.sha256, "questions": len(qset.questions)})
+    if not any(not r["answerable"] for r in rows) or not any(r["correct_if_answered"] for r in rows):
+        raise ValueError("the gate needs both unanswerable questions and right answers that reach it")
+    x = np.array([r["features"] for r in rows], dtype=np.float64)
+    hand, th = HandGate(), assistant.composer.th
+    hand_refuse = np.array([hand.decide(GateFeatures(*f), th, "").refuse for f in x.tolist()], dtype=bool)
+    cv_refuse = np.zeros(len(rows), dtype=bool)
+    for k in range(folds):
+        test = np.arange(len(rows)) % folds == k
+        train_rows = [r for r, t in zip(rows, test) if not t]
+        w, b, mean, scale, t = _fit_gate(x[~test], train_rows, l2)
+        cv_refuse[test] = 1.0 / (1.0 + np.exp(-(((x[test] - mean) / scale) @ w + b))) < t
+    w, b, mean, scale, t = _fit_gate(x, rows, l2)
+    in_sample = 1.0 / (1.0 + np.exp(-(((x - mean) / scale) @ w + b))) < t
+    gate = FittedGate(w, b, mean, scale, t, {
+        "kind": "fitted",
+        "command": "policyqa fit-gate " + " ".join(f"--questions {p}" for p in questions_paths),
+        "datasets": datasets,
+        "examples": {"reached_the_gate": len(rows), "unanswerable": sum(not r["answerable"] for r in rows),
+                     "right_answers": sum(r["answerable"] and r["correct_if_answered"] for r in rows)},
+        "model": f"logistic regression on standardized features, L2 {l2}; threshold maximizing right answers kept "
+                 "plus unanswerable questions refused",
+        "hand_set": _gate_outcomes(hand_refuse, rows),
+        "fitted_in_sample": _gate_outcomes(in_sample, rows),
+        f"fitted_cross_validated_{folds}fold": _gate_outcomes(cv_refuse, rows),
+        "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    })
+    out.write_text(json.dumps(gate.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    log.info("wrote %s (features: %s)", out, ", ".join(FEATURE_NAMES))
+    return gate.to_dict()
+
+
+__all__ = ["collect_gate_examples", "collect_groups", "cross_validated_top1", "fit_gate", "fit_scorer"]
