@@ -264,9 +264,12 @@ class Assistant:
     def _scope(self, scope: Scope, normalized: str, turns: Sequence[Turn], rewritten: str = "") -> Scope:
         """The notice(s) the question names (``scope``, resolved from it); a follow-up that names none inherits the
         conversation's."""
-        if not scope.confident and rewritten and rewritten != normalized:
-            # the follow-up made stand-alone carries the notice's name: its naming words are known exactly
-            scope = self.scoper.resolve(rewritten)
+        if rewritten and rewritten != normalized:
+            # the follow-up made stand-alone carries the notice's name: its naming words are known exactly (a
+            # follow-up whose own words already pick the same notice, 「那高中阶段毛入学率呢？」, names no words of it)
+            full = self.scoper.resolve(rewritten)
+            if full.confident and (not scope.confident or set(full.doc_ids) == set(scope.doc_ids)):
+                scope = full
         if scope.confident:
             if len(scope.doc_ids) > 1 and not scope.year_mismatch:  # several years' notices fit: the one in force first
                 today = self.today()

@@ -158,3 +158,17 @@ def test_duties_of_a_department_type_are_listed_from_the_sentences_that_give_the
     assert a.answerable and a.question_type == "reverse_responsibility"
     assert all(c.doc_id == "guangan_gov_investment_measures_2023" for c in a.citations)
     assert "工程变更预算控制价" in a.answer and "年度预算" in a.answer
+
+
+def test_a_follow_up_whose_words_pick_the_same_notice_still_drops_the_notice_name(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「那高中阶段毛入学率呢？」 names the notice by words only it uses; the stand-alone question carries the notice's
+    name, and that name must not count as the topic (it pulled the preamble first)."""
+    history = [{"role": "user", "content": "广安基础教育高质量发展实施方案提出到2025年义务教育巩固率要达到多少？"},
+               {"role": "assistant", "content": "义务教育巩固率达到98.5%。"}]
+    a = library_assistant.ask("那高中阶段毛入学率呢？", history)
+    assert a.answerable and "95%" in a.answer and "导语" not in a.citations[0].section
+
+
+def test_a_time_span_asked_is_answered_by_the_sentence_that_states_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安就业创业意见里，吃低保的人去创业，低保还能领多久？")
+    assert a.answerable and "6个月" in a.answer

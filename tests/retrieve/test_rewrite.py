@@ -85,3 +85,23 @@ def test_a_follow_up_that_asks_its_own_question_is_not_an_ellipsis(rewriter: Que
     assert rewriter.rewrite(q, _users("新一代光电由哪些部门负责？")) == q
     assert "负责" in rewriter.rewrite("这项工作由哪个部门负责？", _users("元宇宙重点发展什么？"))
     assert rewriter.rewrite("这项工作由哪个部门负责？", _users("元宇宙重点发展什么？")).startswith("元宇宙")
+
+
+def test_the_new_topic_replaces_the_earlier_noun_phrase_with_the_same_head(rewriter: QueryRewriter) -> None:
+    """「那X呢？」 where the earlier question's topic is no corpus name: X takes the place of the noun phrase of its kind."""
+    out = rewriter.rewrite("那高中阶段毛入学率呢？", _users("到2025年义务教育巩固率要达到多少？"))
+    assert out == "到2025年高中阶段毛入学率要达到多少？"
+
+
+def test_without_a_phrase_of_the_same_head_the_longest_noun_phrase_is_replaced(rewriter: QueryRewriter) -> None:
+    out = rewriter.rewrite("那领军型创业团队呢？", _users("对新引进全职两院院士怎么奖励？"))
+    assert "领军型创业团队" in out and "两院院士" not in out and out.endswith("怎么奖励？")
+
+
+def test_a_pronoun_takes_the_noun_phrase_the_question_was_about(rewriter: QueryRewriter) -> None:
+    out = rewriter.rewrite("这项工作由哪个部门负责？", _users("到2020年要发展几家互联网医院？"))
+    assert out.startswith("互联网医院") and out.endswith("由哪个部门负责？")
+
+
+def test_a_lone_verb_is_no_topic(rewriter: QueryRewriter) -> None:
+    assert rewriter.rewrite("那是什么时候发的？", _users("这个文件是谁发的？")) == "那是什么时候发的？"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -24,18 +23,14 @@ DETAIL_ASKS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     for d in _vocabulary()["detail_asks"]  # type: ignore[union-attr]
 ]
 _OFF_TOPIC = re.compile(str(_vocabulary()["off_topic"]), re.I)
+# kinds whose quoted sentence need not hold the question's topic words (``"support": false`` in the data)
+UNSUPPORTED_KINDS = frozenset(d["kind"] for d in _vocabulary()["detail_asks"] if d.get("support") is False)  # type: ignore[union-attr]
 
 
 @lru_cache(maxsize=1)
 def _places() -> tuple[str, ...]:
     text = resources.files("policyqa.data").joinpath("places.txt").read_text(encoding="utf-8")
     return tuple(sorted({w for w in text.split() if w}, key=len, reverse=True))
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    refuse: bool
-    reason: str = ""
 
 
 def detail_ask(question: str) -> list[tuple[str, re.Pattern[str]]]:

@@ -36,6 +36,39 @@ def _content_terms(tok: Tokenizer, text: str) -> list[str]:
     return [t for t in tok.terms(text) if t not in INTENT_WORDS and t not in STOPWORDS]
 
 
+# words that join two content words into one noun phrase (「全职两院院士的单位」「技术、项目、资金」)
+_GLUE = frozenset("的 和 与 及 、".split())
+# verbs and prepositions of a question's frame, around the thing asked about (「提出到2025年…要达到多少」)
+_FRAME = frozenset("到 达到 达 要 给 给予 按 按照 对于 至 为 可 能 还 才 得 拿 领 算 属于 提 让 用 年 月 日".split())
+
+
+def _is_content(word: str) -> bool:
+    w = word.lower()
+    return bool(re.search(r"[\u4e00-\u9fffA-Za-z]", w)) and w not in STOPWORDS and w not in INTENT_WORDS \
+        and w not in _FRAME and not (len(w) <= 3 and _ASKS.search(w)) and not re.fullmatch(r"\d+年?|[a-z]", w)
+
+
+def noun_spans(tok: Tokenizer, text: str) -> list[str]:
+    """The runs of content words in ``text`` (a question's noun phrases), in order: 「提出到2025年义务教育巩固率要达到
+    多少？」 -> [提出?, 义务教育巩固率]; glue words (的、和) inside a run stay in it."""
+    spans: list[str] = []
+    run: list[str] = []
+    glue: list[str] = []
+    for w in tok.segments(text):
+        if _is_content(w):
+            run += glue + [w]
+            glue = []
+        elif w in _GLUE and run:
+            glue.append(w)
+        else:
+            if run:
+                spans.append("".join(run))
+            run, glue = [], []
+    if run:
+        spans.append("".join(run))
+    return [sp for sp in spans if len(sp) >= 2]  # a lone character (「发」) is a verb or a fragment, not a topic
+
+
 class QueryRewriter:
     """Stand-alone rewriting of follow-ups; ``topics`` are the corpus's own names (section titles, departments…)."""
 
@@ -45,11 +78,14 @@ class QueryRewriter:
         self._topic_re = re.compile("|".join(re.escape(t) for t in self.topics)) if self.topics else None
 
     def topic_of(self, question: str) -> str:
-        """The longest corpus topic named in a question, else its content words."""
+        """The longest corpus topic named in a question, else its longest noun phrase, else its content words."""
         if self._topic_re is not None:
-            found = self._topic_re.findall(question)
+            found = [t for t in self._topic_re.findall(question) if t not in INTENT_WORDS]
             if found:
                 return max(found, key=len)
+        spans = noun_spans(self.tok, question)
+        if spans:
+            return max(spans, key=len)
         terms = [t for t in _content_terms(self.tok, question) if len(t) > 1 or t.isascii()]
         # keep the longest non-overlapping words in order (search mode also yields sub-words)
         kept: list[str] = []
@@ -98,8 +134,12 @@ class QueryRewriter:
             new_topic = m.group("topic").strip(" 的")
             if new_topic and not _ASKS.search(new_topic) and new_topic != prev_topic \
                     and len(_content_terms(self.tok, new_topic)) >= 1:
-                if prev_topic in prev:
-                    return prev.replace(prev_topic, new_topic, 1)
+                # the new topic takes the place of the earlier one of its kind: the noun phrase with the same head
+                # (「高中阶段毛入学率」 for 「义务教育巩固率」), else the earlier topic
+                same_head = [sp for sp in noun_spans(self.tok, prev) if sp[-1] == new_topic[-1] and sp != new_topic]
+                old = max(same_head, key=len) if same_head else prev_topic
+                if old in prev:
+                    return prev.replace(old, new_topic, 1)
                 return f"{new_topic} {prev}"
         # 3) a bare intent with no topic of its own: 「由哪些部门负责？」「具体目标是什么？」
         if not _content_terms(self.tok, q) and len(q) <= 20:

@@ -95,6 +95,10 @@ class Tokenizer:
         """BM25 terms: ``terms`` plus bigrams of adjacent content words (「推动_成立」), which reward phrases."""
         return _index_terms(self.terms(text), self._cut(text))
 
+    def segments(self, text: str) -> list[str]:
+        """Default-mode segmentation keeping every character (punctuation too): ``"".join`` gives ``text`` back."""
+        return list(self._engine().cut(text))
+
     def _cut(self, text: str) -> list[str]:
         return [w for w in self._engine().cut(text) if _KEEP_TOKEN.search(w)]
 

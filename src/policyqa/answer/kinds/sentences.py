@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from policyqa.answer.classify import QueryInfo
-from policyqa.answer.refusal import detail_ask
+from policyqa.answer.refusal import UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.corpus.structure import cn_small
 from policyqa.retrieve.hybrid import Ranked
@@ -210,7 +210,7 @@ class SentenceKind(Kind):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}")
         if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(evidence, unit):
             return self.refuse(info, ranked, f"detail_not_stated:quantity:{unit or ''}")
-        asked = [k for k, _ in detail_ask(info.text)] + (["quantity"] if info.qtype == "count" and "多少" in info.text else [])
+        asked = [k for k, _ in detail_ask(info.text) if k not in UNSUPPORTED_KINDS] + (["quantity"] if info.qtype == "count" and "多少" in info.text else [])
         if known and not info.english:
             # a detail (an amount, a deadline …) answers only for the thing asked about: the question's most specific
             # word must stand in the sentence that states the detail, not merely elsewhere in the notice

@@ -1,0 +1,55 @@
+"""What the evidence must hold for each kind of detail asked (``data/refusal.json``), on sentences of the real notices."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyqa.answer.refusal import UNSUPPORTED_KINDS, detail_ask
+
+
+def _need(question: str, kind: str):  # type: ignore[no-untyped-def]
+    found = dict(detail_ask(question))
+    assert kind in found, f"{question!r} should ask for a {kind}: {sorted(found)}"
+    return found[kind]
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("新建油茶基地每亩补贴多少钱？", "amount"),
+    ("违规私自土葬的罚款是多少？", "amount"),
+    ("要把申请材料交到哪个部门？", "department"),
+    ("它废止了哪份旧文件，文号是多少？", "document_number"),
+    ("低保还能继续拿多久？", "period"),
+    ("评奖多久搞一回？", "period"),
+])
+def test_how_a_question_asks_for_a_kind_of_detail(question: str, kind: str) -> None:
+    _need(question, kind)
+
+
+def test_an_area_or_a_headcount_in_ten_thousands_is_no_amount_of_money() -> None:
+    need = _need("每亩补贴多少钱？", "amount")
+    assert not need.search("到2025年，全市油樟种植面积达到8万亩以上，油茶种植面积达到1万亩以上")
+    assert need.search("最高给予300万元创新创业扶持启动资金支持")
+    assert need.search("一次性给予3000元创业补贴")
+
+
+def test_a_department_to_hand_in_to_is_a_body_that_receives() -> None:
+    need = _need("材料交到哪个部门？", "department")
+    assert not need.search("对实施省级以上重大科技成果转化项目的中省驻广和市内各类研发机构、企业，最高给予100万元支持")
+    assert need.search("通过二级市场交易平台依法向自然资源部门申报并缴纳相关收益")
+    assert need.search("市评奖委员会办公室对其进行资格复审")
+
+
+def test_a_document_number_is_written_in_its_form() -> None:
+    need = _need("文号是多少？", "document_number")
+    assert need.search("广安府办规〔2022〕12号")
+    assert not need.search("造成国有资产损失的，由有关部门按干部管理权限给予处分")
+
+
+def test_a_time_span_is_not_a_date() -> None:
+    need = _need("能存多久？", "period")
+    assert need.search("应当在中国内地存储和使用，保存期限不少于2年")
+    assert need.search("在创业期间可继续享受最低生活保障待遇，最长不超过6个月")
+    assert need.search("每天运动不少于1小时")
+    assert not need.search("本实施细则自2022年2月1日起施行")
+    assert not need.search("在2017年底前，各地要建立1个以上返乡农民工创业园区")
+    assert "period" in UNSUPPORTED_KINDS  # a span is said of the sentence's act: no topic-support check
