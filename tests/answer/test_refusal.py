@@ -35,7 +35,7 @@ def test_an_area_or_a_headcount_in_ten_thousands_is_no_amount_of_money() -> None
 def test_a_department_to_hand_in_to_is_a_body_that_receives() -> None:
     need = _need("材料交到哪个部门？", "department")
     assert not need.search("对实施省级以上重大科技成果转化项目的中省驻广和市内各类研发机构、企业，最高给予100万元支持")
-    assert need.search("通过二级市场交易平台依法向自然资源部门申报并缴纳相关收益")
+    assert need.search("应当根据经营区域向相应的交通运输主管部门提出申请")
     assert need.search("市评奖委员会办公室对其进行资格复审")
 
 
