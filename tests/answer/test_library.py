@@ -172,3 +172,14 @@ def test_a_follow_up_whose_words_pick_the_same_notice_still_drops_the_notice_nam
 def test_a_time_span_asked_is_answered_by_the_sentence_that_states_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安就业创业意见里，吃低保的人去创业，低保还能领多久？")
     assert a.answerable and "6个月" in a.answer
+
+
+def test_the_meeting_that_adopted_a_notice_is_metadata(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安网约车细则是在哪次常务会议上审议通过的？")
+    assert a.answerable and a.question_type == "metadata" and "第83次常务会议" in a.answer
+    assert a.citations[0].doc_id == "guangan_ride_hailing_2021"
+
+
+def test_a_count_of_documents_in_a_metadata_question_names_no_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("印发隐患排查治理和挂牌督办两个办法的通知是哪天签发的？")
+    assert a.answerable and "2023年12月13日" in a.answer

@@ -53,3 +53,11 @@ def test_a_time_span_is_not_a_date() -> None:
     assert not need.search("本实施细则自2022年2月1日起施行")
     assert not need.search("在2017年底前，各地要建立1个以上返乡农民工创业园区")
     assert "period" in UNSUPPORTED_KINDS  # a span is said of the sentence's act: no topic-support check
+
+
+def test_a_grant_asked_needs_money_given_not_any_sum() -> None:
+    need = _need("油茶种植每亩补贴多少钱？", "grant")
+    assert not need.search("到2025年，全市油樟种植面积达到8万亩以上，年产樟油2000吨以上，综合产值达到4亿元以上")
+    assert need.search("分别给予一次性奖励300万元、200万元")
+    assert need.search("每引进一名按省级标准的50%给予配套奖励")
+    assert "grant" not in dict(detail_ask("项目总投资金额是多少？"))  # an investment's size is an amount, not a grant

@@ -37,6 +37,7 @@ _META = [
     ("basis", re.compile(r"(?:依据|根据|贯彻|落实|按照)(?:的)?(?:是)?(?:哪|什么)(?:份|个|些)?(?:上级|省级|国家)?(?:文件|政策|精神|意见|规定)|"
                          r"为(?:了)?(?:贯彻|落实)(?:哪|什么)|(?:上位|制定)依据|based\s+on\s+which", re.I)),
     ("title", re.compile(r"标题|题目|文件名|全称|文件(?:的)?名称|叫什么(?:名字)?|title", re.I)),
+    ("meeting", re.compile(r"(?:哪次|第几次|哪一次)(?:常务|常委)?会(?:议)?|什么(?:常务|常委)?会议(?:上)?(?:审议)?通过|会议(?:审议)?通过|(?:经|在)(?:哪|什么)(?:个)?会(?:议)?(?:上)?(?:审议)?通过", re.I)),
 ]
 
 _RESPONSIBILITY = re.compile(
@@ -97,7 +98,10 @@ def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> lis
             rest = pat.sub(" ", rest)
         terms = tuple(t for t in tok.terms(rest) if t in terms)
     whole = [t for t in terms if not any(t != u and t in u for u in terms)]  # 「有效」 goes with 「有效期」
-    return [t for t in whole if t not in META_WORDS]
+    return [t for t in whole if t not in META_WORDS and not _COUNTED.fullmatch(t)]  # 「两个办法」 counts, names nothing
+
+
+_COUNTED = re.compile(r"[一二两三四五六七八九十几\d]+[个项份件条类种家部篇]")
 
 
 @lru_cache(maxsize=1)

@@ -48,14 +48,14 @@ class MetadataKind(Kind):
             texts.append(one.answer)
             quotes.extend(Quote(c.doc_id, c.section, c.start, c.end, c.score) for c in one.citations)
         if not texts:
-            if set(fields) & {"effective", "attachments", "disclosure", "recipients", "doc_number", "date"}:
+            if set(fields) & {"effective", "attachments", "disclosure", "recipients", "doc_number", "date", "meeting"}:
                 return self.refuse(info, ranked, "metadata_not_stated")  # about this document, but it does not say
             return None
         return Answer("".join(texts), True, self.citations(quotes), info.text, "metadata")
 
     def _one_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
         m = doc.meta
-        if f in ("doc_type", "signature", "purpose", "basis"):
+        if f in ("doc_type", "signature", "purpose", "basis", "meeting"):
             return self._derived_metadata(info, doc, f)
         value = {"doc_number": m.doc_number, "issuer": m.issuer, "date": m.date_text, "recipients": m.recipients,
                  "title": m.title, "disclosure": "、".join(m.notes), "effective": m.effective,
@@ -110,6 +110,14 @@ class MetadataKind(Kind):
             for key in ("signatory", "date"):
                 if key in doc.spans:
                     quotes.append(self._quote(doc, *doc.spans[key], "落款", 1.0))
+        elif f == "meeting":  # 「已经五届市政府第83次常务会议审议通过」: the meeting that adopted it, in its cover letter
+            for c in doc.clauses:
+                for s0, e0 in sentence_spans(c.text, c.start):
+                    sent = doc.text[s0:e0]
+                    if _ADOPTED.search(sent):
+                        quotes.append(self._quote(doc, s0, e0, SECTION_SEP.join(c.section_path), 1.0))
+                        return Answer(sent, True, self.citations(quotes), info.text, "metadata")
+            return None
         elif f == "basis":  # 「根据《…》（川府发〔2015〕38号）…」: the documents a notice implements, from its opening
             for c in doc.clauses:
                 for s0, e0 in sentence_spans(c.text, c.start):
@@ -132,4 +140,5 @@ class MetadataKind(Kind):
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
 
 
+_ADOPTED = re.compile(r"(?:已经|经)[^。；]{0,24}第[\d一二三四五六七八九十百]+次[^。；]{0,12}会议[^。；]{0,6}(?:审议)?(?:通过|同意)")
 _BASIS = re.compile(r"^(?:为(?:深入)?(?:贯彻|落实)|根据|按照|依据|依照)")
