@@ -183,3 +183,9 @@ def test_the_meeting_that_adopted_a_notice_is_metadata(library_assistant) -> Non
 def test_a_count_of_documents_in_a_metadata_question_names_no_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("印发隐患排查治理和挂牌督办两个办法的通知是哪天签发的？")
     assert a.answerable and "2023年12月13日" in a.answer
+
+
+def test_a_colloquial_effective_date_question_with_a_loose_document_number(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安府办规2023年4号那个招投标的意见啥时候开始执行，管几年？")
+    assert a.answerable and a.question_type == "metadata" and "2023年11月30日" in a.answer and "5年" in a.answer
+    assert a.citations[0].doc_id == "guangan_bidding_conduct_2023"

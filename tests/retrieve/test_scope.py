@@ -49,3 +49,17 @@ def test_a_year_that_names_another_notice_is_a_mismatch(resolver: ScopeResolver)
 def test_core_title_drops_the_wrapper() -> None:
     assert core_title("广安市人民政府关于印发《广安市政府投资管理办法》的通知") == "广安市政府投资管理办法"
     assert core_title("广安市人民政府办公室关于构建尊医重卫长效机制的实施意见") == "构建尊医重卫长效机制的实施意见"
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("府办规2023年4号那个意见", True),
+    ("广安府办规[2023]4号", True),
+    ("广安府办规（2023）第4号", True),
+    ("府办规2023年14号", False),
+    ("府办规2022年4号", False),
+    ("规2023年4号", False),  # one character of the organ's code names nothing
+])
+def test_a_document_number_written_loosely_still_names_its_notice(question: str, named: bool) -> None:
+    from policyqa.retrieve.scope import _loose_number
+
+    assert _loose_number("广安府办规〔2023〕4号", question) is named

@@ -125,7 +125,7 @@ class ScopeResolver:
         q = normalize_query(question)
         q_compact = re.sub(r"\s", "", q)
         for doc_id, number in self.numbers.items():
-            if number and _number_key(number) in _number_key(q_compact):
+            if number and (_number_key(number) in _number_key(q_compact) or _loose_number(number, q_compact)):
                 return Scope((doc_id,), 1.0, {doc_id: 99.0}, tuple(self.tok.terms(number)), "doc_number")
         q_grams = _ngrams(q)
         q_terms = [t for t in dict.fromkeys(self.tok.terms(q)) if len(t) >= 2]
@@ -189,6 +189,18 @@ def naming_spans(question: str, title: str, min_len: int = 3) -> list[tuple[int,
         else:
             i += 1
     return spans
+
+
+def _loose_number(number: str, question: str) -> bool:
+    """「府办规2023年4号」「榕政办2023年第50号」 name 「广安府办规〔2023〕4号」「榕政办〔2023〕50号」: the organ's code (or
+    its last characters, at least two), the year and the number, however the brackets are written."""
+    m = re.fullmatch(r"(?P<code>[\u4e00-\u9fff]+)[〔\[［(（](?P<year>\d{4})[〕\]］)）](?P<n>\d+)号", number)
+    if not m:
+        return False
+    code = m.group("code")
+    tail = "|".join(re.escape(code[i:]) for i in range(len(code) - 1))  # 广安府办规, 安府办规, …, 办规
+    pat = rf"(?:{tail})[〔\[［(（]?{m.group('year')}[〕\]］)）年]?第?0*{m.group('n')}(?!\d)号"
+    return re.search(pat, question) is not None
 
 
 def _number_key(s: str) -> str:

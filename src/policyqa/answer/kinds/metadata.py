@@ -30,7 +30,8 @@ class MetadataKind(Kind):
         own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, *m.notes, *m.attachments,
                         *(info.scope_terms if doc.doc_id in info.scope else ())])
         terms = about_document_terms(info, self.tok)
-        foreign = [t for t in terms if t not in own and not _is_subword(t, terms)]
+        # a contraction of the title (「招投标」 for 「招标投标」) names the notice, not something else in it
+        foreign = [t for t in terms if t not in own and not _is_subword(t, terms) and not _contracts(t, m.title)]
         return sum(self.w(t) for t in foreign) < 3.0
 
     def metadata(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
@@ -138,6 +139,25 @@ class MetadataKind(Kind):
                 if tops:
                     text += "文件分为：" + "；".join(tops) + "。"
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
+
+
+def _contracts(word: str, title: str) -> bool:
+    """``word``'s characters stand in ``title`` in order, close together: 「招投标」 in 「招标投标」, 「网约车」 in
+    「网络预约出租汽车」."""
+    if len(word) < 2:
+        return False
+    at = title.find(word[0])
+    while at >= 0:
+        i, ok = at, True
+        for ch in word[1:]:
+            i = title.find(ch, i + 1)
+            if i < 0 or i - at > 3 * len(word):
+                ok = False
+                break
+        if ok:
+            return True
+        at = title.find(word[0], at + 1)
+    return False
 
 
 _ADOPTED = re.compile(r"(?:已经|经)[^。；]{0,24}第[\d一二三四五六七八九十百]+次[^。；]{0,12}会议[^。；]{0,6}(?:审议)?(?:通过|同意)")
