@@ -189,3 +189,13 @@ def test_a_colloquial_effective_date_question_with_a_loose_document_number(libra
     a = library_assistant.ask("广安府办规2023年4号那个招投标的意见啥时候开始执行，管几年？")
     assert a.answerable and a.question_type == "metadata" and "2023年11月30日" in a.answer and "5年" in a.answer
     assert a.citations[0].doc_id == "guangan_bidding_conduct_2023"
+
+
+def test_an_item_of_a_numbered_list_answers_a_which_question_with_its_list(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安社科评奖办法规定，哪些情况的成果不能申报参评？")
+    assert a.answerable and all(w in a.answer for w in ("邪教", "教材", "著作权", "教学成果奖"))
+
+
+def test_a_responsibility_note_answers_no_which_question(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安社会信用体系方案里，诚信宣传教育要进到哪些地方？")
+    assert a.answerable and "进社区" in a.answer and not a.answer.split("：", 1)[-1].startswith("〔")

@@ -243,7 +243,10 @@ def _asked_unit(text: str) -> str | None:
 
 
 def _is_resp(sentence: str) -> bool:
-    return bool(re.match(r"^[（〔(]\s*(?:责任单位|牵头单位)", sentence))
+    """A 责任单位 note standing as a sentence: 「（责任单位：…）」, or a bracket of units that lead and take part
+    (「〔市教育体育局、市发展改革委牵头，各区市县政府…负责〕」)."""
+    return bool(re.match(r"^[（〔(]\s*(?:责任单位|牵头单位)", sentence)
+                or re.fullmatch(r"[（〔(\[][^。；]{2,200}(?:牵头|负责|配合)[^。；]{0,60}[）〕)\]][。；]?", sentence.strip()))
 
 
 def _title(clause: Clause) -> str:

@@ -125,17 +125,20 @@ class SentenceKind(Kind):
 
         scored = [si for h in ranked.hits[:6] for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], [])]
         cos_of = dict(zip(scored, (self.b.sentence_vectors_for(scored) @ qvec).tolist())) if scored else {}
+        # a 责任单位 note says who, and answers nothing else
+        notes_answer = info.qtype in ("responsibility", "reverse_responsibility")
         for r, h in enumerate(ranked.hits[:6]):
             title = self.title_terms.get(h.chunk.clause_id, set())
             for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], []):
-                rows.append((si, r, features(si, r, cos_of[si], title)))
+                if notes_answer or not _is_resp(self.sent_text[si]):
+                    rows.append((si, r, features(si, r, cos_of[si], title)))
         seen = {si for si, _, _ in rows}
         allowed = {h.chunk.doc_id for h in ranked.hits}
         sims = self.b.sentence_similarities(qvec)
         for si in np.argsort(-sims)[:5]:
             si = int(si)
             chunk = self.b.chunks[self.b.sentences[si].chunk]
-            if si in seen or chunk.doc_id not in allowed:
+            if si in seen or chunk.doc_id not in allowed or (not notes_answer and _is_resp(self.sent_text[si])):
                 continue
             rows.append((si, -1, features(si, -1, float(sims[si]), self.title_terms.get(chunk.clause_id, set()))))
         return rows
@@ -170,6 +173,9 @@ class SentenceKind(Kind):
                 return self.refuse(info, ranked, "english_low_similarity")
         elif not known and dense < self.th.dense_strong:
             return self.refuse(info, ranked, "no_topic")
+        if info.qtype == "enumeration" or _WHICH.search(info.text):
+            # 「（三）丛书中…不得作为…申报」 is one item of 「凡以下情况之一者，不属申报参评范围：」: the list answers
+            best_si = self._list_head(best_si, hit.chunk.clause_id)
         chosen = [best_si]
         # 「…；负责对工程变更预算控制价进行评审。」: a duty without its subject takes the sentences that name it
         j = best_si
@@ -260,14 +266,29 @@ class SentenceKind(Kind):
         return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
 
 
+    def _list_head(self, si: int, clause_id: str, reach: int = 12) -> int:
+        """The sentence that introduces the numbered list ``si`` is an item of (「…下列规定：」), in the same clause and
+        at most ``reach`` sentences back; ``si`` itself if it is no item or no such sentence is found."""
+        if not _ITEM.match(self.sent_text[si]) or self.sent_text[si].count("、") >= 2:
+            return si  # no item, or an item that is a list itself (「（一）严禁…吸烟、烧纸、烧香…」)
+        j = si - 1
+        while j >= 0 and si - j <= reach and self.b.chunks[self.b.sentences[j].chunk].clause_id == clause_id:
+            text = self.sent_text[j]
+            if text.rstrip().endswith(("：", ":")):
+                return j
+            if not _ITEM.match(text) and len(text) > 60:
+                break  # a paragraph of its own: the item belongs to no list above
+            j -= 1
+        return si
+
     def _kind_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
         if info.qtype == "count":
             if unit and _has_quantity(sentence, unit):
                 return 0.5  # 「多少家」 wants a sentence that counts in 家
             if re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
                 return 0.1
-        if info.qtype == "enumeration" and sentence.count("、") >= 2:
-            return 0.1
+        if info.qtype == "enumeration" and (sentence.count("、") >= 2 or sentence.rstrip().endswith(("：", ":"))):
+            return 0.1  # an inline 「A、B、C」 list, or a sentence that introduces numbered items
         if _YES_NO.search(info.text) and _MODAL.search(sentence):
             return 0.15  # 「能不能…」 is answered by what the notice allows or forbids (可以, 不得, 严禁 …)
         return 0.0

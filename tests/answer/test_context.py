@@ -1,0 +1,19 @@
+"""Shared answer helpers on sentences of the real notices."""
+
+from __future__ import annotations
+
+import pytest
+
+from policyqa.answer.context import _is_resp
+
+
+@pytest.mark.parametrize(("sentence", "note"), [
+    ("（责任单位：市工信局、市发改委、市科技局）", True),
+    ("〔市教育体育局、市发展改革委、人行广安市中心支行牵头，各区市县政府、园区管委会、市级相关部门（单位）负责〕", True),
+    ("（市卫生健康委、市委网信办、市发展改革委、市经济信息化局、市公安局负责）", True),
+    ("（一）不得受纳工业垃圾、生活垃圾和有毒有害垃圾；", False),
+    ("（二）对依法临时使用土地的建筑垃圾弃置场，使用期限届满，应在规定期限内按规定完成复垦。", False),
+    ("市财政局负责统筹安排工作经费。", False),
+])
+def test_a_responsibility_note_is_told_from_a_sentence(sentence: str, note: bool) -> None:
+    assert _is_resp(sentence) is note
