@@ -105,3 +105,9 @@ def test_a_pronoun_takes_the_noun_phrase_the_question_was_about(rewriter: QueryR
 
 def test_a_lone_verb_is_no_topic(rewriter: QueryRewriter) -> None:
     assert rewriter.rewrite("那是什么时候发的？", _users("这个文件是谁发的？")) == "那是什么时候发的？"
+
+
+def test_a_follow_up_with_another_quantity_swaps_the_quantity(rewriter: QueryRewriter) -> None:
+    prev = _users("单项投资5000万元以下的新项目怎么决策？")
+    assert rewriter.rewrite("那单项投资2亿元以上的呢？", prev) == "单项投资2亿元以上的新项目怎么决策？"
+    assert rewriter.rewrite("那5000万到8000万之间的呢？", prev) == "单项投资5000万到8000万之间的新项目怎么决策？"

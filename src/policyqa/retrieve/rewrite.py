@@ -69,6 +69,34 @@ def noun_spans(tok: Tokenizer, text: str) -> list[str]:
     return [sp for sp in spans if len(sp) >= 2]  # a lone character (「发」) is a verb or a fragment, not a topic
 
 
+# a quantity with its unit and bound: 「5000万元（不含）以下」「2亿元以上」「30%」
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*[万亿千百]?(?:元|人|户|家|个|项|年|天|日|月|吨|亩|平方米|米|%)?(?:[（(][^）)]{1,4}[）)])?"
+                     r"(?:及以上|及以下|以上|以下|以内|之内|不到|不足)?")
+
+
+def _number_variant(new_topic: str, prev: str) -> str:
+    """The earlier question with its quantity swapped for the follow-up's, when the follow-up names the same thing
+    with another quantity (「单项投资2亿元以上」 for 「单项投资5000万元以下」); "" when it does not."""
+    m = _AMOUNT.search(new_topic)
+    if not m or not m.group(0).strip() or not re.search(r"\d", m.group(0)):
+        return ""
+    lead = new_topic[: m.start()]
+    for k in range(len(lead), 1, -1):  # the longest stretch of words before the quantity that the earlier question has
+        at = prev.find(lead[-k:])
+        if at < 0:
+            continue
+        old = _AMOUNT.match(prev, at + k)
+        if old and re.search(r"\d", old.group(0)):
+            return prev[:at] + lead[-k:] + new_topic[m.start():] + prev[old.end():]
+        return ""
+    if not lead:  # 「那2亿元以上的呢？」: the earlier question's one bounded quantity
+        bounded = [a for a in _AMOUNT.finditer(prev) if re.search(r"\d", a.group(0)) and re.search(r"以上|以下|以内|不到|不足", a.group(0))]
+        if len(bounded) == 1:
+            a = bounded[0]
+            return prev[: a.start()] + new_topic[m.start():] + prev[a.end():]  # 「5000万到8000万之间」 whole
+    return ""
+
+
 class QueryRewriter:
     """Stand-alone rewriting of follow-ups; ``topics`` are the corpus's own names (section titles, departments…)."""
 
@@ -134,6 +162,9 @@ class QueryRewriter:
             new_topic = m.group("topic").strip(" 的")
             if new_topic and not _ASKS.search(new_topic) and new_topic != prev_topic \
                     and len(_content_terms(self.tok, new_topic)) >= 1:
+                varied = _number_variant(new_topic, prev)
+                if varied:  # 「那单项投资2亿元以上的呢？」 after 「单项投资5000万元以下的新项目怎么决策？」
+                    return varied
                 # the new topic takes the place of the earlier one of its kind: the noun phrase with the same head
                 # (「高中阶段毛入学率」 for 「义务教育巩固率」), else the earlier topic
                 same_head = [sp for sp in noun_spans(self.tok, prev) if sp[-1] == new_topic[-1] and sp != new_topic]
