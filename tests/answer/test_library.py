@@ -199,3 +199,11 @@ def test_an_item_of_a_numbered_list_answers_a_which_question_with_its_list(libra
 def test_a_responsibility_note_answers_no_which_question(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安社会信用体系方案里，诚信宣传教育要进到哪些地方？")
     assert a.answerable and "进社区" in a.answer and not a.answer.split("：", 1)[-1].startswith("〔")
+
+
+def test_a_case_listed_under_a_penalty_is_answered_with_the_penalty(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「有下列行为之一的，…处以10000元以上30000元以下罚款；…：（一）未取得经营许可，擅自从事…的」: the case matches the
+    question, the amount stands in the sentence that introduces the cases."""
+    a = library_assistant.ask("广安网约车细则规定，没有经营许可就开展网约车经营的，会被罚款多少？")
+    assert a.answerable and "10000元" in a.answer and "30000元" in a.answer
+    assert any("第三十四条" in c.text for c in a.citations)

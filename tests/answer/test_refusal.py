@@ -60,4 +60,6 @@ def test_a_grant_asked_needs_money_given_not_any_sum() -> None:
     assert not need.search("到2025年，全市油樟种植面积达到8万亩以上，年产樟油2000吨以上，综合产值达到4亿元以上")
     assert need.search("分别给予一次性奖励300万元、200万元")
     assert need.search("每引进一名按省级标准的50%给予配套奖励")
+    assert need.search("按其活动支出的50%给予补贴，单户最高不超过10万元")
+    assert not need.search("落实完善见习补贴政策，对见习期满留用率达到50%以上的见习单位，确定一定上浮比例予以补贴")
     assert "grant" not in dict(detail_ask("项目总投资金额是多少？"))  # an investment's size is an amount, not a grant

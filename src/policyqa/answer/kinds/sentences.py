@@ -108,6 +108,9 @@ class SentenceKind(Kind):
         def features(si: int, r: int, cos: float, title: set[str]) -> list[float]:
             text = self.sent_text[si]
             near = r >= 0  # passage features only for sentences of the retrieved passages
+            if needs and near and _ITEM.match(text):
+                # a case listed under 「有下列行为之一的，…处以…罚款」 carries the consequence its list states
+                text = text + "".join(self.sent_text[j] for j in self._list_intro(si))
             return [
                 self.coverage(terms, self.sent_terms[si] | title) if terms else 0.0,
                 cos - 0.8,
@@ -211,6 +214,14 @@ class SentenceKind(Kind):
                         chosen.append(si)
         chosen.sort()
         evidence = "".join(self.sent_text[i] for i in chosen)
+        needs = [need for _, need in detail_ask(info.text)]
+        if any(not n.search(evidence) for n in needs):
+            # 「（一）未取得经营许可，擅自从事…的；」 is one case of 「有下列行为之一的，…处以10000元以上30000元以下罚款」:
+            # the consequence asked about is stated once, in the sentence that introduces the cases
+            intro = [j for j in self._list_intro(best_si) if j not in chosen]
+            if intro and all(n.search(evidence + "".join(self.sent_text[j] for j in intro)) for n in needs):
+                chosen = sorted([*intro, *chosen])
+                evidence = "".join(self.sent_text[i] for i in chosen)
         for kind, need in detail_ask(info.text):
             if not need.search(evidence):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}")
@@ -266,20 +277,37 @@ class SentenceKind(Kind):
         return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
 
 
-    def _list_head(self, si: int, clause_id: str, reach: int = 12) -> int:
+    def _list_head(self, si: int, clause_id: str, reach: int = 12, lists_too: bool = False) -> int:
         """The sentence that introduces the numbered list ``si`` is an item of (「…下列规定：」), in the same clause and
-        at most ``reach`` sentences back; ``si`` itself if it is no item or no such sentence is found."""
-        if not _ITEM.match(self.sent_text[si]) or self.sent_text[si].count("、") >= 2:
-            return si  # no item, or an item that is a list itself (「（一）严禁…吸烟、烧纸、烧香…」)
+        at most ``reach`` sentences back; ``si`` itself if it is no item or no such sentence is found. An item that is
+        a list itself (「（一）严禁…吸烟、烧纸、烧香…」) answers a 哪些 question alone, unless ``lists_too``."""
+        if not _ITEM.match(self.sent_text[si]) or (self.sent_text[si].count("、") >= 2 and not lists_too):
+            return si
         j = si - 1
         while j >= 0 and si - j <= reach and self.b.chunks[self.b.sentences[j].chunk].clause_id == clause_id:
             text = self.sent_text[j]
-            if text.rstrip().endswith(("：", ":")):
+            if text.rstrip().endswith(("：", ":")) or _INTRODUCES.search(text):
                 return j
             if not _ITEM.match(text) and len(text) > 60:
                 break  # a paragraph of its own: the item belongs to no list above
             j -= 1
         return si
+
+    def _list_intro(self, si: int) -> list[int]:
+        """The sentences that introduce the list item ``si`` belongs to: its head and, when the head continues an
+        introduction cut at 「；」 (「…有下列行为之一的，…处以…罚款；」「构成犯罪的，依法追究刑事责任：」), the sentences
+        before it back to the one that says 「下列…之一」; [] if ``si`` is no list item."""
+        clause_id = self.b.chunks[self.b.sentences[si].chunk].clause_id
+        head = self._list_head(si, clause_id, lists_too=True)
+        if head == si:
+            return []
+        run, j = [head], head - 1
+        while j >= 0 and head - j <= 2 and not _INTRODUCES.search(self.sent_text[run[0]]) and \
+                self.sent_text[j].rstrip().endswith("；") and not _ITEM.match(self.sent_text[j]) and \
+                self.b.chunks[self.b.sentences[j].chunk].clause_id == clause_id:
+            run.insert(0, j)
+            j -= 1
+        return run if _INTRODUCES.search("".join(self.sent_text[i] for i in run)) or len(run) == 1 else [head]
 
     def _kind_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
         if info.qtype == "count":
@@ -333,6 +361,8 @@ def _clauses(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
+# 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
+_INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
 _ITEM = re.compile(r"^\s*(?P<mark>[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*(?P<body>.*)$", re.S)
 
 
