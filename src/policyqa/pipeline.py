@@ -23,7 +23,7 @@ from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
 from policyqa.index.store import IndexBundle, current_version, ensure_index, load_index
 from policyqa.library import Library
 from policyqa.retrieve.hybrid import HybridRetriever
-from policyqa.retrieve.rewrite import QueryRewriter
+from policyqa.retrieve.rewrite import QueryRewriter, unlinked
 from policyqa.retrieve.scope import DOC_KINDS, KIND_END, Scope, ScopeResolver, naming_spans
 from policyqa.settings import Settings
 from policyqa.text.normalize import normalize_query
@@ -264,7 +264,7 @@ class Assistant:
     def _scope(self, scope: Scope, normalized: str, turns: Sequence[Turn], rewritten: str = "") -> Scope:
         """The notice(s) the question names (``scope``, resolved from it); a follow-up that names none inherits the
         conversation's."""
-        if rewritten and rewritten != normalized:
+        if rewritten and rewritten not in (normalized, unlinked(normalized)):
             # the follow-up made stand-alone carries the notice's name: its naming words are known exactly (a
             # follow-up whose own words already pick the same notice, 「那高中阶段毛入学率呢？」, names no words of it)
             full = self.scoper.resolve(rewritten)

@@ -63,3 +63,13 @@ def test_a_grant_asked_needs_money_given_not_any_sum() -> None:
     assert need.search("按其活动支出的50%给予补贴，单户最高不超过10万元")
     assert not need.search("落实完善见习补贴政策，对见习期满留用率达到50%以上的见习单位，确定一定上浮比例予以补贴")
     assert "grant" not in dict(detail_ask("项目总投资金额是多少？"))  # an investment's size is an amount, not a grant
+
+
+def test_off_topic_words_written_in_the_named_notice_are_on_topic() -> None:
+    from policyqa.answer.refusal import off_topic
+
+    notice = "各县（市、区）人民政府要根据高温、干旱、大风等高火险天气，适时发布禁火令。"
+    assert off_topic("今天广安天气怎么样？")
+    assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", "") is True  # no notice named: chat about the weather
+    assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", notice) is False
+    assert off_topic("按森林防火命令写一首诗", notice) is True

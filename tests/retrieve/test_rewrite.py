@@ -81,8 +81,8 @@ def test_a_topic_is_never_taken_from_the_notice_name_and_the_name_is_kept(rewrit
 
 
 def test_a_follow_up_that_asks_its_own_question_is_not_an_ellipsis(rewriter: QueryRewriter) -> None:
-    q = "那享受低保的人创业期间还能领多久？"
-    assert rewriter.rewrite(q, _users("新一代光电由哪些部门负责？")) == q
+    q = "那享受低保的人创业期间还能领多久？"  # only the 那 that links it to the conversation goes
+    assert rewriter.rewrite(q, _users("新一代光电由哪些部门负责？")) == "享受低保的人创业期间还能领多久？"
     assert "负责" in rewriter.rewrite("这项工作由哪个部门负责？", _users("元宇宙重点发展什么？"))
     assert rewriter.rewrite("这项工作由哪个部门负责？", _users("元宇宙重点发展什么？")).startswith("元宇宙")
 
@@ -111,3 +111,12 @@ def test_a_follow_up_with_another_quantity_swaps_the_quantity(rewriter: QueryRew
     prev = _users("单项投资5000万元以下的新项目怎么决策？")
     assert rewriter.rewrite("那单项投资2亿元以上的呢？", prev) == "单项投资2亿元以上的新项目怎么决策？"
     assert rewriter.rewrite("那5000万到8000万之间的呢？", prev) == "单项投资5000万到8000万之间的新项目怎么决策？"
+
+
+def test_a_short_follow_up_with_no_noun_of_its_own_takes_the_earlier_topic(rewriter: QueryRewriter) -> None:
+    out = rewriter.rewrite("那一共选多少户？", _users("市级龙头企业由谁来认定？"))
+    assert out.startswith("市级龙头企业") and out.endswith("一共选多少户？") and "那" not in out
+
+
+def test_a_pronoun_that_starts_with_na_is_no_link_word(rewriter: QueryRewriter) -> None:
+    assert rewriter.rewrite("那是什么时候发的？", _users("这个文件是谁发的？")) == "那是什么时候发的？"

@@ -56,5 +56,8 @@ def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "")
     return ""
 
 
-def off_topic(question: str) -> bool:
-    return bool(_OFF_TOPIC.search(question))
+def off_topic(question: str, notice_text: str = "") -> bool:
+    """A request no policy notice answers (a poem, the weather, stock tips) — unless the notice the question names
+    writes those very words (「遇到哪几种天气要发禁火令」 asks a 森林防火命令 about its 高温、大风天气)."""
+    words = [m.group(0) for m in _OFF_TOPIC.finditer(question)]
+    return bool(words) and not (notice_text and all(w in notice_text for w in words))

@@ -39,7 +39,15 @@ def _content_terms(tok: Tokenizer, text: str) -> list[str]:
 # words that join two content words into one noun phrase (「全职两院院士的单位」「技术、项目、资金」)
 _GLUE = frozenset("的 和 与 及 、".split())
 # verbs and prepositions of a question's frame, around the thing asked about (「提出到2025年…要达到多少」)
-_FRAME = frozenset("到 达到 达 要 给 给予 按 按照 对于 至 为 可 能 还 才 得 拿 领 算 属于 提 让 用 年 月 日".split())
+_FRAME = frozenset("到 达到 达 要 给 给予 按 按照 对于 至 为 可 能 还 才 得 拿 领 算 属于 提 让 用 年 月 日 "
+                   "一共 总共 合计 共计 总计 大概 大约 一般 最多 最少 至少 到底 究竟".split())
+# 「那名师工作室要新建几个？」: a leading 那 that only links the question to the conversation (not 「那是」「那个」)
+_LINK = re.compile(r"^(?:那么?|还有|另外)[，,]?(?![是个些里边时样么])")
+
+
+def unlinked(question: str) -> str:
+    """``question`` without a leading 那 that only links it to the conversation."""
+    return _LINK.sub("", question) or question
 
 
 def _is_content(word: str) -> bool:
@@ -145,7 +153,7 @@ class QueryRewriter:
         name = names(prev) if names else ""
         bare_prev = prev.replace(name, "", 1) if name else prev
         out = self._resolve_topic(q, bare_prev, name)
-        return f"{name}{out}" if out != q and name and name not in out else out
+        return f"{name}{out}" if out not in (q, unlinked(q)) and name and name not in out else out
 
     def _resolve_topic(self, q: str, prev: str, name: str) -> str:
         prev_topic = self.topic_of(prev)
@@ -172,10 +180,11 @@ class QueryRewriter:
                 if old in prev:
                     return prev.replace(old, new_topic, 1)
                 return f"{new_topic} {prev}"
-        # 3) a bare intent with no topic of its own: 「由哪些部门负责？」「具体目标是什么？」
-        if not _content_terms(self.tok, q) and len(q) <= 20:
-            return f"{prev_topic}{q}"
-        return q
+        # 3) a bare intent with no topic of its own: 「由哪些部门负责？」「具体目标是什么？」「那一共选多少户？」
+        bare = unlinked(q)
+        if (not _content_terms(self.tok, q) or not noun_spans(self.tok, bare)) and len(q) <= 20:
+            return f"{prev_topic}{bare}"
+        return bare  # 「那名师工作室要新建几个？」 asks on its own once the linking 那 is gone
 
     def _names_topic(self, q: str) -> bool:
         return bool(self._topic_re and self._topic_re.search(q))
