@@ -207,3 +207,8 @@ def test_a_case_listed_under_a_penalty_is_answered_with_the_penalty(library_assi
     a = library_assistant.ask("广安网约车细则规定，没有经营许可就开展网约车经营的，会被罚款多少？")
     assert a.answerable and "10000元" in a.answer and "30000元" in a.answer
     assert any("第三十四条" in c.text for c in a.citations)
+
+
+def test_a_short_item_that_states_the_amount_asked_is_not_joined_to_the_next(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安科技创新若干政策里，公司首次成为高新技术企业，能拿多少支持？")
+    assert a.answerable and "20万元" in a.answer and "100万元" not in a.answer

@@ -196,7 +196,8 @@ class SentenceKind(Kind):
                     self.b.chunks[self.b.sentences[j].chunk].clause_id == hit.chunk.clause_id and not _is_resp(self.sent_text[j]):
                 chosen.append(j)
                 j += 1
-        elif len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]):
+        elif len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]) \
+                and not self._states_asked(info, self.sent_text[best_si], unit):
             chosen.append(nxt)  # 「四是建立“揭榜挂帅”制度。」 announces; the next sentence says what it is
         else:
             # 「比例多少，单户最高多少？」「分别不超过多少」: a question with several asks takes the neighbouring sentences too
@@ -292,6 +293,13 @@ class SentenceKind(Kind):
                 break  # a paragraph of its own: the item belongs to no list above
             j -= 1
         return si
+
+    def _states_asked(self, info: QueryInfo, sentence: str, unit: str | None) -> bool:
+        """Does ``sentence`` hold the detail the question asks for (「给予20万元支持」 for 「能拿多少」)?"""
+        needs = [need for _, need in detail_ask(info.text)]
+        if needs:
+            return all(n.search(sentence) for n in needs)
+        return info.qtype == "count" and _has_quantity(sentence, unit)
 
     def _list_intro(self, si: int) -> list[int]:
         """The sentences that introduce the list item ``si`` belongs to: its head and, when the head continues an
