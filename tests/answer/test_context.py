@@ -17,3 +17,12 @@ from policyqa.answer.context import _is_resp
 ])
 def test_a_responsibility_note_is_told_from_a_sentence(sentence: str, note: bool) -> None:
     assert _is_resp(sentence) is note
+
+
+def test_a_year_or_a_date_is_no_quantity() -> None:
+    from policyqa.answer.context import _has_quantity
+
+    assert not _has_quantity("2019年，市人民医院开展薪酬制度改革试点，加快建立适应医疗行业特点的薪酬制度。", None)
+    assert not _has_quantity("对2023年10月1日至2024年3月31日期间，各地发放消费券的支出，市级财政按照一定比例予以补助。", None)
+    assert _has_quantity("到2025年，创建省级现代林业园区2个以上。", None)
+    assert _has_quantity("每项奖现金20000元", None)

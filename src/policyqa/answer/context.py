@@ -214,7 +214,9 @@ def _has_quantity(text: str, unit: str | None) -> bool:
             return bool(re.search(r"\d{4}\s*年", text))
         units = _CLASSIFIERS if unit == "个" else _SAME_UNIT.get(unit, unit)  # 「几个层级」 is answered by 「五大层级」
         return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[{re.escape(units)}]", text))
-    return bool(re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类|条|年|倍|成)", text))
+    # a year or a date (「2019年」「2023年10月1日」) counts nothing: 「多少」 is not answered by when
+    undated = re.sub(r"\d{4}\s*年(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?|\d{1,2}\s*月\d{1,2}\s*日", "", text)
+    return bool(re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类|条|年|倍|成)", undated))
 
 
 def _grow(word: str, question: str, text: str) -> str:
