@@ -212,3 +212,12 @@ def test_a_case_listed_under_a_penalty_is_answered_with_the_penalty(library_assi
 def test_a_short_item_that_states_the_amount_asked_is_not_joined_to_the_next(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安科技创新若干政策里，公司首次成为高新技术企业，能拿多少支持？")
     assert a.answerable and "20万元" in a.answer and "100万元" not in a.answer
+
+
+def test_an_amount_of_something_no_notice_mentions_is_refused(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安网约车细则里，网约车的起步价是多少钱？")
+    assert not a.answerable and a.refusal_reason == "asked_not_in_library:起步价"
+    kind = library_assistant.composer.fallback
+    assert kind._asked_head("网约车起步价定的是多少钱？") == "起步价"
+    assert kind._asked_head("违规私自土葬的罚款是多少？") == "罚款"
+    assert kind._asked_head("补贴标准是多少？") == ""  # the kind of detail, not the thing it is of

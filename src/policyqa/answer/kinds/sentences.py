@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from policyqa.answer.classify import QueryInfo
+from policyqa.answer.classify import QueryInfo, expand_synonyms
 from policyqa.answer.refusal import UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.corpus.structure import cn_small
@@ -253,6 +253,9 @@ class SentenceKind(Kind):
         missing_codes = [x for x in re.findall(r"(?<![A-Za-z\d])\d+[A-Za-z]+(?![A-Za-z])", info.text) if x.upper() not in doc_text.upper()]
         if missing_codes:  # 「3A级景区」 where the notice only rewards 5A
             return self.refuse(info, ranked, f"code_not_stated:{missing_codes[0]}")
+        head = self._asked_head(info.text) if asked else ""
+        if head and head not in self.corpus_text and not any(w in self.corpus_text for w in expand_synonyms(head).split()):
+            return self.refuse(info, ranked, f"asked_not_in_library:{head}")  # 「起步价是多少钱」: no notice prices a start
         doc = self.b.documents[hit.chunk.doc_id]
         section = hit.chunk.section
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
@@ -293,6 +296,16 @@ class SentenceKind(Kind):
                 break  # a paragraph of its own: the item belongs to no list above
             j -= 1
         return si
+
+    def _asked_head(self, question: str) -> str:
+        """The noun whose amount is asked (「网约车起步价是多少钱」 -> 起步价): the last word before 「(是)多少/几」, "" if
+        it is no noun of two characters or more."""
+        m = _HEAD_BEFORE_ASK.search(question)
+        if not m:
+            return ""
+        words = [w for w in self.tok.segments(m.group(1)) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
+        head = words[-1] if words else ""
+        return head if len(head) >= 2 and head not in _NOT_HEADS else ""
 
     def _states_asked(self, info: QueryInfo, sentence: str, unit: str | None) -> bool:
         """Does ``sentence`` hold the detail the question asks for (「给予20万元支持」 for 「能拿多少」)?"""
@@ -369,6 +382,9 @@ def _clauses(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
+# 「起步价是多少钱」「罚款是多少」: the noun right before the ask, with at most a linking verb between
+_HEAD_BEFORE_ASK = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:定的|规定的)?(?:是|为)(?:多少|几)")
+_NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 下限 额度 具体 一般 大概 最多 最少 至少 分别".split())
 # 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
 _INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
 _ITEM = re.compile(r"^\s*(?P<mark>[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*(?P<body>.*)$", re.S)
