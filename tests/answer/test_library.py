@@ -221,3 +221,10 @@ def test_an_amount_of_something_no_notice_mentions_is_refused(library_assistant)
     assert kind._asked_head("网约车起步价定的是多少钱？") == "起步价"
     assert kind._asked_head("违规私自土葬的罚款是多少？") == "罚款"
     assert kind._asked_head("补贴标准是多少？") == ""  # the kind of detail, not the thing it is of
+
+
+def test_one_body_asked_is_answered_with_the_lead(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [{"role": "user", "content": "广安互联网+医疗健康意见提出到2020年要发展几家互联网医院？"},
+               {"role": "assistant", "content": "到2020年发展1家以上规范运行的互联网医院。"}]
+    a = library_assistant.ask("这项工作由哪个部门负责？", history)
+    assert a.answerable and a.departments == ("市卫生健康委",) and "其他责任单位" not in a.answer
