@@ -103,3 +103,11 @@ def test_fit_gate_on_a_real_question_set_reports_both_gates(assistant, tmp_path:
         assert o["unanswerable_refused"] + o["unanswerable_answered"] == report["examples"]["unanswerable"]
     assert 0 < report["examples"]["unanswerable"] < n
     assert isinstance(load_gate(str(out)), FittedGate)
+
+
+def test_a_number_in_the_count_unit_asked_needs_less_of_the_topic() -> None:
+    th = Thresholds()
+    partial = replace(OK, support=0.35)
+    assert HandGate().decide(partial, th, "quantity").refuse
+    assert not HandGate().decide(replace(partial, unit_match=1.0), th, "quantity").refuse
+    assert HandGate().decide(replace(partial, support=0.2, unit_match=1.0), th, "quantity").refuse
