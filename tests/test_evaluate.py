@@ -342,3 +342,10 @@ def test_gate_questions_multi(multi_assistant) -> None:  # type: ignore[no-untyp
 def test_gate_questions_library(library_assistant) -> None:  # type: ignore[no-untyped-def]
     """The dev set over all 26 notices (the holdout in evals/holdout/ is reported, never gated or tuned on)."""
     _gate(library_assistant.settings, library_assistant, QUESTIONS_LIBRARY, "questions_library")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", ["questions_library_fresh", "questions_library_fresh2", "questions_library_fresh3"])
+def test_gate_blind_written_dev_sets(library_assistant, stem: str) -> None:  # type: ignore[no-untyped-def]
+    """The three dev sets written blind (tuned on since they were first scored) hold their measured level too."""
+    _gate(library_assistant.settings, library_assistant, ROOT / "evals" / f"{stem}.jsonl", stem)
