@@ -26,3 +26,16 @@ def test_a_year_or_a_date_is_no_quantity() -> None:
     assert not _has_quantity("对2023年10月1日至2024年3月31日期间，各地发放消费券的支出，市级财政按照一定比例予以补助。", None)
     assert _has_quantity("到2025年，创建省级现代林业园区2个以上。", None)
     assert _has_quantity("每项奖现金20000元", None)
+
+
+@pytest.mark.parametrize(("word", "text", "short"), [
+    ("高企", "12.对首次创建为高新技术企业的，给予20万元支持。", True),
+    ("招投标", "广安市人民政府办公室关于进一步优化营商环境规范招标投标主体行为的实施意见", True),
+    ("网约车", "广安市网络预约出租汽车经营服务管理实施细则", True),
+    ("高企", "提高质量，支持企业发展", False),  # the characters are there, but across a comma
+    ("未来城", "福州市加快培育发展未来产业", False),
+])
+def test_an_abbreviation_is_found_in_the_name_it_shortens(word: str, text: str, short: bool) -> None:
+    from policyqa.answer.context import _abbreviates
+
+    assert _abbreviates(word, text) is short

@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from policyqa.answer.classify import META_WORDS, QueryInfo
-from policyqa.answer.context import _LIST_CUE, REFUSAL, AnswerContext, Quote, Thresholds, _is_subword
+from policyqa.answer.context import _LIST_CUE, REFUSAL, AnswerContext, Quote, Thresholds, _abbreviates, _is_subword
 from policyqa.answer.gate import Gate
 from policyqa.answer.kinds.base import Kind
 from policyqa.answer.kinds.duties import DutyListKind
@@ -62,8 +62,9 @@ class Composer(AnswerContext):
         if place:
             return self.refuse(info, ranked, f"other_place:{place}")
         for quoted in re.findall(r"[“\"《「]([^“”\"《》「」]{2,20})[”\"》」]", info.text):
-            if normalize_query(quoted) not in self.corpus_text:
-                return self.refuse(info, ranked, f"unknown_name:{quoted}")
+            name = normalize_query(quoted)
+            if name not in self.corpus_text and not (len(name) <= 4 and _abbreviates(name, self.corpus_text)):
+                return self.refuse(info, ranked, f"unknown_name:{quoted}")  # 「高企」 shortens 「高新技术企业」
         named = self._docs_named_by_place(info.text)
         if named is not None:  # 「福州的…」: only that city's documents can answer
             hits = [h for h in ranked.hits if h.chunk.doc_id in named]

@@ -244,6 +244,15 @@ def _asked_unit(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _abbreviates(word: str, text: str) -> bool:
+    """``word``'s characters stand in ``text`` in order, close together and inside one phrase: 「招投标」 in 「招标投标」,
+    「高企」 in 「高新技术企业」, 「网约车」 in 「网络预约出租汽车」 — how Chinese shortens a name."""
+    if len(word) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+        return False
+    gap = rf"[^\s，。；、：“”《》（）()]{{0,{2 * len(word) - 1}}}?"
+    return re.search(gap.join(re.escape(ch) for ch in word), text) is not None
+
+
 def _is_resp(sentence: str) -> bool:
     """A 责任单位 note standing as a sentence: 「（责任单位：…）」, or a bracket of units that lead and take part
     (「〔市教育体育局、市发展改革委牵头，各区市县政府…负责〕」)."""

@@ -11,7 +11,7 @@ from policyqa.corpus.chunk import sentence_spans
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Document
-from policyqa.answer.context import Quote, META_SECTION, _is_subword
+from policyqa.answer.context import Quote, META_SECTION, _abbreviates, _is_subword
 from policyqa.answer.kinds.base import Kind
 
 
@@ -31,7 +31,7 @@ class MetadataKind(Kind):
                         *(info.scope_terms if doc.doc_id in info.scope else ())])
         terms = about_document_terms(info, self.tok)
         # a contraction of the title (「招投标」 for 「招标投标」) names the notice, not something else in it
-        foreign = [t for t in terms if t not in own and not _is_subword(t, terms) and not _contracts(t, m.title)]
+        foreign = [t for t in terms if t not in own and not _is_subword(t, terms) and not _abbreviates(t, m.title)]
         return sum(self.w(t) for t in foreign) < 3.0
 
     def metadata(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
@@ -139,25 +139,6 @@ class MetadataKind(Kind):
                 if tops:
                     text += "文件分为：" + "；".join(tops) + "。"
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
-
-
-def _contracts(word: str, title: str) -> bool:
-    """``word``'s characters stand in ``title`` in order, close together: 「招投标」 in 「招标投标」, 「网约车」 in
-    「网络预约出租汽车」."""
-    if len(word) < 2:
-        return False
-    at = title.find(word[0])
-    while at >= 0:
-        i, ok = at, True
-        for ch in word[1:]:
-            i = title.find(ch, i + 1)
-            if i < 0 or i - at > 3 * len(word):
-                ok = False
-                break
-        if ok:
-            return True
-        at = title.find(word[0], at + 1)
-    return False
 
 
 _ADOPTED = re.compile(r"(?:已经|经)[^。；]{0,24}第[\d一二三四五六七八九十百]+次[^。；]{0,12}会议[^。；]{0,6}(?:审议)?(?:通过|同意)")
