@@ -26,6 +26,7 @@ def test_a_year_or_a_date_is_no_quantity() -> None:
     assert not _has_quantity("对2023年10月1日至2024年3月31日期间，各地发放消费券的支出，市级财政按照一定比例予以补助。", None)
     assert _has_quantity("到2025年，创建省级现代林业园区2个以上。", None)
     assert _has_quantity("每项奖现金20000元", None)
+    assert _has_quantity("班主任工作量按当地教师标准课时工作量的一半计算", None)  # a fraction in words
 
 
 @pytest.mark.parametrize(("word", "text", "short"), [
