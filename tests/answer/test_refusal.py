@@ -73,15 +73,3 @@ def test_off_topic_words_written_in_the_named_notice_are_on_topic() -> None:
     assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", "") is True  # no notice named: chat about the weather
     assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", notice) is False
     assert off_topic("按森林防火命令写一首诗", notice) is True
-
-
-def test_a_website_asked_by_name_is_answered_by_its_name_an_address_only_by_an_address() -> None:
-    sentence = "（八）建设开通统一对外服务窗口“信用广安”网站。"
-    assert _need("统一对外发布信用信息的网站叫什么？", "website").search(sentence)
-    by_address = dict(detail_ask("“信用广安”网站的网址是什么？"))
-    assert by_address["website"].search(sentence) and not by_address["contact"].search(sentence)
-
-
-def test_a_count_of_companies_supported_is_no_grant() -> None:
-    assert "grant" not in dict(detail_ask("计划扶持多少家公司成为行业龙头？"))
-    assert _need("一等奖每项奖金多少？", "grant").search("一等奖5项，每项奖现金20000元")
