@@ -120,3 +120,15 @@ def test_a_short_follow_up_with_no_noun_of_its_own_takes_the_earlier_topic(rewri
 
 def test_a_pronoun_that_starts_with_na_is_no_link_word(rewriter: QueryRewriter) -> None:
     assert rewriter.rewrite("那是什么时候发的？", _users("这个文件是谁发的？")) == "那是什么时候发的？"
+
+
+@pytest.mark.parametrize(("question", "kept"), [
+    ("那名师工作室要新建几个？", "名师工作室要新建几个？"),
+    ("那么，试行期有多长？", "试行期有多长？"),
+    ("那天要做什么？", "那天要做什么？"),  # 那 is a demonstrative here, not a link to the conversation
+    ("那家公司呢？", "那家公司呢？"),
+])
+def test_only_a_linking_na_is_dropped(question: str, kept: str) -> None:
+    from policyqa.retrieve.rewrite import unlinked
+
+    assert unlinked(question) == kept

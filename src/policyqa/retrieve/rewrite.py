@@ -41,8 +41,9 @@ _GLUE = frozenset("的 和 与 及 、".split())
 # verbs and prepositions of a question's frame, around the thing asked about (「提出到2025年…要达到多少」)
 _FRAME = frozenset("到 达到 达 要 给 给予 按 按照 对于 至 为 可 能 还 才 得 拿 领 算 属于 提 让 用 年 月 日 "
                    "一共 总共 合计 共计 总计 大概 大约 一般 最多 最少 至少 到底 究竟".split())
-# 「那名师工作室要新建几个？」: a leading 那 that only links the question to the conversation (not 「那是」「那个」)
-_LINK = re.compile(r"^(?:那么?|还有|另外)[，,]?(?![是个些里边时样么])")
+# 「那名师工作室要新建几个？」: a leading 那 that only links the question to the conversation (not the demonstrative of
+# 「那是」「那个」「那天」「那家」)
+_LINK = re.compile(r"^(?:那么?|还有|另外)[，,]?(?![是个些里边时样么天年月次种位份家条项件段])")
 
 
 def unlinked(question: str) -> str:
@@ -58,7 +59,7 @@ def _is_content(word: str) -> bool:
 
 def noun_spans(tok: Tokenizer, text: str) -> list[str]:
     """The runs of content words in ``text`` (a question's noun phrases), in order: 「提出到2025年义务教育巩固率要达到
-    多少？」 -> [提出?, 义务教育巩固率]; glue words (的、和) inside a run stay in it."""
+    多少？」 -> [义务教育巩固率]; glue words (的、和) inside a run stay in it."""
     spans: list[str] = []
     run: list[str] = []
     glue: list[str] = []
