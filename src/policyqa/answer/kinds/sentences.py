@@ -300,8 +300,8 @@ class SentenceKind(Kind):
         return si
 
     def _asked_head(self, question: str) -> str:
-        """The noun whose amount is asked (「网约车起步价是多少钱」 -> 起步价): the last word before 「(是)多少/几」, "" if
-        it is no noun of two characters or more."""
+        """The noun whose amount is asked (「网约车起步价是多少钱」 -> 起步价): the last word before 「是多少」「为多少」
+        「是几」, "" if there is none, it is shorter than two characters or it names the kind of detail (标准, 比例)."""
         m = _HEAD_BEFORE_ASK.search(question)
         if not m:
             return ""
