@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 
 from policyqa.answer.classify import QueryInfo
+from policyqa.corpus.responsibility import note_starts
 from policyqa.index.store import IndexBundle
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Responsibility, Section
@@ -256,8 +257,11 @@ def _abbreviates(word: str, text: str) -> bool:
 def _is_resp(sentence: str) -> bool:
     """A 责任单位 note standing as a sentence: 「（责任单位：…）」, or a bracket of units that lead and take part
     (「〔市教育体育局、市发展改革委牵头，各区市县政府…负责〕」)."""
-    return bool(re.match(r"^[（〔(]\s*(?:责任单位|牵头单位)", sentence)
-                or re.fullmatch(r"[（〔(\[][^。；]{2,200}(?:牵头|负责|配合)[^。；]{0,60}[）〕)\]][。；]?", sentence.strip()))
+    if re.match(r"^[（〔(]\s*(?:责任单位|牵头单位)", sentence):
+        return True
+    s = sentence.strip()
+    notes = note_starts(s)  # the corpus parser's own note finder: the whole sentence is one note
+    return bool(notes) and notes[0][0] == 0 and notes[0][1] >= len(s.rstrip("。；"))
 
 
 def _title(clause: Clause) -> str:
