@@ -59,6 +59,11 @@ class _Ask:
     unit: str | None  # the unit a 「多少」 asks in
     focus: str  # the noun after the question word (「什么原则」 -> 原则)
     single: bool  # 「什么/哪个 X」 asks for one thing
+    details: tuple[tuple[str, re.Pattern[str]], ...]  # the kinds of detail asked and what evidence must hold (refusal.json)
+
+    @property
+    def needs(self) -> list[re.Pattern[str]]:
+        return [need for _, need in self.details]
 
 
 class SentenceKind(Kind):
@@ -87,7 +92,7 @@ class SentenceKind(Kind):
         fm = _FOCUS.search(info.text)  # 「遵循什么原则」: the word after the question word names what the answer is
         focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
         single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
-        return _Ask(terms, unit, focus, single)
+        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text)))
 
     def candidates(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray,
                    ask: _Ask | None = None) -> list[tuple[int, int, list[float]]]:
@@ -102,7 +107,7 @@ class SentenceKind(Kind):
         defined = [t for t in self.tok.terms(m.group(1)) if len(t) >= 2 and self.w(t) >= 1.0] if m else []
         # 「所称的企业是指哪些」: the sentence that defines the term (「本办法所称企业是指…」) answers
         term_asked = [t for t in terms if self.w(t) >= 1.0] if _DEFINE_ASK.search(info.text) else []
-        needs = [need for _, need in detail_ask(info.text)]
+        needs = ask.needs
         rows: list[tuple[int, int, list[float]]] = []
 
         def features(si: int, r: int, cos: float, title: set[str]) -> list[float]:
@@ -197,7 +202,7 @@ class SentenceKind(Kind):
                 chosen.append(j)
                 j += 1
         elif len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]) \
-                and not self._states_asked(info, self.sent_text[best_si], unit):
+                and not self._states_asked(info, ask, self.sent_text[best_si]):
             chosen.append(nxt)  # 「四是建立“揭榜挂帅”制度。」 announces; the next sentence says what it is
         else:
             # 「比例多少，单户最高多少？」「分别不超过多少」: a question with several asks takes the neighbouring sentences too
@@ -215,7 +220,7 @@ class SentenceKind(Kind):
                         chosen.append(si)
         chosen.sort()
         evidence = "".join(self.sent_text[i] for i in chosen)
-        needs = [need for _, need in detail_ask(info.text)]
+        needs = ask.needs
         if any(not n.search(evidence) for n in needs):
             # 「（一）未取得经营许可，擅自从事…的；」 is one case of 「有下列行为之一的，…处以10000元以上30000元以下罚款」:
             # the consequence asked about is stated once, in the sentence that introduces the cases
@@ -223,12 +228,12 @@ class SentenceKind(Kind):
             if intro and all(n.search(evidence + "".join(self.sent_text[j] for j in intro)) for n in needs):
                 chosen = sorted([*intro, *chosen])
                 evidence = "".join(self.sent_text[i] for i in chosen)
-        for kind, need in detail_ask(info.text):
+        for kind, need in ask.details:
             if not need.search(evidence):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}")
         if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(evidence, unit):
             return self.refuse(info, ranked, f"detail_not_stated:quantity:{unit or ''}")
-        asked = [k for k, _ in detail_ask(info.text) if k not in UNSUPPORTED_KINDS] + (["quantity"] if info.qtype == "count" and "多少" in info.text else [])
+        asked = [k for k, _ in ask.details if k not in UNSUPPORTED_KINDS] + (["quantity"] if info.qtype == "count" and "多少" in info.text else [])
         if known and not info.english:
             # a detail (an amount, a deadline …) answers only for the thing asked about: the question's most specific
             # word must stand in the sentence that states the detail, not merely elsewhere in the notice
@@ -265,7 +270,7 @@ class SentenceKind(Kind):
         if items is not None:  # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head
             answer = items
         else:
-            answer = self._trim(info, [self.sent_text[i] for i in chosen], terms, unit)
+            answer = self._trim(info, [self.sent_text[i] for i in chosen], ask)
         listing = (self._section_of_preamble(hit.chunk.clause_id)
                    if info.qtype in ("enumeration", "general") or (info.qtype == "count" and _WHICH.search(info.text)) else None)
         keyword_only = len(info.text) <= 12 and not re.search(r"[？?吗呢什么哪谁怎]", info.text)
@@ -309,12 +314,11 @@ class SentenceKind(Kind):
         head = words[-1] if words else ""
         return head if len(head) >= 2 and head not in _NOT_HEADS else ""
 
-    def _states_asked(self, info: QueryInfo, sentence: str, unit: str | None) -> bool:
+    def _states_asked(self, info: QueryInfo, ask: _Ask, sentence: str) -> bool:
         """Does ``sentence`` hold the detail the question asks for (「给予20万元支持」 for 「能拿多少」)?"""
-        needs = [need for _, need in detail_ask(info.text)]
-        if needs:
-            return all(n.search(sentence) for n in needs)
-        return info.qtype == "count" and _has_quantity(sentence, unit)
+        if ask.needs:
+            return all(n.search(sentence) for n in ask.needs)
+        return info.qtype == "count" and _has_quantity(sentence, ask.unit)
 
     def _list_intro(self, si: int) -> list[int]:
         """The sentences that introduce the list item ``si`` belongs to: its head and, when the head continues an
@@ -344,14 +348,14 @@ class SentenceKind(Kind):
             return 0.15  # 「能不能…」 is answered by what the notice allows or forbids (可以, 不得, 严禁 …)
         return 0.0
 
-    def _trim(self, info: QueryInfo, sents: list[str], terms: list[str], unit: str | None) -> str:
+    def _trim(self, info: QueryInfo, sents: list[str], ask: _Ask) -> str:
         """A direct answer: drop the run-in heading; for counts keep the clauses that carry the number asked."""
         text = "".join(sents)
         text = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,30}?。", "", text) or text
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60 and len(_ASKS.findall(info.text)) < 2 and "分别" not in info.text:
             parts = _clauses(text)
-            needs = [need for _, need in detail_ask(info.text)]
+            terms, unit, needs = ask.terms, ask.unit, ask.needs
 
             def wanted(p: str) -> bool:  # a clause that states the quantity (or the amount) asked about
                 return _has_quantity(p, unit) and (not needs or any(n.search(p) for n in needs))
