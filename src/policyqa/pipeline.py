@@ -317,12 +317,6 @@ _KIND_AFTER = re.compile(rf"(?:实施|管理|行动|若干|工作)?(?:{DOC_KINDS
 _STAY_SHARE = 0.25  # a follow-up stays in the conversation's notice while that one scores this share of the best
 
 
-def _naming_text(question: str, title: str) -> str:
-    """The stretch of ``question`` that names the notice titled ``title`` (「建筑垃圾管理办法」)."""
-    spans = naming_spans(question, title)
-    return question[spans[0][0] : spans[-1][1]] if spans else ""
-
-
 def scoped(info: QueryInfo, scope: Scope) -> QueryInfo:
     """Attach the scope; words that only name the notice (「殡葬」「实施方案」) stop counting as the topic."""
     if not scope.confident:
