@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -118,22 +119,22 @@ def _gate_outcomes(refuse: np.ndarray, rows: list[dict[str, Any]]) -> dict[str, 
             "score": int((good & ~refuse).sum() + (unans & refuse).sum())}
 
 
-def _fit_gate(x: np.ndarray, rows: list[dict[str, Any]], l2: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, float]:
-    """Logistic regression for "the evidence answers" (a right answer is 1; unanswerable and wrong answers are 0),
-    then the probability threshold that maximizes right answers kept plus unanswerable questions refused."""
-    from policyqa.answer.gate import fit_logistic
+def _fit_gate(x: np.ndarray, rows: list[dict[str, Any]], l2: float, source: dict[str, Any] | None = None) -> Any:
+    """A ``FittedGate``: logistic regression for "the evidence answers" (a right answer is 1; unanswerable and wrong
+    answers are 0), then the probability threshold that maximizes right answers kept plus unanswerable questions refused."""
+    from policyqa.answer.gate import FittedGate, fit_logistic
 
     y = np.array([r["answerable"] and r["correct_if_answered"] for r in rows], dtype=np.float64)
     w, b, mean, scale = fit_logistic(x, y, l2=l2)
-    p = 1.0 / (1.0 + np.exp(-(((x - mean) / scale) @ w + b)))
+    p = FittedGate(w, b, mean, scale, 0.0, {}).probabilities(x)
     best_t = max(np.linspace(0.05, 0.95, 91), key=lambda t: (_gate_outcomes(p < t, rows)["score"], -t))
-    return w, b, mean, scale, float(best_t)
+    return FittedGate(w, b, mean, scale, float(best_t), source or {})
 
 
 def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: float = 3.0, folds: int = 5) -> dict[str, Any]:
     """Fit the refusal gate on dev sets; report it against the hand-set thresholds on the same examples, in sample and
     cross-validated (``folds`` folds by question), and write it to ``out`` (use with ``POLICYQA_REFUSAL_GATE``)."""
-    from policyqa.answer.gate import FEATURE_NAMES, FittedGate, GateFeatures, HandGate
+    from policyqa.answer.gate import FEATURE_NAMES, GateFeatures, HandGate
     from policyqa.evaluate import load_questions
 
     rows: list[dict[str, Any]] = []
@@ -151,11 +152,11 @@ def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: floa
     for k in range(folds):
         test = np.arange(len(rows)) % folds == k
         train_rows = [r for r, t in zip(rows, test) if not t]
-        w, b, mean, scale, t = _fit_gate(x[~test], train_rows, l2)
-        cv_refuse[test] = 1.0 / (1.0 + np.exp(-(((x[test] - mean) / scale) @ w + b))) < t
-    w, b, mean, scale, t = _fit_gate(x, rows, l2)
-    in_sample = 1.0 / (1.0 + np.exp(-(((x - mean) / scale) @ w + b))) < t
-    gate = FittedGate(w, b, mean, scale, t, {
+        fold = _fit_gate(x[~test], train_rows, l2)
+        cv_refuse[test] = fold.probabilities(x[test]) < fold.threshold
+    fitted = _fit_gate(x, rows, l2)
+    in_sample = fitted.probabilities(x) < fitted.threshold
+    gate = replace(fitted, source={
         "kind": "fitted",
         "command": "policyqa fit-gate " + " ".join(f"--questions {p}" for p in questions_paths),
         "datasets": datasets,

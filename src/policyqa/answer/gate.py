@@ -13,7 +13,6 @@ the evidence holds, how close it is in meaning — recorded as one ``GateFeature
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import astuple, dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -84,9 +83,13 @@ class FittedGate:
     threshold: float
     source: dict[str, Any]
 
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        """P for each row of ``x`` ([n, len(FEATURE_NAMES)], the ``GateFeatures.vector()`` layout)."""
+        z = self.bias + ((x - self.mean) / self.scale) @ self.weights
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
     def probability(self, f: GateFeatures) -> float:
-        z = self.bias + float(((f.vector() - self.mean) / self.scale) @ self.weights)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return float(self.probabilities(f.vector()[None, :])[0])
 
     def decide(self, f: GateFeatures, th: Any, asked_kind: str) -> Verdict:
         p = self.probability(f)
