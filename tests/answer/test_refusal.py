@@ -70,6 +70,6 @@ def test_off_topic_words_written_in_the_named_notice_are_on_topic() -> None:
 
     notice = "各县（市、区）人民政府要根据高温、干旱、大风等高火险天气，适时发布禁火令。"
     assert off_topic("今天广安天气怎么样？")
-    assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", "") is True  # no notice named: chat about the weather
-    assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", notice) is False
-    assert off_topic("按森林防火命令写一首诗", notice) is True
+    assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", []) is True  # no notice named: chat about the weather
+    assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", [notice]) is False
+    assert off_topic("按森林防火命令写一首诗", [notice]) is True

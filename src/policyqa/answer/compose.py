@@ -52,7 +52,7 @@ class Composer(AnswerContext):
     def compose(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
         if info.qtype == "injection":
             return self.refuse(info, ranked, "injection")
-        if off_topic(info.text, "\n".join(self.b.documents[d].text for d in info.scope) if info.scope else ""):
+        if off_topic(info.text, (self.b.documents[d].text for d in info.scope)):
             return self.refuse(info, ranked, "off_topic")
         if info.year_mismatch and info.scope:
             have = "、".join(f"《{self.b.documents[d].meta.title}》" for d in info.scope)

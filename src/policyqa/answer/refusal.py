@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 
@@ -56,8 +57,12 @@ def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "")
     return ""
 
 
-def off_topic(question: str, notice_text: str = "") -> bool:
-    """A request no policy notice answers (a poem, the weather, stock tips) — unless the notice the question names
-    writes those very words (「遇到哪几种天气要发禁火令」 asks a 森林防火命令 about its 高温、大风天气)."""
+def off_topic(question: str, notice_texts: Iterable[str] = ()) -> bool:
+    """A request no policy notice answers (a poem, the weather, stock tips) — unless the notices the question names
+    write those very words (「遇到哪几种天气要发禁火令」 asks a 森林防火命令 about its 高温、大风天气). ``notice_texts`` is
+    only read when the question has such a word."""
     words = [m.group(0) for m in _OFF_TOPIC.finditer(question)]
-    return bool(words) and not (notice_text and all(w in notice_text for w in words))
+    if not words:
+        return False
+    texts = list(notice_texts)
+    return not (texts and all(any(w in t for t in texts) for w in words))
