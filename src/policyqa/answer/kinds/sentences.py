@@ -245,7 +245,7 @@ class SentenceKind(Kind):
                                  sentence_cos=best_feats[1] + 0.8, lexical=best_feats[0],
                                  unknown=1.0 - len(known) / len(terms), scoped=float(bool(info.scope)),
                                  # a count's unit, not money: an amount is what close-sounding questions ask most
-                                 unit_match=float(bool(unit) and unit not in _MONEY_UNITS and _has_quantity(evidence, unit)))
+                                 unit_match=float(bool(unit) and unit not in _NO_COUNT_UNITS and _has_quantity(evidence, unit)))
             verdict = self.gate.decide(feats, self.th, asked[0] if asked else "")
             if verdict.refuse:
                 # a cosine rescue of the detail check (a sentence close in meaning states it) was measured: +1/+3
@@ -388,7 +388,7 @@ def _clauses(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-_MONEY_UNITS = frozenset({"元", "万元", "亿元", "年份"})
+_NO_COUNT_UNITS = frozenset({"元", "万元", "亿元", "年份"})  # money, and a year asked (哪一年): no count
 # 「起步价是多少钱」「罚款是多少」: the noun right before the ask, with at most a linking verb between
 _HEAD_BEFORE_ASK = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:定的|规定的)?(?:是|为)(?:多少|几)")
 _NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 下限 额度 具体 一般 大概 最多 最少 至少 分别".split())
