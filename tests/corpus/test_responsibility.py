@@ -167,12 +167,26 @@ def test_investment_measures_have_no_responsibility_notes(guangan: dict[str, Doc
     ("F。（市卫生健康委、市发展改革委、市财政局负责）", "first", ("市卫生健康委",),
      ("市卫生健康委", "市发展改革委", "市财政局")),
     ("G。（市卫生健康委负责。排在第一位的部门为牵头部门，下同）", "", ("市卫生健康委",), ("市卫生健康委",)),
+    # layouts of other cities' notices: a deadline closing the note, 「按职责分工负责」, 「X牵头，Y配合」 in round brackets
+    ("H。（牵头单位：市发展改革委；配合单位：市财政局、市审计局；完成时限：2023年12月底前）", "", ("市发展改革委",),
+     ("市发展改革委", "市财政局", "市审计局")),
+    ("I。（责任单位：市医保局，完成时限：长期坚持）", "", (), ("市医保局",)),
+    ("J。（责任单位：市大数据局；时间节点：2024年6月）", "", (), ("市大数据局",)),
+    ("K。（市行政审批局牵头，市级有关部门配合；2023年底前完成）", "", ("市行政审批局",), ("市行政审批局", "市级有关部门")),
+    ("L。（市政府办公室、市审改办牵头，市级各有关部门按职责分工负责）", "", ("市政府办公室", "市审改办"),
+     ("市政府办公室", "市审改办", "市级各有关部门")),
+    ("M。（市公安局牵头，市交通运输局、市应急局参与）", "", ("市公安局",), ("市公安局", "市交通运输局", "市应急局")),
 ])
 def test_lead_and_support_are_kept_apart(text: str, rule: str, lead: tuple, units: tuple) -> None:
     from policyqa.corpus.responsibility import parse_responsibility
 
     r, _ = parse_responsibility(text, 0, None, lead_rule=rule)
     assert r is not None and r.lead == lead and r.units == units
+
+
+def test_a_parenthesis_naming_no_unit_is_no_note() -> None:
+    r, _ = parse_responsibility("（二）强化合作。鼓励产学研协同（由企业牵头，高校配合）。", 0, None)
+    assert r is None
 
 
 def test_a_reference_in_brackets_is_no_note() -> None:

@@ -11,7 +11,10 @@ _LABEL = re.compile(r"(?:主要)?(?:责任单位|牵头单位|牵头部门|责�
 _OPEN = {"（": "）", "〔": "〕", "(": ")", "[": "]", "【": "】"}
 _SEPARATORS = "、，,；;"
 # Phrases that follow a unit list but are not units: 「…管委会具体组织实施」.
-_TRAILER = re.compile(r"(?:具体)?(?:组织实施|负责落实|按职责分工负责|负责|落实|实施)$")
+_TRAILER = re.compile(r"(?:具体)?(?:组织实施|负责落实|按职责(?:分工)?(?:负责)?|分工负责|负责|落实|实施)$")
+# 「（牵头单位：X；配合单位：Y；完成时限：2023年底前）」「（X负责，2023年6月底前完成）」: a deadline closing a note is
+# no unit; the note's units end where it starts
+_TIME_TAIL = re.compile(r"[；;，,]\s*(?:(?:完成)?(?:时限|时间|时间节点|进度安排|完成时间)[：:]|(?:\d{4}年|长期|持续|常态化|[一二三四]季度))")
 _INHERIT = re.compile(r"以下均(?:需|由)(.+?)(?:落实|组织实施|负责|实施)[，,]?不再(?:一一)?列出")
 
 
@@ -84,6 +87,13 @@ def _depth(text: str) -> int:
     return sum(1 for ch in text if ch in "（(〔[【") - sum(1 for ch in text if ch in "）)〕]】")
 
 
+def _units_part(inner: str) -> str:
+    """The part of a note's text that names units: up to the first 。, a convention (「逗号前为牵头单位」) or a deadline."""
+    head = _CONVENTION.sub("", inner).partition("。")[0]
+    m = _TIME_TAIL.search(head)
+    return head[: m.start()] if m else head
+
+
 def note_starts(text: str) -> list[tuple[int, int]]:
     """(open, end) of every responsibility note in a paragraph: bracketed (labelled or written as a sentence), or
     label sentences closing it without brackets (「…。牵头单位：市财政局。责任单位：市发展改革委。」)."""
@@ -99,9 +109,9 @@ def note_starts(text: str) -> list[tuple[int, int]]:
             j += 1
         end = _bracket_end(text, i)
         inner = text[j : end - 1]
-        bare = _CONVENTION.sub("", inner).partition("。")[0]
+        bare = _units_part(inner)
         verb_note = (2 < len(bare) <= 120 and bool(_VERB_NOTE.match(bare)) and bool(_UNIT_WORD.search(bare))
-                     and (ch in "〔[【" or bool(re.search(r"(?:牵头|负责)$", bare)))
+                     and (ch in "〔[【" or bool(re.search(r"(?:牵头|负责)$|牵头[，,；;].+(?:配合|参与)$", bare)))
                      and not re.search(r"[，,；;]\s*(?:并|要|应|将|按)", bare))
         if _LABEL.match(inner) or verb_note:
             if not out or i >= out[-1][1]:
@@ -162,7 +172,7 @@ def parse_responsibility(
         inner = re.sub(r"[。\n]+(?=(?:主要)?(?:牵头单位|牵头部门|责任单位|配合单位)[：:])", "；", text[open_at:end].rstrip("。 \n"))
     # 「…管委会。以下均需…落实，不再列出」 / 「…团市委。逗号前为牵头单位，下同」: the units end at the first 。
     lead_rule = lead_rule_of(inner) or lead_rule
-    units_part, _, rest = _CONVENTION.sub("", inner).partition("。")
+    units_part = _units_part(inner)
     rest = inner[len(units_part) :]
     if _LABEL.match(units_part):
         lead, support = _labelled(units_part, lead_rule)
