@@ -259,18 +259,19 @@ def calibrate(
 
 @app.command("fit-scorer")
 def fit_scorer(
-    questions: Annotated[Path, typer.Option(help="dev questions JSONL (never the holdout)")] = Path("evals/questions_library.jsonl"),
+    questions: Annotated[list[Path], typer.Option(help="dev question sets (never the holdout); repeat the option")] = [
+        Path("evals/questions_library.jsonl")],  # noqa: B006
     out: Annotated[Path, typer.Option(help="where the weights go (use them with POLICYQA_SENTENCE_SCORER)")] = Path("evals/sentence_scorer_fitted.json"),
     l2: Annotated[float, typer.Option(help="L2 penalty (0 measured best in 5-fold cross-validation on the dev set)")] = 0.0,
     corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
 ) -> None:
-    """Fit the answer-sentence scorer's weights on a dev set (conditional logit) and write them with the set's hash."""
+    """Fit the answer-sentence scorer's weights on dev sets (conditional logit) and write them with the sets' hashes."""
 
     def go() -> None:
         from policyqa.answer.fit import fit_scorer as fit
         from policyqa.pipeline import Assistant
 
-        if "holdout" in questions.parts:
+        if any("holdout" in q.parts for q in questions):
             raise PolicyQAError("refusing to fit on a held-out set: fit on the dev set and report the holdout")
         report = fit(Assistant(make_settings(corpus, index, embedder)), questions, out)
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

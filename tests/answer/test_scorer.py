@@ -47,3 +47,25 @@ def test_weights_round_trip_and_hand_default(tmp_path) -> None:  # type: ignore[
     load_scorer.cache_clear()
     with pytest.raises(ConfigError):
         load_scorer(str(path))
+
+
+@pytest.mark.slow
+def test_fit_scorer_pools_several_dev_sets_and_names_each(assistant, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    from pathlib import Path
+
+    from policyqa.answer.fit import fit_scorer
+
+    evals = Path(__file__).parents[2] / "evals"
+    lines = (evals / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text("\n".join(lines[:60]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[60:120]) + "\n", encoding="utf-8")
+    out = tmp_path / "scorer.json"
+    report = fit_scorer(assistant, [first, second], out, steps=50)
+    assert [d["path"] for d in report["datasets"]] == [str(first), str(second)]
+    assert all(0 < d["groups"] <= 60 and d["with_positive"] <= d["groups"] for d in report["datasets"])
+    assert report["command"] == f"policyqa fit-scorer --questions {first} --questions {second}"
+    assert 0.0 <= report["top1_fitted_cross_validated_5fold"] <= 1.0
+    assert load_scorer(str(out)).weights.shape == (len(FEATURES),)
+    assert json.loads(out.read_text(encoding="utf-8"))["datasets"] == report["datasets"]

@@ -54,11 +54,17 @@ def cross_validated_top1(groups: list[tuple[np.ndarray, np.ndarray]], folds: int
     return hits / total if total else 0.0
 
 
-def fit_scorer(assistant: Any, questions_path: Path, out: Path, *, l2: float = 0.0, steps: int = 1500) -> dict[str, Any]:
+def fit_scorer(assistant: Any, questions_paths: list[Path], out: Path, *, l2: float = 0.0, steps: int = 1500) -> dict[str, Any]:
     from policyqa.evaluate import load_questions
 
-    qset = load_questions(questions_path)
-    groups = collect_groups(assistant, qset.questions)
+    groups: list[tuple[np.ndarray, np.ndarray]] = []
+    datasets = []
+    for path in questions_paths:
+        qset = load_questions(path)
+        found = collect_groups(assistant, qset.questions)
+        groups += found
+        datasets.append({"path": str(path), "sha256": qset.sha256, "questions": len(qset.questions),
+                         "groups": len(found), "with_positive": sum(bool(y.any()) for _, y in found)})
     hand = SentenceScorer.hand()
     w = fit_conditional_logit(groups, l2=l2, steps=steps, init=hand.weights)
     # the answer logic reads score gaps (a neighbouring sentence within 0.08 of the best joins the answer): keep the
@@ -66,9 +72,8 @@ def fit_scorer(assistant: Any, questions_path: Path, out: Path, *, l2: float = 0
     w = w * (_spread(groups, hand.weights) / _spread(groups, w))
     report = {
         "kind": "fitted",
-        "command": f"policyqa fit-scorer --questions {questions_path}",
-        "dataset": {"path": str(questions_path), "sha256": qset.sha256, "questions": len(qset.questions),
-                    "groups": len(groups), "with_positive": sum(bool(y.any()) for _, y in groups)},
+        "command": "policyqa fit-scorer " + " ".join(f"--questions {p}" for p in questions_paths),
+        "datasets": datasets,
         "model": f"conditional logit (softmax over each question's candidate sentences), L2 {l2}, {steps} Adam steps "
                  "from the hand-set weights",
         "top1_hand": round(top1_accuracy(groups, hand.weights), 4),
