@@ -353,3 +353,24 @@ def test_markdown_document_with_fourth_level_headings(tmp_path: Path) -> None:
     ]
     c = _clause_with(doc, "新建基站")
     assert c.responsibility is not None and c.responsibility.units == ("市工信局", "市通管办")
+
+
+def test_a_portal_info_block_copied_as_text_gives_the_metadata(tmp_path: Path) -> None:
+    """「发文字号：…」「成文日期：…」「发布机构：…」 lines above the title (a portal page saved as text): the values are the
+    metadata and their spans quote the value only; 索引号 is no title and the body starts where it did."""
+    path = tmp_path / "portal_notice.txt"
+    path.write_text(
+        "临江市人民政府办公室关于印发临江市养老服务若干措施的通知\n索引号：11510000-2024-00031\n发布机构：临江市人民政府办公室\n"
+        "发文字号：临府办发〔2024〕12号\n成文日期：2024年3月5日\n各县（市、区）人民政府，市政府各部门：\n"
+        "《临江市养老服务若干措施》已经市政府同意，现印发给你们，请认真贯彻执行。\n临江市人民政府办公室\n2024年3月5日\n"
+        "临江市养老服务若干措施\n一、扩大服务供给\n1.建设社区养老服务中心。每个街道至少建成1个。（市民政局、市财政局负责）\n",
+        encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    doc = parse_document(src)
+    meta = doc.meta
+    assert (meta.doc_number, meta.date, meta.issuer) == ("临府办发〔2024〕12号", "2024-03-05", "临江市人民政府办公室")
+    assert meta.title == "临江市人民政府办公室关于印发临江市养老服务若干措施的通知"
+    assert doc.text[slice(*doc.spans["doc_number"])] == "临府办发〔2024〕12号"
+    assert doc.text[slice(*doc.spans["date"])] == "2024年3月5日"
+    clause = next(c for c in doc.clauses if "社区养老服务中心" in c.text)
+    assert clause.responsibility is not None and clause.responsibility.units == ("市民政局", "市财政局")

@@ -43,6 +43,11 @@ _EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意�
 _EFFECTIVE_SENTENCE = re.compile(
     r"本[^。，；\n]{0,20}?[自从](?:\d{4}年\d{1,2}月\d{1,2}日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)"
     r"(?:[，,][^。\n]{0,60}?(?:有效期(?:至\d{4}年\d{1,2}月\d{1,2}日|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
+# a portal's 信息公开 block copied as text: 「发文字号：临府办发〔2024〕12号」「成文日期：2024年3月5日」「索引号：…」
+_FIELD_LINE = re.compile(r"^(?P<label>发文字号|文\s*号|成文日期|印发日期|发布日期|发布机构|发文机关|索引号|主题分类|有效性|公开方式)"
+                         r"[：:]\s*(?P<value>\S.{0,80})$")
+_FIELD_KEYS = {"发文字号": "doc_number", "文号": "doc_number", "成文日期": "date", "印发日期": "date", "发布日期": "date",
+               "发布机构": "issuer", "发文机关": "issuer"}
 _SENTENCE_END = re.compile(r"(?:[。！？；：…!?;]|[。！？；][”’」』])$")
 _CONT_START = "、，。；：）〕”,.;:)"
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*)")
@@ -51,7 +56,7 @@ PREAMBLE = "导语"
 
 @dataclass
 class _Para:
-    kind: str  # header_org|docnum|title|recipients|date|office|note|attachments|heading|body|resp
+    kind: str  # header_org|docnum|field|title|recipients|date|office|note|attachments|heading|body|resp
     text: str
     heading: tuple[str, str, str] | None = None  # (kind, number, rest)
     start: int = 0
@@ -91,7 +96,9 @@ def _classify(lines: list[str]) -> list[_Para]:
             in_header = False
             continue
         kind = "body"
-        if _DATE.match(line):
+        if in_header and _FIELD_LINE.match(line):
+            kind = "field"
+        elif _DATE.match(line):
             kind = "date"
         elif _DOC_NUMBER.match(line):
             kind = "docnum"
@@ -390,6 +397,19 @@ def parse_document(src: SourceFile) -> Document:
         if p.kind == "header_org":
             meta.setdefault("issuer", p.text[: -len("文件")])
             spans.setdefault("issuer", (p.start, p.end))  # quote the whole 版头 line: 「福州市人民政府办公厅文件」
+        elif p.kind == "field":
+            f = _FIELD_LINE.match(p.text)
+            key = _FIELD_KEYS.get(re.sub(r"\s+", "", f.group("label"))) if f else None
+            value, at = (f.group("value").strip(), p.start + f.start("value")) if f else ("", p.start)
+            if key == "doc_number" and _DOC_NUMBER.match(value) and "doc_number" not in meta:
+                meta["doc_number"] = re.sub(r"\s+", "", value)
+                spans["doc_number"] = (at, p.end)
+            elif key == "date" and _DATE.match(value) and "date" not in meta:
+                meta["date"], meta["date_text"] = _iso_date(_DATE.match(value)), value  # type: ignore[arg-type]
+                spans["date"] = (at, p.end)
+            elif key == "issuer" and _ORG_SUFFIX.search(value) and "issuer" not in meta:
+                meta["issuer"] = value
+                spans["issuer"] = (at, p.end)
         elif p.kind == "docnum" and "doc_number" not in meta:
             meta["doc_number"] = re.sub(r"\s+", "", p.text)
             spans["doc_number"] = (p.start, p.end)
