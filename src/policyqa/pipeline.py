@@ -12,7 +12,7 @@ from datetime import date
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from policyqa.answer.classify import QueryInfo, classify
+from policyqa.answer.classify import QueryInfo, asks_metadata, classify
 from policyqa.answer.compose import Composer, Thresholds
 from policyqa.answer.gate import load_gate
 from policyqa.answer.scorer import load_scorer
@@ -76,10 +76,10 @@ class Engine:
         retriever = HybridRetriever(bundle, rrf_k=settings.rrf_k, candidates=settings.candidates)
         topics = [s.title for d in bundle.documents.values() for s in d.sections if s.title and len(s.title) <= 16]
         topics += bundle.tokenizer.user_words
-        rewriter = QueryRewriter(bundle.tokenizer, topics)
+        scoper = ScopeResolver(bundle.documents.values(), bundle.tokenizer)
+        rewriter = QueryRewriter(bundle.tokenizer, topics, scoper.common_terms(), asks_metadata)
         composer = Composer(bundle, Thresholds(coverage=settings.refusal_threshold), load_scorer(settings.sentence_scorer or None),
                             load_gate(settings.refusal_gate or None))
-        scoper = ScopeResolver(bundle.documents.values(), bundle.tokenizer)
         bundle.tokenizer.save_cache()  # the next version's build reuses what this one tokenized
         return cls(bundle, retriever, rewriter, composer, scoper)
 

@@ -132,3 +132,25 @@ def test_only_a_linking_na_is_dropped(question: str, kept: str) -> None:
     from policyqa.retrieve.rewrite import unlinked
 
     assert unlinked(question) == kept
+
+
+def test_a_demonstrative_for_a_part_takes_the_earlier_topic(rewriter: QueryRewriter) -> None:
+    out = rewriter.rewrite("那这一块是哪些部门负责的？", _users("量子科技打算重点发展哪些方向？"))
+    assert "量子科技" in out and "这一块" not in out
+
+
+def test_a_follow_up_with_another_year_swaps_the_year(rewriter: QueryRewriter) -> None:
+    out = rewriter.rewrite("那到2025年呢？", _users("到2030年建成多少个未来产业创新中心？"))
+    assert out == "到2025年建成多少个未来产业创新中心？"
+
+
+def test_a_very_short_follow_up_takes_the_earlier_topic(rewriter: QueryRewriter) -> None:
+    assert rewriter.rewrite("要提前多久报告？", _users("元宇宙重点发展什么？")).startswith("元宇宙")
+
+
+def test_a_short_follow_up_about_the_notice_itself_takes_no_topic() -> None:
+    from policyqa.answer.classify import asks_metadata
+    from policyqa.text.tokenize import Tokenizer
+
+    rewriter = QueryRewriter(Tokenizer(), ["元宇宙"], about_notice=asks_metadata)
+    assert rewriter.rewrite("试行多长时间？", _users("元宇宙重点发展什么？")) == "试行多长时间？"

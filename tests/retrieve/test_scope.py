@@ -33,6 +33,17 @@ def test_a_question_that_names_no_notice_has_no_scope(resolver: ScopeResolver) -
     assert not resolver.resolve("有哪些保障措施？").confident
 
 
+@pytest.mark.parametrize("question", ["那到2022年呢？", "2020年的呢？", "到2025年要完成多少？"])
+def test_a_year_alone_names_no_notice(resolver: ScopeResolver, question: str) -> None:
+    """Digits shared with a title that holds a year (「2023年森林防火命令」) are no naming words."""
+    assert not resolver.resolve(question).confident
+
+
+def test_words_in_a_third_of_the_library_are_common(resolver: ScopeResolver) -> None:
+    common = resolver.common_terms()
+    assert {"企业", "发展"} <= common and "网约车" not in common and "殡葬" not in common
+
+
 def test_title_words_name_the_notice_not_the_topic(resolver: ScopeResolver) -> None:
     scope = resolver.resolve("广安市社会信用体系建设工作实施方案中，政务诚信建设由哪个部门牵头？")
     assert scope.doc_ids == ("guangan_social_credit_2017",)

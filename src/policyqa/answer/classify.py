@@ -29,7 +29,7 @@ _META = [
     ("recipients", re.compile(r"主送|发给(?:谁|哪些|哪个)|下发给|印发给|送达|发送给|对象是哪些单位|addressed|recipient", re.I)),
     ("disclosure", re.compile(r"公开方式|公开属性|是否公开|主动公开|依申请公开|能公开|可以公开|public(?:ly)?\s+(?:available|released)", re.I)),
     ("effective", re.compile(r"施行|生效|有效期|起实施|实施日期|何时实施|(?:什么时候|何时|啥时候|哪天|从哪天|哪一天)(?:开始|起)?(?:实施|执行)|"
-                             r"开始执行|开始算数|(?:管用|管|有效)(?:几年|多久|多长时间|到什么时候|到哪天|到啥时候)|effective|take\s+effect|in\s+force|valid\s+for", re.I)),
+                             r"开始执行|开始算数|(?:管用|管|有效|试行)(?:几年|多久|多长时间|到什么时候|到哪天|到啥时候)|试行期|effective|take\s+effect|in\s+force|valid\s+for", re.I)),
     ("attachments", re.compile(r"(?:有|带|包括|包含)(?:哪些|几个|什么)附件|附件(?:有哪些|是什么|有几个|包括|名称|清单|叫什么)|哪些附件|几个附件|attachment", re.I)),
     ("issuer", re.compile(r"发文机关|发文单位|发布(?:机关|单位|部门)|印发(?:机关|单位|部门)|制发|谁(?:发|印发|发布|制定|出台)的|"
                           r"哪个(?:单位|部门|机关|机构).{0,8}?(?:发的|印发|发布|制定|出台)|由(?:谁|哪个单位)(?:发布|印发)|who\s+issued|issuer|issued\s+by", re.I)),
@@ -115,6 +115,11 @@ def expand_synonyms(text: str) -> str:
     """Formal words for everyday ones found in ``text`` (「AI」 -> 「人工智能」), space-joined; '' if none."""
     out = [formal for word, formal in _synonyms() if word in text and formal not in text]
     return " ".join(dict.fromkeys(out))
+
+
+def asks_metadata(text: str) -> bool:
+    """``text`` asks about the notice itself (its 文号, when it takes effect …), not about a topic in it."""
+    return any(pat.search(text) for _, pat in _META)
 
 
 def is_english(text: str) -> bool:

@@ -20,7 +20,8 @@ _ELLIPSIS = re.compile(
     re.IGNORECASE,
 )
 _ELLIPSIS_CUE = re.compile(r"^(?:那么?|那|还有|另外|换成|改成|如果是|and\b|what about|how about)|呢[？?。!！]*$", re.IGNORECASE)
-_PRONOUN = re.compile(r"它们|它|该(?:产业|领域|方向|部门|单位|项|条|部分|章节|文件|政策|意见|方案)|这个(?:产业|领域|方向|部门|单位)?|这一(?:产业|领域)|"
+_PRONOUN = re.compile(r"它们|它|该(?:产业|领域|方向|部门|单位|项|条|部分|章节|文件|政策|意见|方案)|这个(?:产业|领域|方向|部门|单位)?|"
+                      r"这一?(?:产业|领域|块|方面|部分)|"
                       r"这(?:项|件|些)(?:工作|任务|事情?|措施|政策|规定|补贴|奖励)?|此项|上述(?:产业|领域)?|^那(?=是|个|些)", re.IGNORECASE)
 # a follow-up that asks something of its own is not an ellipsis (「那享受低保的人创业期间，低保还能拿多久？」)
 _ASKS = re.compile(r"什么|谁|哪|吗|怎|咋|啥|多少|多久|多长|多大|多高|几|何|能否|可否|是否|能不能|可不可以|有没有|要不要|会不会"
@@ -103,14 +104,29 @@ def _number_variant(new_topic: str, prev: str) -> str:
         if len(bounded) == 1:
             a = bounded[0]
             return prev[: a.start()] + new_topic[m.start():] + prev[a.end():]  # 「5000万到8000万之间」 whole
+    if not lead.strip("到在至于截止 "):  # 「那到2022年呢？」 after 「…到2020年要覆盖哪些机构？」: the one quantity in that unit
+        unit = _unit_of(m.group(0))
+        same = [a for a in _AMOUNT.finditer(prev) if re.search(r"\d", a.group(0)) and _unit_of(a.group(0)) == unit]
+        if unit and len(same) == 1:
+            a = same[0]
+            return prev[: a.start()] + m.group(0) + prev[a.end():]
     return ""
+
+
+def _unit_of(amount: str) -> str:
+    return re.sub(r"[\d.\s]|及以上|及以下|以上|以下|以内|之内|不到|不足", "", amount)
 
 
 class QueryRewriter:
     """Stand-alone rewriting of follow-ups; ``topics`` are the corpus's own names (section titles, departments…)."""
 
-    def __init__(self, tokenizer: Tokenizer, topics: Iterable[str]) -> None:
+    def __init__(self, tokenizer: Tokenizer, topics: Iterable[str], common: Iterable[str] = (),
+                 about_notice: Callable[[str], bool] | None = None) -> None:
+        """``common``: words too frequent in the library to name a topic on their own (「报告」);
+        ``about_notice(q)``: ``q`` asks about the notice itself (「试行多长时间？」), so it takes no earlier topic."""
         self.tok = tokenizer
+        self.common = frozenset(common)
+        self.about_notice = about_notice or (lambda q: False)
         self.topics = sorted({t for t in topics if len(t) >= 2}, key=len, reverse=True)
         self._topic_re = re.compile("|".join(re.escape(t) for t in self.topics)) if self.topics else None
 
@@ -183,7 +199,10 @@ class QueryRewriter:
                 return f"{new_topic} {prev}"
         # 3) a bare intent with no topic of its own: 「由哪些部门负责？」「具体目标是什么？」「那一共选多少户？」
         bare = unlinked(q)
-        if (not _content_terms(self.tok, q) or not noun_spans(self.tok, bare)) and len(q) <= 20:
+        # a noun phrase of its own names a topic, unless each of its words is common in the library (「要提前多久报告？」)
+        own = [sp for sp in noun_spans(self.tok, bare) if any(t not in self.common for t in self.tok.terms(sp))]
+        short = len(bare.rstrip("？?。！!")) <= 8 and not self.about_notice(bare)  # 「要提前多久报告？」
+        if ((not _content_terms(self.tok, q) or not own) and len(q) <= 20) or short:
             return f"{prev_topic}{bare}"
         return bare  # 「那名师工作室要新建几个？」 asks on its own once the linking 那 is gone
 

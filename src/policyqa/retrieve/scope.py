@@ -88,7 +88,10 @@ class ScopeResolver:
         self.body_weight = body_weight
         n = len(self.docs)
         self.titles = {d.doc_id: core_title(d.meta.title) for d in self.docs}
-        self.title_grams = {d.doc_id: _ngrams(self.titles[d.doc_id]) for d in self.docs}
+        # digits name no notice by themselves (「到2022年」 shares 「202」 with every title holding a year): a year is
+        # weighed on its own below
+        self.title_grams = {d.doc_id: {g for g in _ngrams(self.titles[d.doc_id]) if not re.search(r"\d", g)}
+                            for d in self.docs}
         gram_df = Counter(g for gs in self.title_grams.values() for g in gs)
         self.gram_idf = {g: math.log((n + 1) / f) for g, f in gram_df.items()}
         body = tokenizer.terms_many([d.text for d in self.docs])
@@ -102,6 +105,10 @@ class ScopeResolver:
         self.max_df = max(2, n // 3)
         # a follow-up's history is resolved by several steps of one ask (and again by the next turn): pure, so cached
         self._resolved = lru_cache(maxsize=1024)(self._resolve)
+
+    def common_terms(self) -> frozenset[str]:
+        """Words in more than a third of the library: they name no notice, and no topic of a follow-up either."""
+        return frozenset(t for t, f in self.term_df.items() if f > self.max_df) if len(self.docs) > 1 else frozenset()
 
     def _naming_terms(self, q: str, title: str) -> set[str]:
         """Terms that only name the notice: inside its naming spans and nowhere else in the question."""
