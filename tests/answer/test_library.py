@@ -228,3 +228,22 @@ def test_one_body_asked_is_answered_with_the_lead(library_assistant) -> None:  #
                {"role": "assistant", "content": "到2020年发展1家以上规范运行的互联网医院。"}]
     a = library_assistant.ask("这项工作由哪个部门负责？", history)
     assert a.answerable and a.departments == ("市卫生健康委",) and "其他责任单位" not in a.answer
+
+
+def test_the_parts_of_a_notice_are_its_top_level_headings(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「加大」 heads every part title of the 文旅 policy: it describes the parts, it asks for none of them."""
+    a = library_assistant.ask("广安文旅若干政策在哪几个方面加大支持？")
+    assert a.answerable and "分为6个部分" in a.answer
+    assert "加大国土空间规划支持" in a.answer and "加大文旅品牌创建支持" in a.answer
+
+
+def test_a_word_shared_by_the_two_parts_of_a_notice_is_still_its_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("隐患排查治理监督管理办法把事故隐患分为哪几类？")
+    assert "一般事故隐患" in a.answer and "重大事故隐患" in a.answer and "部分" not in a.answer[:30]
+
+
+def test_a_follow_up_with_another_year_asks_the_same_of_that_year(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [{"role": "user", "content": "互联网+医疗健康实施意见里，远程医疗服务到2020年要覆盖哪些机构？"},
+               {"role": "assistant", "content": "全市所有医疗联合体和县级医院。"}]
+    a = library_assistant.ask("那到2022年呢？", history)
+    assert a.answerable and a.citations[0].doc_id == "guangan_internet_healthcare_2019" and "50%" in a.answer

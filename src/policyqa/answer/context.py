@@ -180,7 +180,8 @@ class AnswerContext:
 
 _LIST_CUE = re.compile(r"包括|包含|有哪些|哪几|哪[两二三四五六七八九十][个项类条家种]|分别|分为|几条|各是|一共|几个方面|几项|几大|有几|哪些|列举|组成|构成|指的是|是指|which|what\s+are|refer|consist|include", re.I)
 _WHICH = re.compile(r"哪几|哪些|分别|包括|包含|涵盖")
-_OUTLINE_WORDS = frozenset("方面 部分 几个 哪几 内容 主要 板块 章节 政策 措施 支持 几 条 项 类 块 哪些 规定 文件 印发 办法 方案 意见 细则".split())
+_OUTLINE_WORDS = frozenset("方面 部分 几个 哪几 几大 大块 几大块 方向 内容 主要 板块 章节 政策 措施 支持 几 条 项 类 块 哪些 规定 文件 印发 "
+                           "办法 方案 意见 细则".split())
 _WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪一章|哪一条|哪条|在哪里提|在哪提|出自|哪部分", re.I)
 _UNITS = [("年份", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("年", r"几年|多少年"), ("家", r"多少家|(?<!哪)几家"),
           ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),

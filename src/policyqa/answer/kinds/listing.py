@@ -9,7 +9,7 @@ import numpy as np
 from policyqa.answer.classify import QueryInfo
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import Answer, Clause, Section
-from policyqa.answer.context import Quote, _OUTLINE_WORDS, _VAGUE
+from policyqa.answer.context import Quote, _OUTLINE_WORDS, _VAGUE, _abbreviates
 from policyqa.answer.kinds.base import Kind
 
 
@@ -44,9 +44,6 @@ class ListingKind(Kind):
         """「科技创新若干政策分哪几个方面」: a question about the notice as a whole lists its top-level parts."""
         if len(info.scope) != 1 or info.scope_reason not in ("title", "doc_number", "inherited"):
             return None
-        if any(t not in _VAGUE and t not in _OUTLINE_WORDS and not re.fullmatch(r"[一二三四五六七八九十两几\d]+[个项条类]?", t)
-               for t in info.content_terms):
-            return None  # a topic inside the notice is asked about, not the notice's outline
         doc = self.b.documents[info.scope[0]]
         roots = [s for s in self.children.get(None, []) if s.doc_id == doc.doc_id]
         while len(roots) == 1 and len([k for k in self.children.get(roots[0].id, []) if k.title]) >= 2:
@@ -55,6 +52,16 @@ class ListingKind(Kind):
         roots = [r for r in roots if r.title]
         if len(roots) < 2:
             return None
+
+        def names_a_topic(t: str) -> bool:
+            # a word most part titles share (「加大…支持」 heads every part) describes the parts, it picks none
+            shared = len(roots) >= 3 and sum(1 for r in roots if t in r.title) * 3 >= 2 * len(roots)
+            contraction = t not in doc.meta.title and _abbreviates(t, doc.meta.title)  # 「文旅」 for 文化旅游
+            return not (t in _VAGUE or t in _OUTLINE_WORDS or shared or contraction
+                        or re.fullmatch(r"[一二三四五六七八九十两几\d]+[个项条类]?", t))
+
+        if any(names_a_topic(t) for t in info.content_terms):
+            return None  # a topic inside the notice is asked about, not the notice's outline
         quotes = []
         for r in roots:
             i = doc.text.find(r.title, r.start)
