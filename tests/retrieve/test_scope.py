@@ -39,6 +39,14 @@ def test_a_year_alone_names_no_notice(resolver: ScopeResolver, question: str) ->
     assert not resolver.resolve(question).confident
 
 
+@pytest.mark.parametrize(("question", "doc_id"), [
+    ("文旅若干政策里对景区有什么奖励？", "guangan_culture_tourism_2022"),  # 「文旅」 contracts 文化旅游; 「若干政策」 is in 4 titles
+    ("社科评奖办法什么时候施行？", "guangan_social_science_awards_2022"),  # 社会科学
+])
+def test_a_contraction_of_the_title_names_the_notice_alone(resolver: ScopeResolver, question: str, doc_id: str) -> None:
+    assert resolver.resolve(question).doc_ids == (doc_id,)
+
+
 def test_words_in_a_third_of_the_library_are_common(resolver: ScopeResolver) -> None:
     common = resolver.common_terms()
     assert {"企业", "发展"} <= common and "网约车" not in common and "殡葬" not in common

@@ -60,12 +60,20 @@ def core_title(title: str) -> str:
 
 
 def _ngrams(text: str, ns: Sequence[int] = (2, 3)) -> set[str]:
-    text = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", " ", text)
+    # 「高质量发展的若干政策」 and 「高质量发展若干政策」 name alike: the particle 的 is dropped before n-gramming
+    text = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", " ", text.replace("的", ""))
     out: set[str] = set()
     for part in text.split():
         for n in ns:
             out.update(part[i : i + n] for i in range(len(part) - n + 1))
     return out
+
+
+def _contractions(title: str, tok: Tokenizer) -> set[str]:
+    """The two-character contractions a title's adjacent words make (文化旅游 -> 文旅, 社会科学 -> 社科, 网络预约 -> 网约):
+    how citizens name a notice by its topic."""
+    words = [t for t in dict.fromkeys(tok.terms(title)) if re.fullmatch(r"[\u4e00-\u9fff]{2}", t)]
+    return {a[0] + b[0] for a in words for b in words if a + b in title}
 
 
 def _years(text: str) -> set[str]:
@@ -91,8 +99,8 @@ class ScopeResolver:
         # digits name no notice by themselves (「到2022年」 shares 「202」 with every title holding a year): a year is
         # weighed on its own below
         self.title_grams = {d.doc_id: {g for g in _ngrams(self.titles[d.doc_id]) if not re.search(r"\d", g)}
-                            for d in self.docs}
-        gram_df = Counter(g for gs in self.title_grams.values() for g in gs)
+                                      | _contractions(self.titles[d.doc_id], tokenizer) for d in self.docs}
+        self.gram_df = gram_df = Counter(g for gs in self.title_grams.values() for g in gs)
         self.gram_idf = {g: math.log((n + 1) / f) for g, f in gram_df.items()}
         body = tokenizer.terms_many([d.text for d in self.docs])
         self.body_terms = {d.doc_id: set(ts) for d, ts in zip(self.docs, body)}
@@ -139,6 +147,7 @@ class ScopeResolver:
         q_years = _years(q)
         scores: dict[str, float] = {}
         body_of: dict[str, list[str]] = {}
+        hits: dict[str, set[str]] = {}
         for d in self.docs:
             grams = q_grams & self.title_grams[d.doc_id]
             title_score = sum(self.gram_idf[g] for g in grams)
@@ -150,11 +159,15 @@ class ScopeResolver:
                 score += 3.0 if q_years & own_years else -3.0
             scores[d.doc_id] = score
             body_of[d.doc_id] = body
+            hits[d.doc_id] = {g for g in grams if self.gram_df[g] <= self.max_df}  # 「广安」 names no one notice
         ranked = sorted(scores, key=lambda k: -scores[k])
         best = scores[ranked[0]]
         if best < self.min_score:
             return Scope((), 0.0, scores, (), "none")
-        tied = tuple(k for k in ranked if scores[k] >= self.tie_ratio * best)
+        # a close second whose title matches nothing the best one's does not (「文旅若干政策」: 「若干政策」 alone for the
+        # other 若干政策 notices, 「文旅」 too for the 文旅 one) is no rival; the same matches (two years' orders) stay tied
+        tied = tuple(k for k in ranked if scores[k] >= self.tie_ratio * best
+                     and (k == ranked[0] or not hits[k] < hits[ranked[0]]))
         second = scores[ranked[1]] if len(ranked) > 1 else 0.0
         confidence = max(0.0, min(1.0, (best - max(second, 0.0)) / best))
         # the naming words are worked out for the notices that fit only (it tokenizes the question again)
