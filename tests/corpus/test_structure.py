@@ -374,3 +374,24 @@ def test_a_portal_info_block_copied_as_text_gives_the_metadata(tmp_path: Path) -
     assert doc.text[slice(*doc.spans["date"])] == "2024年3月5日"
     clause = next(c for c in doc.clauses if "社区养老服务中心" in c.text)
     assert clause.responsibility is not None and clause.responsibility.units == ("市民政局", "市财政局")
+
+
+def test_articles_the_portal_ran_together_are_split_where_the_numbering_checks() -> None:
+    """The second 办法 of the safety notice lost its line breaks (「…制定本办法。第二条本办法适用于…第三条…」): each
+    article is its own section again, numbered on from 第一条 under its own title."""
+    from conftest import LIBRARY
+
+    doc = _parse(LIBRARY / "guangan_production_safety_hazards_2023.txt")
+    second = [s for s in doc.sections if s.path_str.startswith("广安市重大生产安全事故隐患治理挂牌督办管理办法 > ")]
+    assert [s.label for s in second[:3]] == ["第一条", "第二条", "第三条"] and len(second) >= 15
+    sign = _clause_with(doc, "必须制作重大生产安全事故隐患警示牌")
+    assert sign.section_path[-1] == "第十一条" and sign.text.startswith("第十一条")
+
+
+def test_an_article_cited_in_running_text_is_no_new_article(tmp_path: Path) -> None:
+    path = tmp_path / "measures.txt"
+    path.write_text("某市某某管理办法\n第一条　为规范管理，制定本办法。\n第二条　按本办法执行。第五条规定的情形除外。\n",
+                    encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    doc = parse_document(src)
+    assert [s.label for s in doc.sections if s.label.startswith("第")] == ["第一条", "第二条"]

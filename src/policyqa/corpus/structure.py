@@ -203,6 +203,35 @@ def _split_glued_items(paras: list[_Para]) -> list[_Para]:
     return out
 
 
+_GLUED_ARTICLE = re.compile(r"(?<=[。；：])第([一二三四五六七八九十]{1,3})条(?=[\u4e00-\u9fff“（])")
+
+
+def _split_glued_articles(paras: list[_Para]) -> list[_Para]:
+    """「…制定本办法。第二条本办法适用于…第三条…」: articles the portal ran together start their own paragraphs again,
+    where the numbering checks (the next article's number follows the last one's; a new title starts again at 第一条)."""
+    out: list[_Para] = []
+    last = 0
+    for p in paras:
+        if p.kind == "title":
+            last = 0
+        if p.kind == "heading" and p.heading is not None and p.heading[0] == "article":
+            last = cn_small(p.heading[1])
+        if p.kind not in ("body", "heading") or not last:
+            out.append(p)
+            continue
+        cur = p
+        while True:
+            nxt = next((m for m in _GLUED_ARTICLE.finditer(cur.text) if cn_small(m.group(1)) == last + 1), None)
+            if nxt is None:
+                break
+            out.append(_Para(cur.kind, cur.text[: nxt.start()], cur.heading))
+            rest = cur.text[nxt.start() :]
+            cur = _Para("heading", rest, _heading(rest))
+            last += 1
+        out.append(cur)
+    return out
+
+
 def _split_own_title(paras: list[_Para]) -> list[_Para]:
     """「（本文有删减）广安市…若干政策措施为落实…」: the attached document's own title run into its first paragraph."""
     first = next((p for p in paras if p.kind == "title"), None)
@@ -342,7 +371,7 @@ def parse_document(src: SourceFile) -> Document:
     text_lines = [ln.strip() for ln in normalize_text(src.raw).split("\n")]
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
     paras = _merge_page_breaks(_classify([ln for ln in text_lines if ln]))
-    paras = _split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras))))
+    paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
 
     # Lay paragraphs out as the normalized document: one per line; spans point into it.
     pos = 0
