@@ -27,6 +27,15 @@ def test_a_year_or_a_date_is_no_quantity() -> None:
     assert _has_quantity("到2025年，创建省级现代林业园区2个以上。", None)
     assert _has_quantity("每项奖现金20000元", None)
     assert _has_quantity("班主任工作量按当地教师标准课时工作量的一半计算", None)  # a fraction in words
+    assert _has_quantity("出席委员人数须达到其成员人数的三分之二以上", None)
+
+
+def test_an_article_number_counts_nothing() -> None:
+    from policyqa.answer.context import _has_quantity
+
+    assert not _has_quantity("第六条处置建筑垃圾的单位，应向城管执法部门提出申请，获得核准后，方可处置。", "个")
+    assert not _has_quantity("依照第三章第二节的规定办理。", None)
+    assert _has_quantity("第八条城管执法部门应当自受理之日起5个工作日内作出决定。", "个")
 
 
 @pytest.mark.parametrize(("word", "text", "short"), [

@@ -20,6 +20,8 @@ def _need(question: str, kind: str):  # type: ignore[no-untyped-def]
     ("它废止了哪份旧文件，文号是多少？", "document_number"),
     ("低保还能继续拿多久？", "period"),
     ("评奖多久搞一回？", "period"),
+    ("申请递交后几个工作日内能办结？", "duration"),
+    ("多久能批下来？", "duration"),
 ])
 def test_how_a_question_asks_for_a_kind_of_detail(question: str, kind: str) -> None:
     _need(question, kind)

@@ -211,6 +211,7 @@ def _units_text(resp: Responsibility, asks_lead: bool) -> tuple[str, tuple[str, 
 
 
 def _has_quantity(text: str, unit: str | None) -> bool:
+    text = re.sub(r"第[一二三四五六七八九十百零〇\d]+[条章节款项批]", "", text)  # 「第六条」 numbers an article, it counts nothing
     if unit:
         if unit == "年份":
             return bool(re.search(r"\d{4}\s*年", text))
@@ -218,7 +219,7 @@ def _has_quantity(text: str, unit: str | None) -> bool:
         return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[{re.escape(units)}]", text))
     # a year or a date (「2019年」「2023年10月1日」) counts nothing: 「多少」 is not answered by when
     undated = re.sub(r"\d{4}\s*年(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?|\d{1,2}\s*月\d{1,2}\s*日", "", text)
-    return bool(re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类|条|年|倍|成)|一半|半数|过半|翻一?番|百分之", undated))
+    return bool(re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类|条|年|倍|成)|一半|半数|过半|翻一?番|百分之|分之[一二三四五六七八九十]", undated))
 
 
 def _grow(word: str, question: str, text: str) -> str:
