@@ -38,6 +38,18 @@ def test_an_article_number_counts_nothing() -> None:
     assert _has_quantity("第八条城管执法部门应当自受理之日起5个工作日内作出决定。", "个")
 
 
+@pytest.mark.parametrize(("text", "counts"), [
+    ("物业服务企业每月至少组织一次防火巡查。", True),
+    ("每年开展两轮集中培训。", True),
+    ("实行二十四小时值班。", True),
+    ("给予一次性奖励。", False),  # 一次性 says how it is paid, not how many times
+])
+def test_chinese_numerals_count_in_the_common_measure_words(text: str, counts: bool) -> None:
+    from policyqa.answer.context import _has_quantity
+
+    assert _has_quantity(text, None) is counts
+
+
 @pytest.mark.parametrize(("word", "text", "short"), [
     ("高企", "12.对首次创建为高新技术企业的，给予20万元支持。", True),
     ("招投标", "广安市人民政府办公室关于进一步优化营商环境规范招标投标主体行为的实施意见", True),
