@@ -247,3 +247,15 @@ def test_a_follow_up_with_another_year_asks_the_same_of_that_year(library_assist
                {"role": "assistant", "content": "全市所有医疗联合体和县级医院。"}]
     a = library_assistant.ask("那到2022年呢？", history)
     assert a.answerable and a.citations[0].doc_id == "guangan_internet_healthcare_2019" and "50%" in a.answer
+
+
+def test_what_a_notice_repeals_is_its_repeal_sentence(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("招投标实施意见施行后，原来的老文件还有效吗？")
+    assert a.answerable and "广安府发〔2014〕52号" in a.answer and any("同时废止" in c.text for c in a.citations)
+    both = library_assistant.ask("招投标实施意见有效期几年？它废止了哪个文件？")
+    assert "有效期5年" in both.answer and "同时废止" in both.answer
+
+
+def test_a_notice_that_repeals_nothing_says_nothing_of_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("网约车实施细则废止了什么文件？")
+    assert not a.answerable and a.refusal_reason == "metadata_not_stated"

@@ -18,7 +18,7 @@ _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _START = re.compile(r"[自从](?:(\d{4})年(\d{1,2})月(\d{1,2})日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)")
 _UNTIL = re.compile(r"有效期(?:至|到)(\d{4})年(\d{1,2})月(\d{1,2})日")
 _YEARS = re.compile(r"(?:有效期为?|试行期?为?)([\d一二三四五六七八九十两]+)年")
-_REPEAL = re.compile(r"《([^》]{4,80})》\s*[（(]([^）)]{4,30}号)[）)][^。]{0,20}?(?:同时)?废止|"
+REPEAL = re.compile(r"《([^》]{4,80})》\s*[（(]([^）)]{4,30}号)[）)][^。]{0,20}?(?:同时)?废止|"
                      r"《([^》]{4,80})》[^。]{0,20}?(?:同时)?废止")
 
 
@@ -68,7 +68,7 @@ def validity(doc: Document) -> Validity:
         elif y and start:
             end = (_add_years(date.fromisoformat(start), _years(y.group(1))) - timedelta(days=1)).isoformat()
     repeals = []
-    for m in _REPEAL.finditer(doc.text):
+    for m in REPEAL.finditer(doc.text):
         repeals.append(m.group(2) or m.group(1) or m.group(3))
     return Validity(start, end, tuple(dict.fromkeys(r for r in repeals if r)))
 

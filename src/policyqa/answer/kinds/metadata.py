@@ -8,6 +8,7 @@ import numpy as np
 
 from policyqa.answer.classify import QueryInfo, about_document_terms
 from policyqa.corpus.chunk import sentence_spans
+from policyqa.corpus.validity import REPEAL
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Document
@@ -49,14 +50,14 @@ class MetadataKind(Kind):
             texts.append(one.answer)
             quotes.extend(Quote(c.doc_id, c.section, c.start, c.end, c.score) for c in one.citations)
         if not texts:
-            if set(fields) & {"effective", "attachments", "disclosure", "recipients", "doc_number", "date", "meeting"}:
+            if set(fields) & {"effective", "attachments", "disclosure", "recipients", "doc_number", "date", "meeting", "repeal"}:
                 return self.refuse(info, ranked, "metadata_not_stated")  # about this document, but it does not say
             return None
         return Answer("".join(texts), True, self.citations(quotes), info.text, "metadata")
 
     def _one_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
         m = doc.meta
-        if f in ("doc_type", "signature", "purpose", "basis", "meeting"):
+        if f in ("doc_type", "signature", "purpose", "basis", "meeting", "repeal"):
             return self._derived_metadata(info, doc, f)
         value = {"doc_number": m.doc_number, "issuer": m.issuer, "date": m.date_text, "recipients": m.recipients,
                  "title": m.title, "disclosure": "、".join(m.notes), "effective": m.effective,
@@ -119,6 +120,15 @@ class MetadataKind(Kind):
                         quotes.append(self._quote(doc, s0, e0, SECTION_SEP.join(c.section_path), 1.0))
                         return Answer(sent, True, self.citations(quotes), info.text, "metadata")
             return None
+        elif f == "repeal":  # 「《…》（广安府发〔2014〕52号）同时废止」: what it replaces, in its closing sentences
+            for c in doc.clauses:
+                for s0, e0 in sentence_spans(c.text, c.start):
+                    sent = doc.text[s0:e0]
+                    if REPEAL.search(sent):
+                        quotes.append(self._quote(doc, s0, e0, SECTION_SEP.join(c.section_path), 1.0))
+            if not quotes:
+                return None
+            text = "".join(doc.text[q.start:q.end] for q in quotes)
         elif f == "basis":  # 「根据《…》（川府发〔2015〕38号）…」: the documents a notice implements, from its opening
             for c in doc.clauses:
                 for s0, e0 in sentence_spans(c.text, c.start):
