@@ -99,3 +99,23 @@ def test_an_unreadable_history_file_is_one_error_line(env: dict[str, str], tmp_p
     assert result.exit_code == 1
     assert result.stderr.startswith("error: cannot read history file")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["fit-scorer", "fit-gate"])
+def test_fitting_passes_its_l2_and_refuses_a_held_out_set(env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          command: str) -> None:
+    import policyqa.answer.fit as fit
+
+    seen: dict[str, object] = {}
+
+    def fake(assistant, questions, out, **kw):  # type: ignore[no-untyped-def]
+        seen.update(questions=questions, **kw)
+        return {"ok": True}
+
+    monkeypatch.setattr(fit, command.replace("-", "_"), fake)
+    dev = tmp_path / "dev.jsonl"
+    result = CliRunner().invoke(app, [command, "--questions", str(dev), "--l2", "0.25", "--out", str(tmp_path / "o.json")], env=env)
+    assert result.exit_code == 0, result.output
+    assert seen == {"questions": [dev], "l2": 0.25}
+    held = CliRunner().invoke(app, [command, "--questions", "evals/holdout/questions_library.jsonl"], env=env)
+    assert held.exit_code == 1 and "held-out" in held.output

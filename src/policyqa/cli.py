@@ -278,7 +278,7 @@ def fit_scorer(
         from policyqa.pipeline import Assistant
 
         _dev_only(questions)
-        report = fit(Assistant(make_settings(corpus, index, embedder)), questions, out)
+        report = fit(Assistant(make_settings(corpus, index, embedder)), questions, out, l2=l2)
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
     _run(go)
