@@ -426,15 +426,15 @@ def parse_document(src: SourceFile) -> Document:
         if p.kind == "header_org":
             meta.setdefault("issuer", p.text[: -len("文件")])
             spans.setdefault("issuer", (p.start, p.end))  # quote the whole 版头 line: 「福州市人民政府办公厅文件」
-        elif p.kind == "field":
-            f = _FIELD_LINE.match(p.text)
-            key = _FIELD_KEYS.get(re.sub(r"\s+", "", f.group("label"))) if f else None
-            value, at = (f.group("value").strip(), p.start + f.start("value")) if f else ("", p.start)
+        elif p.kind == "field" and (f := _FIELD_LINE.match(p.text)):  # every field paragraph is one such line
+            key = _FIELD_KEYS.get(re.sub(r"\s+", "", f.group("label")))
+            value, at = f.group("value").strip(), p.start + f.start("value")
+            day = _DATE.match(value) if key == "date" else None
             if key == "doc_number" and _DOC_NUMBER.match(value) and "doc_number" not in meta:
                 meta["doc_number"] = re.sub(r"\s+", "", value)
                 spans["doc_number"] = (at, p.end)
-            elif key == "date" and _DATE.match(value) and "date" not in meta:
-                meta["date"], meta["date_text"] = _iso_date(_DATE.match(value)), value  # type: ignore[arg-type]
+            elif day and "date" not in meta:
+                meta["date"], meta["date_text"] = _iso_date(day), value
                 spans["date"] = (at, p.end)
             elif key == "issuer" and _ORG_SUFFIX.search(value) and "issuer" not in meta:
                 meta["issuer"] = value
