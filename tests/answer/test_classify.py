@@ -24,3 +24,14 @@ def test_which_ones_asks_for_items_and_how_many_for_a_number(library_assistant, 
 def test_clauses_are_cut_outside_brackets_only() -> None:
     text = "不得超过净资产〔含控股的县（市、区）企业，下同〕的40%，单户不得超过20%；单笔不得超过15%。"
     assert _clauses(text) == ["不得超过净资产〔含控股的县（市、区）企业，下同〕的40%，", "单户不得超过20%；", "单笔不得超过15%。"]
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("市财政局牵头或参与的是哪几条？", "reverse_responsibility"),  # 「的是」 between the verb and 哪几条
+    ("市统计局被列为责任单位的有哪几项？", "reverse_responsibility"),  # ends on 哪几项, no noun after it
+    ("市医疗保障局是哪些任务的责任单位？", "reverse_responsibility"),  # asks which tasks, not whether
+    ("市科技局是未来能源的责任单位吗？", "responsibility"),  # a yes/no about one topic stays forward
+])
+def test_a_department_asking_which_items_is_reverse(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
+    b = library_assistant.bundle
+    assert classify(question, b.tokenizer, b.aliases).qtype == qtype

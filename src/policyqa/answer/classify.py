@@ -49,8 +49,8 @@ _RESPONSIBILITY = re.compile(
     re.I,
 )
 _REVERSE = re.compile(
-    r"(?:参与|负责|承担|牵头|管|涉及|分管|负责了?)(?:了|的)?(?:哪些|什么|几项|哪几项|哪项|哪几块|哪块|哪方面|哪些方面)|"
-    r"(?:哪|几)(?:些|项|几项|几块|块|个方面)(?:工作|任务|领域|产业|事项|事|条款|条目)|出现在|全部条目|所有条目|哪些条目|"
+    r"(?:参与|负责|承担|牵头|管|涉及|分管|配合|负责了?)(?:了|的)?(?:是)?(?:哪些|什么|几项|哪几项|哪几条|哪项|哪几块|哪块|哪方面|哪些方面)|"
+    r"(?:哪|几)(?:些|项|几项|几条|几块|块|个方面)(?:工作|任务|领域|产业|事项|事|条款|条目)|(?:哪|几)几?[项条](?:[？?]|$)|出现在|全部条目|所有条目|哪些条目|"
     r"(?:有|承担|负责|参与)(?:哪些|什么)(?:工作|任务|职责)|职责是什么|干什么|做什么|管什么|what\s+(?:does|is)\b.*\b(?:do|responsible\s+for|involved)",
     re.I,
 )
@@ -166,4 +166,4 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[s
 
 def _mentions_topic_with_dept(text: str, depts: tuple[str, ...], aliases: AliasTable) -> bool:
     """「市科技局负责未来能源吗」 asks about a topic, not for the department's whole portfolio."""
-    return bool(re.search(r"(?:负责|参与|管|牵头)[^，。？?]{2,}(?:吗|(?<!什)么|嘛)[？?]?$|是(?:不是)?.{0,12}(?:的)?责任单位", text))
+    return bool(re.search(r"(?:负责|参与|管|牵头)[^，。？?]{2,}(?:吗|(?<!什)么|嘛)[？?]?$|是(?:不是)?(?:(?!哪|什么).){0,12}(?:的)?责任单位", text))
