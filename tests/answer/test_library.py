@@ -259,3 +259,15 @@ def test_what_a_notice_repeals_is_its_repeal_sentence(library_assistant) -> None
 def test_a_notice_that_repeals_nothing_says_nothing_of_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("网约车实施细则废止了什么文件？")
     assert not a.answerable and a.refusal_reason == "metadata_not_stated"
+
+
+def test_a_compound_asked_finds_the_clause_titled_by_its_head_word(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「教育经费保障」 is titled 「加强经费保障」; another clause merely mentions 「教育经费」 in passing."""
+    a = library_assistant.ask("广安基础教育高质量发展方案里，教育经费保障方面的责任单位有哪些？")
+    assert a.answerable and set(a.departments) >= {"市财政局", "市发展改革委", "市教育体育局"}
+
+
+def test_which_departments_and_which_leads_gets_all_of_them(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「哪几个部门负责？谁牵头？」 asks for every unit, the lead marked, not for the lead alone."""
+    a = library_assistant.ask("广安互联网+医疗健康实施意见里，远程医疗服务是哪几个部门负责的，谁牵头？")
+    assert a.answerable and {"市发展改革委", "市财政局"} <= set(a.departments) and "牵头" in a.answer

@@ -196,7 +196,7 @@ _DUTY = re.compile(r"[\u4e00-\u9fff]{2,14}(?:部门|机构|单位|局|委|办|�
 # 「…；负责对…进行评审。」: a duty sentence whose subject is the sentence before it
 SUBJECTLESS_DUTY = re.compile(r"^(?:负责|牵头|承担|组织|指导|参与)")
 _ASKS_LEAD = re.compile(r"牵头|主抓|带头|哪一?个(?:部门|单位|机构)|哪家(?:部门|单位|机构)|lead", re.I)  # one body asked: the lead
-_ASKS_ALL = re.compile(r"还有|参与|配合|责任单位|哪些(?:部门|单位)负责|谁负责|分别|和.{0,4}单位|、谁")
+_ASKS_ALL = re.compile(r"还有|参与|配合|责任单位|哪(?:些|几个)(?:部门|单位)负责|谁负责|分别|和.{0,4}单位|、谁")
 
 
 def _units_text(resp: Responsibility, asks_lead: bool) -> tuple[str, tuple[str, ...]]:

@@ -45,6 +45,8 @@ class ResponsibilityKind(Kind):
                     gain = 2.0 * self.w(t) + 0.5
                 elif t in have or (len(t) >= 2 and t in c.text):
                     gain = self.w(t) * (1.0 + 0.2 * min(c.text.count(t), 3))
+                if len(t) >= 4 and t not in title:  # 「教育经费」 asked, 「加强经费保障」 titled: a compound's head word
+                    gain = max([gain] + [2.0 * self.w(p) + 0.5 for p in (t[:2], t[-2:]) if p in title and p in self.idf])
                 score += gain
                 if gain > best:
                     matched, best = t, gain
