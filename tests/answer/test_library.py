@@ -271,3 +271,9 @@ def test_which_departments_and_which_leads_gets_all_of_them(library_assistant) -
     """「哪几个部门负责？谁牵头？」 asks for every unit, the lead marked, not for the lead alone."""
     a = library_assistant.ask("广安互联网+医疗健康实施意见里，远程医疗服务是哪几个部门负责的，谁牵头？")
     assert a.answerable and {"市发展改革委", "市财政局"} <= set(a.departments) and "牵头" in a.answer
+
+
+def test_a_word_naming_the_notice_counts_as_held_by_its_sentences(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「社科」 (社会科学 contracted) names the awards 办法; the sentence stating the prize need not repeat it."""
+    a = library_assistant.ask("广安社科成果评奖办法里，二等奖每项奖金多少？")
+    assert a.answerable and "10000元" in a.answer

@@ -67,6 +67,19 @@ def test_a_grant_asked_needs_money_given_not_any_sum() -> None:
     assert "grant" not in dict(detail_ask("项目总投资金额是多少？"))  # an investment's size is an amount, not a grant
 
 
+def test_a_rate_asked_is_a_percentage_or_percentage_points() -> None:
+    need = _need("对外担保的担保费率按多少收？", "ratio")
+    assert not need.search("单笔对外担保1亿元（不含）以下的，由企业按内部决策程序决策实施")
+    assert need.search("在贷款基础利率基础上上浮3个百分点以内的，由财政给予贴息")
+    assert need.search("资产负债率原则上不超过65%")
+    _need("贷款利率上浮多少以内能贴息？", "ratio")
+
+
+def test_a_cash_prize_is_money_given() -> None:
+    need = _need("拿了一等奖能领多少奖金？", "grant")
+    assert need.search("一等奖5项，每项奖现金20000元")
+
+
 def test_off_topic_words_written_in_the_named_notice_are_on_topic() -> None:
     from policyqa.answer.refusal import off_topic
 

@@ -76,6 +76,17 @@ def _contractions(title: str, tok: Tokenizer) -> set[str]:
     return {a[0] + b[0] for a in words for b in words if a + b in title}
 
 
+def title_names(title: str, tok: Tokenizer) -> set[str]:
+    """The 2-3 character n-grams and contractions by which citizens name a notice of this title (digits apart)."""
+    core = core_title(title)
+    return {g for g in _ngrams(core) if not re.search(r"\d", g)} | _contractions(core, tok)
+
+
+def topic_names(title: str, tok: Tokenizer) -> set[str]:
+    """``title_names`` less the kind of document (细则, 实施方案): the words that name what the notice is about."""
+    return {g for g in title_names(title, tok) if not re.fullmatch(rf"(?:实施|管理|行动|若干)?(?:{DOC_KINDS})", g)}
+
+
 def _years(text: str) -> set[str]:
     return {m.group(0) for m in _YEAR.finditer(text)}
 
@@ -98,8 +109,7 @@ class ScopeResolver:
         self.titles = {d.doc_id: core_title(d.meta.title) for d in self.docs}
         # digits name no notice by themselves (「到2022年」 shares 「202」 with every title holding a year): a year is
         # weighed on its own below
-        self.title_grams = {d.doc_id: {g for g in _ngrams(self.titles[d.doc_id]) if not re.search(r"\d", g)}
-                                      | _contractions(self.titles[d.doc_id], tokenizer) for d in self.docs}
+        self.title_grams = {d.doc_id: title_names(d.meta.title, tokenizer) for d in self.docs}
         self.gram_df = gram_df = Counter(g for gs in self.title_grams.values() for g in gs)
         self.gram_idf = {g: math.log((n + 1) / f) for g, f in gram_df.items()}
         body = tokenizer.terms_many([d.text for d in self.docs])

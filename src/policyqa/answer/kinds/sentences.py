@@ -13,6 +13,7 @@ from policyqa.answer.refusal import UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.corpus.structure import cn_small
 from policyqa.retrieve.hybrid import Ranked
+from policyqa.retrieve.scope import topic_names
 from policyqa.types import Answer
 from policyqa.answer.context import (
     SUBJECTLESS_DUTY, AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
@@ -75,6 +76,12 @@ class SentenceKind(Kind):
         self.listing = listing  # a sentence that introduces sub-sections is answered with them
         self.scorer = scorer or default_scorer()
         self.gate: Gate = gate or HandGate()  # the soft refusal judgement (answer/gate.py)
+        self._names: dict[str, set[str]] = {}  # per notice: the words that name its topic (scope.topic_names)
+
+    def _names_of(self, doc_id: str) -> set[str]:
+        if doc_id not in self._names:
+            self._names[doc_id] = topic_names(self.b.documents[doc_id].meta.title, self.tok)
+        return self._names[doc_id]
 
     def _section_of_preamble(self, clause_id: str) -> Any:
         return self.listing._section_of_preamble(clause_id)
@@ -239,7 +246,9 @@ class SentenceKind(Kind):
             # word must stand in the sentence that states the detail, not merely elsewhere in the notice
             words = [t for t in known if not _is_subword(t, known)]
             have = set().union(*(self.sent_terms[i] for i in chosen)) | self.title_terms.get(hit.chunk.clause_id, set())
-            held = self.coverage(words, have | {t for t in words if t in evidence})
+            # a word naming the notice the question is scoped to (「社科」 of 社会科学…评奖办法) is held by all of its text
+            named = self._names_of(hit.chunk.doc_id) if hit.chunk.doc_id in info.scope else set()
+            held = self.coverage(words, have | {t for t in words if t in evidence or t in named})
             best_feats = next(f for si, _, f in rows if si == best_si)
             feats = GateFeatures(coverage=cov, dense=dense, support=held, asked=float(bool(asked)),
                                  sentence_cos=best_feats[1] + 0.8, lexical=best_feats[0],
