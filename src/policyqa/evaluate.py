@@ -692,7 +692,7 @@ def run_eval(settings: Settings, questions: Path | QuestionSet, url: str | None 
     ref = load_reference(settings)
     unknown = sorted({d for q in qset.questions for d in q.departments if ref.aliases.canonical(d) is None})
     if unknown:
-        log.warning("gold departments unknown to the alias table (never matched): %s", "、".join(unknown))
+        log.warning("gold departments unknown to the alias table (matched only where an answer writes them verbatim): %s", "、".join(unknown))
     asked_docs = sorted({q.doc_id for q in qset.questions if q.doc_id} - ref.documents.keys())
     if asked_docs:
         log.warning("the question set asks about documents missing from %s: %s", settings.corpus_dir, ", ".join(asked_docs))

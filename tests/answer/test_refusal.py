@@ -75,6 +75,18 @@ def test_a_rate_asked_is_a_percentage_or_percentage_points() -> None:
     _need("贷款利率上浮多少以内能贴息？", "ratio")
 
 
+def test_which_days_asks_for_dates_not_a_span() -> None:
+    found = dict(detail_ask("高火险期是哪几天？"))
+    assert "period" not in found and found["date"].search("1月16日至5月10日为高火险期")
+    assert "period" in dict(detail_ask("高火险期有几天？"))
+
+
+def test_a_body_that_deals_with_a_case_answers_which_department_to_go_to() -> None:
+    need = _need("有人乱倒渣土该找哪个部门？", "department")
+    assert need.search("在河道管理范围内倾倒建筑垃圾的，由水务部门依法处理。")
+    assert not need.search("随意倾倒、抛撒或者堆放建筑垃圾的。")
+
+
 def test_a_cash_prize_is_money_given() -> None:
     need = _need("拿了一等奖能领多少奖金？", "grant")
     assert need.search("一等奖5项，每项奖现金20000元")
