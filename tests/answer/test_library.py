@@ -277,3 +277,9 @@ def test_a_word_naming_the_notice_counts_as_held_by_its_sentences(library_assist
     """「社科」 (社会科学 contracted) names the awards 办法; the sentence stating the prize need not repeat it."""
     a = library_assistant.ask("广安社科成果评奖办法里，二等奖每项奖金多少？")
     assert a.answerable and "10000元" in a.answer
+
+
+def test_two_questions_in_one_get_both_answers(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「…不能超过多少？超过了怎么办？」 asks two things: the count is not trimmed to the clause with the number."""
+    a = library_assistant.ask("广安国企投融资监督管理办法，资产负债率最高不能超过多少？超过了怎么办？")
+    assert a.answerable and "65%" in a.answer and "市国资委审核同意" in a.answer

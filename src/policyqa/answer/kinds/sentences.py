@@ -27,6 +27,12 @@ _DEFINES = re.compile(r"所称[^，。；]{0,20}?(?:是指|系指|指)|是指")
 _YES_NO = re.compile(r"能不能|能否|是否|可不可以|可以.{0,12}吗|会不会|要不要|算不算|允许.{0,10}吗|让不让|给不给|行不行")
 _MODAL = re.compile(r"不得|严禁|禁止|不予|可以|允许|应当|须|不计入|免予|不再")
 _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里]|什么|谁")
+
+
+def _several_asks(question: str) -> bool:
+    """「比例多少，单户最高多少？」「不能超过多少？超了会怎样？」: more than one thing asked."""
+    questions = [q for q in re.split(r"[？?]", question) if len(re.sub(r"\W", "", q)) >= 3]
+    return len(_ASKS.findall(question)) >= 2 or "分别" in question or len(questions) >= 2
 # 「买了40万的设备」「省了1200吨标准煤」: the asker's own figure, and a threshold of the same unit the rule compares it with
 _OWN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)")
 _THRESHOLD = re.compile(r"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*([万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)"
@@ -213,7 +219,7 @@ class SentenceKind(Kind):
             chosen.append(nxt)  # 「四是建立“揭榜挂帅”制度。」 announces; the next sentence says what it is
         else:
             # 「比例多少，单户最高多少？」「分别不超过多少」: a question with several asks takes the neighbouring sentences too
-            several = len(_ASKS.findall(info.text)) >= 2 or "分别" in info.text
+            several = _several_asks(info.text)
             if several:
                 near = {si: sc for sc, si, r in cand if r == best_rank}
                 for step in (-1, 1):  # widen to the neighbours of the same passage that still score close
@@ -362,7 +368,7 @@ class SentenceKind(Kind):
         text = "".join(sents)
         text = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,30}?。", "", text) or text
         text = re.sub(r"^——", "", text)
-        if info.qtype == "count" and len(text) > 60 and len(_ASKS.findall(info.text)) < 2 and "分别" not in info.text:
+        if info.qtype == "count" and len(text) > 60 and not _several_asks(info.text):
             parts = _clauses(text)
             terms, unit, needs = ask.terms, ask.unit, ask.needs
 
