@@ -75,6 +75,13 @@ def test_a_rate_asked_is_a_percentage_or_percentage_points() -> None:
     _need("贷款利率上浮多少以内能贴息？", "ratio")
 
 
+def test_how_often_is_answered_by_every_year_or_month() -> None:
+    need = _need("名单多久调整一次？", "period")
+    assert need.search("培育名单实行动态管理，每年调整一次")
+    assert need.search("每季度至少开展一次统计分析")
+    assert not need.search("培育名单实行动态管理，适时调整")
+
+
 def test_which_days_asks_for_dates_not_a_span() -> None:
     found = dict(detail_ask("高火险期是哪几天？"))
     assert "period" not in found and found["date"].search("1月16日至5月10日为高火险期")
