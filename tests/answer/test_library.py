@@ -283,3 +283,11 @@ def test_two_questions_in_one_get_both_answers(library_assistant) -> None:  # ty
     """「…不能超过多少？超过了怎么办？」 asks two things: the count is not trimmed to the clause with the number."""
     a = library_assistant.ask("广安国企投融资监督管理办法，资产负债率最高不能超过多少？超过了怎么办？")
     assert a.answerable and "65%" in a.answer and "市国资委审核同意" in a.answer
+
+
+def test_a_list_in_the_sentence_beside_the_chosen_one_is_the_answer(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「…必须制作警示牌，悬挂在醒目位置。」 is followed by 「警示牌应标明A、B、C…」: the items answer 「哪些」."""
+    a = library_assistant.ask("挂牌督办办法里被督办单位挂的警示牌，上面写哪些内容？")
+    assert a.answerable and "停产区域" in a.answer and "治理措施" in a.answer
+    b = library_assistant.ask("广安招投标主体行为实施意见，招标人择优定标要看哪些定标因素？")  # the list is the sentence before
+    assert b.answerable and "信用状况" in b.answer and "技术难度" in b.answer

@@ -29,6 +29,9 @@ _MODAL = re.compile(r"不得|严禁|禁止|不予|可以|允许|应当|须|不�
 _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里]|什么|谁")
 
 
+_INLINE_LIST = re.compile(r"[^、。；]{1,20}、[^、。；]{1,20}、[^、。；]{1,20}")  # three items or more in one sentence
+
+
 def _several_asks(question: str) -> bool:
     """「比例多少，单户最高多少？」「不能超过多少？超了会怎样？」: more than one thing asked."""
     questions = [q for q in re.split(r"[？?]", question) if len(re.sub(r"\W", "", q)) >= 3]
@@ -83,6 +86,21 @@ class SentenceKind(Kind):
         self.scorer = scorer or default_scorer()
         self.gate: Gate = gate or HandGate()  # the soft refusal judgement (answer/gate.py)
         self._names: dict[str, set[str]] = {}  # per notice: the words that name its topic (scope.topic_names)
+
+    def _list_beside(self, chosen: list[int], best_si: int, clause_id: str, terms: list[str]) -> list[int]:
+        """「…必须制作警示牌。」 then 「警示牌应标明A、B、C…等内容。」: which ones are asked, the chosen sentences list
+        nothing, and the next (or previous) sentence of the clause lists items under the same topic word."""
+        if any(_INLINE_LIST.search(self.sent_text[i]) for i in chosen):
+            return []
+        topic = [t for t in terms if self.w(t) >= 1.0 and t in self.sent_text[best_si]]
+        for si in (best_si + 1, best_si - 1):
+            if si in chosen or not 0 <= si < len(self.b.sentences) or \
+                    self.b.chunks[self.b.sentences[si].chunk].clause_id != clause_id:
+                continue
+            text = self.sent_text[si]
+            if _INLINE_LIST.search(text) and any(t in text for t in topic) and not _is_resp(text):
+                return [si]
+        return []
 
     def _names_of(self, doc_id: str) -> set[str]:
         if doc_id not in self._names:
@@ -231,6 +249,8 @@ class SentenceKind(Kind):
                 for score, si, r in cand[1:3]:
                     if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
                         chosen.append(si)
+        if info.qtype == "enumeration" or _WHICH.search(info.text):
+            chosen += self._list_beside(chosen, best_si, hit.chunk.clause_id, terms)
         chosen.sort()
         evidence = "".join(self.sent_text[i] for i in chosen)
         needs = ask.needs
