@@ -395,3 +395,18 @@ def test_an_article_cited_in_running_text_is_no_new_article(tmp_path: Path) -> N
     (src,) = read_sources(tmp_path)
     doc = parse_document(src)
     assert [s.label for s in doc.sections if s.label.startswith("第")] == ["第一条", "第二条"]
+
+
+def test_a_run_in_heading_with_a_comma_after_a_closed_clause_opens_its_section() -> None:
+    """「（四）坚持优质均衡，各类学校协调发展。推进…（责任单位：…）推进…（责任单位：…）」 follows a clause its 责任单位 note
+    closed: (四) is a heading, not a list item run on into that clause (its units were lost with it)."""
+    from conftest import LIBRARY
+
+    doc = _parse(LIBRARY / "guangan_basic_education_2021.txt")
+    layout = _clause_with(doc, "推进全市中小学幼儿园布局优化调整")
+    assert layout.section_path[-1] == "（四）坚持优质均衡，各类学校协调发展"
+    assert layout.responsibility is not None and "市民政局" in layout.responsibility.units
+    ict = _clause_with(doc, "促进信息技术与教育教学融合创新发展")
+    assert ict.responsibility is not None and "市大数据中心" in ict.responsibility.units
+    first = _clause_with(doc, "坚持立德树人")  # the first item under 二、 after a pure heading line
+    assert first.section_path[-1].startswith("（三）")

@@ -291,9 +291,10 @@ def _label(kind: str, num: str, title: str) -> str:
     return f"{num}. {title}"
 
 
-def _runin_title(rest: str) -> str:
-    """「细化行动方案。依托…」 -> 「细化行动方案」: a short phrase closed by 。 before the body."""
-    m = re.match(r"^([^。，；！？]{2,30})。", rest)
+def _runin_title(rest: str, commas: bool = False) -> str:
+    """「细化行动方案。依托…」 -> 「细化行动方案」: a short phrase closed by 。 before the body (with ``commas``, a phrase
+    of two parts: 「坚持优质均衡，各类学校协调发展」)."""
+    m = re.match(r"^([^。，；！？]{2,30})。", rest) or (re.match(r"^([^。；！？]{2,30})。", rest) if commas else None)
     return m.group(1) if m else ""
 
 
@@ -476,6 +477,13 @@ def parse_document(src: SourceFile) -> Document:
                 continue
             pure = _is_pure_heading(p)
             title = rest if pure else ("" if kind == "article" else _runin_title(rest))
+            closed = not clauses or clauses[-1].responsibility is not None or \
+                bool(b.stack and clauses[-1].end < b.stack[-1].start)
+            if not pure and not title and kind in ("l2", "l3", "l4") and closed:
+                # the clause before is closed by its 责任单位 note, or a heading opened since: this is the next heading,
+                # its run-in title a phrase with a comma (「（四）坚持优质均衡，各类学校协调发展。推进…」), not a list
+                # item continuing that clause
+                title = _runin_title(rest, commas=True)
             if not pure and not title and kind in ("l2", "l3", "l4"):
                 # a list item, not a heading: 「（一）使用本级财政预算资金的建设项目；」
                 if clauses and clauses[-1].end == p.start - 1:
