@@ -75,6 +75,16 @@ def test_a_rate_asked_is_a_percentage_or_percentage_points() -> None:
     _need("贷款利率上浮多少以内能贴息？", "ratio")
 
 
+def test_which_website_is_answered_by_a_named_site_and_its_address_by_a_url() -> None:
+    need = _need("查信用信息该上哪个网站？", "website")
+    assert need.search("建设开通统一对外服务窗口“信用广安”网站")
+    assert need.search("信用广安网作为市级公共信用基础数据统一对外发布的平台")
+    assert not need.search("应当依法在政府网站公开")  # a kind of site, no name
+    address = _need("那个网站的网址是什么？", "contact")
+    assert not address.search("建设开通统一对外服务窗口“信用广安”网站")
+    assert address.search("网址：www.example.gov.cn")
+
+
 def test_how_often_is_answered_by_every_year_or_month() -> None:
     need = _need("名单多久调整一次？", "period")
     assert need.search("培育名单实行动态管理，每年调整一次")
