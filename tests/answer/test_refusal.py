@@ -104,6 +104,13 @@ def test_a_body_that_deals_with_a_case_answers_which_department_to_go_to() -> No
     assert not need.search("随意倾倒、抛撒或者堆放建筑垃圾的。")
 
 
+def test_how_many_firms_supported_is_a_count_and_a_threshold_no_procedure() -> None:
+    assert "grant" not in dict(detail_ask("计划扶持多少家企业成为行业龙头？"))
+    assert "grant" in dict(detail_ask("每家企业扶持多少？"))
+    assert "procedure" not in dict(detail_ask("多少钱以下的项目可以不把同类业绩当投标门槛？"))
+    assert "procedure" in dict(detail_ask("入选的申报门槛是什么？"))
+
+
 def test_a_cash_prize_is_money_given() -> None:
     need = _need("拿了一等奖能领多少奖金？", "grant")
     assert need.search("一等奖5项，每项奖现金20000元")
