@@ -97,7 +97,9 @@ def _number_variant(new_topic: str, prev: str) -> str:
             continue
         old = _AMOUNT.match(prev, at + k)
         if old and re.search(r"\d", old.group(0)):
-            return prev[:at] + lead[-k:] + new_topic[m.start():] + prev[old.end():]
+            # 「增加超过3000万元」 after 「不超过500万元」: the earlier negation goes with the earlier bound
+            cut = at - 1 if at and prev[at - 1] in "不未" and not lead[:-k].endswith(prev[at - 1]) else at
+            return prev[:cut] + lead[-k:] + new_topic[m.start():] + prev[old.end():]
         return ""
     if not lead:  # 「那2亿元以上的呢？」: the earlier question's one bounded quantity
         bounded = [a for a in _AMOUNT.finditer(prev) if re.search(r"\d", a.group(0)) and re.search(r"以上|以下|以内|不到|不足", a.group(0))]
