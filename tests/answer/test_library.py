@@ -291,3 +291,12 @@ def test_a_list_in_the_sentence_beside_the_chosen_one_is_the_answer(library_assi
     assert a.answerable and "停产区域" in a.answer and "治理措施" in a.answer
     b = library_assistant.ask("广安招投标主体行为实施意见，招标人择优定标要看哪些定标因素？")  # the list is the sentence before
     assert b.answerable and "信用状况" in b.answer and "技术难度" in b.answer
+
+
+def test_a_list_tied_to_the_noun_asked_outranks_a_sentence_that_only_shares_words(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「布局调整原则有哪些」: 「按照“幼儿园就近就便、小学向乡镇集中…”原则」 lists them; a later sentence of the same
+    clause only repeats 布局调整."""
+    a = library_assistant.ask("广安基础教育实施方案中小学幼儿园布局调整原则包括哪些？")
+    assert a.answerable and "就近就便" in a.answer and "高中向县城集中" in a.answer
+    b = library_assistant.ask("广安招投标意见里招标人定标要考虑的因素有哪些？")  # 「定标因素包括A、B、C」
+    assert b.answerable and "信用状况" in b.answer and "履约能力" in b.answer

@@ -32,6 +32,17 @@ _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里
 _INLINE_LIST = re.compile(r"[^、。；]{1,20}、[^、。；]{1,20}、[^、。；]{1,20}")  # three items or more in one sentence
 
 
+_LIST_NOUN = re.compile(r"([\u4e00-\u9fff]{2})(?:主要|具体|一共|都)?(?:有哪些|包括哪些|包含哪些|是哪些|有哪几|包括哪几|是什么|有啥|都有啥|分别是)")
+
+
+def _tied_list(sentence: str, noun: str) -> bool:
+    """``sentence`` lists three items or more right before or after ``noun`` (「“A、B、C”原则」「因素包括A、B、C」)."""
+    item = r"[^，。；、：]{1,25}"
+    n = re.escape(noun)
+    return re.search(rf"(?:{item}、){{2,}}{item}[”」\"]?(?:等|的)?{n}|{n}(?:主要)?(?:包括|包含|有|为|是|：){item}(?:、{item}){{2,}}",
+                     sentence) is not None
+
+
 def _several_asks(question: str) -> bool:
     """「比例多少，单户最高多少？」「不能超过多少？超了会怎样？」: more than one thing asked."""
     questions = [q for q in re.split(r"[？?]", question) if len(re.sub(r"\W", "", q)) >= 3]
@@ -378,6 +389,10 @@ class SentenceKind(Kind):
             if re.search(r"\d|[一二三四五六七八九十两]+(?:个|家|项|大|类)", sentence):
                 return 0.1
         if info.qtype == "enumeration" and (sentence.count("、") >= 2 or sentence.rstrip().endswith(("：", ":"))):
+            # 「布局调整原则有哪些」: a list the sentence ties to the noun asked (「按照“A、B、C”原则」「定标因素包括A、B、C」)
+            noun = _LIST_NOUN.search(info.text)
+            if noun and _tied_list(sentence, noun.group(1)):
+                return 0.4
             return 0.1  # an inline 「A、B、C」 list, or a sentence that introduces numbered items
         if _YES_NO.search(info.text) and _MODAL.search(sentence):
             return 0.15  # 「能不能…」 is answered by what the notice allows or forbids (可以, 不得, 严禁 …)
