@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policyqa.answer.classify import classify
-from policyqa.answer.kinds.sentences import _clauses
+from policyqa.answer.kinds.sentences import _HEADING_ONLY, _clauses
 
 pytestmark = pytest.mark.slow  # the library index
 
@@ -35,3 +35,14 @@ def test_clauses_are_cut_outside_brackets_only() -> None:
 def test_a_department_asking_which_items_is_reverse(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle
     assert classify(question, b.tokenizer, b.aliases).qtype == qtype
+
+
+@pytest.mark.parametrize("sentence, heading", [
+    ("1.发挥公立医院党组织领导作用。", True),
+    ("（三）加强要素保障", True),
+    ("公立医院实行党委领导下的院长负责制。", False),
+    ("1.对新认定的企业，给予一次性奖励50万元。", False),  # an item that says something
+])
+def test_a_numbered_heading_alone_is_told_from_a_sentence(sentence: str, heading: bool) -> None:
+    """A run-in heading standing alone scores below the sentences under it (``SentenceKind._kind_bonus``)."""
+    assert bool(_HEADING_ONLY.match(sentence)) is heading

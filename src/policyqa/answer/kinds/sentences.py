@@ -32,6 +32,7 @@ _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里
 _INLINE_LIST = re.compile(r"[^、。；]{1,20}、[^、。；]{1,20}、[^、。；]{1,20}")  # three items or more in one sentence
 
 
+_HEADING_ONLY = re.compile(r"^(?:\d{1,2}[.．、]\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；，]{2,24}。?$")
 _LIST_NOUN = re.compile(r"([\u4e00-\u9fff]{2})(?:主要|具体|一共|都)?(?:有哪些|包括哪些|包含哪些|是哪些|有哪几|包括哪几|是什么|有啥|都有啥|分别是)")
 
 
@@ -383,6 +384,8 @@ class SentenceKind(Kind):
         return run if _INTRODUCES.search("".join(self.sent_text[i] for i in run)) or len(run) == 1 else [head]
 
     def _kind_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
+        if _HEADING_ONLY.match(sentence):
+            return -0.2  # 「1.发挥公立医院党组织领导作用。」 names a part; the sentences under it say what it asks
         if info.qtype == "count":
             if unit and _has_quantity(sentence, unit):
                 return 0.5  # 「多少家」 wants a sentence that counts in 家
