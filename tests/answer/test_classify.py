@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policyqa.answer.classify import classify
-from policyqa.answer.kinds.sentences import _HEADING_ONLY, _clauses
+from policyqa.answer.kinds.sentences import _HEADING_ONLY, _clauses, _same_bound
 
 pytestmark = pytest.mark.slow  # the library index
 
@@ -46,3 +46,11 @@ def test_a_department_asking_which_items_is_reverse(library_assistant, question:
 def test_a_numbered_heading_alone_is_told_from_a_sentence(sentence: str, heading: bool) -> None:
     """A run-in heading standing alone scores below the sentences under it (``SentenceKind._kind_bonus``)."""
     assert bool(_HEADING_ONLY.match(sentence)) is heading
+
+
+def test_a_figure_asked_with_a_bound_is_not_met_by_the_opposite_bound() -> None:
+    asked = "单项投资2亿元以上的项目怎么决策？"
+    assert not _same_bound(asked, "单项投资8000万元（含）以上、2亿元（不含）以下的，经企业董事会审议", "2")
+    assert _same_bound(asked, "单项投资2亿元（含）以上的，报市委常委会会议审定", "2")
+    assert not _same_bound("投资500万元以下的呢？", "单笔投资5000万元以下的", "500")  # 500 is not in 5000
+    assert _same_bound("投资500万元的项目", "投资500万元以上的", "500")  # no bound asked: any mention counts

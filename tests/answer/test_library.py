@@ -300,3 +300,10 @@ def test_a_list_tied_to_the_noun_asked_outranks_a_sentence_that_only_shares_word
     assert a.answerable and "就近就便" in a.answer and "高中向县城集中" in a.answer
     b = library_assistant.ask("广安招投标意见里招标人定标要考虑的因素有哪些？")  # 「定标因素包括A、B、C」
     assert b.answerable and "信用状况" in b.answer and "履约能力" in b.answer
+
+
+def test_the_clause_of_a_series_with_the_bound_asked_answers(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「…重大政府投资项目，财政投资1000万元以上、5000万元以下的，…；财政投资5000万元以上的，…」: the second clause shares
+    the first's subject, and 「5000万元以上」 asked is not the 「5000万元以下」 of the first."""
+    a = library_assistant.ask("广安政府投资管理办法，没列入年度计划的市本级重大项目，财政投资5000万元以上的由谁审定？")
+    assert a.answerable and "市委常委会会议" in a.answer

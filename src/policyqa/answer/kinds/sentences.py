@@ -44,6 +44,30 @@ def _tied_list(sentence: str, noun: str) -> bool:
                      sentence) is not None
 
 
+_UP = re.compile(r"超过|以上|高于|大于|多于")
+_DOWN = re.compile(r"不超过|未超过|以下|以内|低于|小于|不足|不到|少于")
+
+
+def _bound(text: str, at: int, number: str) -> int:
+    """+1 above, -1 below, 0 unsaid: the comparison said right around ``number`` at ``at`` (「超过3000万元」「3000万元以内」)."""
+    after = re.match(r"\s*[万亿千百]?(?:元|人次|人|户|家|个|项|年|%)?(?:[（(][^）)]{1,4}[）)])?(.{0,4})", text[at + len(number) :])
+    around = text[max(0, at - 4) : at] + "|" + (after.group(1) if after else "")  # past 「亿元（不含）」 to 「以下」
+    if _DOWN.search(around):
+        return -1
+    return 1 if _UP.search(around) else 0
+
+
+def _same_bound(question: str, text: str, number: str) -> bool:
+    """``text`` states ``number`` of the question, and not as the opposite bound (「5000万元以下」 for 「5000万元以上」)."""
+    at = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d.])")  # 「500」 is not in 「5000」
+    found = list(at.finditer(text))
+    asked = at.search(question)
+    if not found or asked is None:
+        return False
+    want = _bound(question, asked.start(), number)
+    return not want or any(_bound(text, m.start(), number) != -want for m in found)
+
+
 def _several_asks(question: str) -> bool:
     """「比例多少，单户最高多少？」「不能超过多少？超了会怎样？」: more than one thing asked."""
     questions = [q for q in re.split(r"[？?]", question) if len(re.sub(r"\W", "", q)) >= 3]
@@ -114,6 +138,14 @@ class SentenceKind(Kind):
                 return [si]
         return []
 
+    def _series_head(self, si: int) -> int:
+        """The first clause of the ；-series ``si`` continues (「…重大政府投资项目，财政投资1000万元以上、5000万元以下的，…；」
+        then 「财政投资5000万元以上的，…」): the subject it shares; ``si`` itself when it starts a sentence."""
+        chunk = self.b.sentences[si].chunk
+        while si > 0 and self.b.sentences[si - 1].chunk == chunk and self.sent_text[si - 1].rstrip().endswith(("；", ";")):
+            si -= 1
+        return si
+
     def _names_of(self, doc_id: str) -> set[str]:
         if doc_id not in self._names:
             self._names[doc_id] = topic_names(self.b.documents[doc_id].meta.title, self.tok)
@@ -143,7 +175,8 @@ class SentenceKind(Kind):
         those of the top passages, and the sentences the embedder finds closest library-wide (within the scope)."""
         ask = ask or self._ask(info)
         terms, unit, focus = ask.terms, ask.unit, ask.focus
-        numbers = re.findall(r"\d{2,}", info.text)
+        # the question's figures: two digits or more, or one with its unit (「2亿元」)
+        numbers = re.findall(r"\d+(?:\.\d+)?(?=\s*[万亿千百]?(?:元|人|户|家|个|项|年|%))|\d{2,}", info.text)
         bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
@@ -160,14 +193,14 @@ class SentenceKind(Kind):
                 # a case listed under 「有下列行为之一的，…处以…罚款」 carries the consequence its list states
                 text = text + "".join(self.sent_text[j] for j in self._list_intro(si))
             return [
-                self.coverage(terms, self.sent_terms[si] | title) if terms else 0.0,
+                self.coverage(terms, self.sent_terms[si] | self.sent_terms[self._series_head(si)] | title) if terms else 0.0,
                 cos - 0.8,
                 1.0 / (r + 1) if near else 0.0,
                 1.0 if near and terms and any(t in title for t in terms) else 0.0,
                 float(sum(1 for n in needs if n.search(text))),
                 1.0 if info.qtype == "responsibility" and _DUTY.search(text) else 0.0,
                 self._kind_bonus(info, text, unit),
-                float(sum(1 for x in numbers if x in text)) if near else 0.0,
+                float(sum(1 for x in numbers if _same_bound(info.text, text, x))) if near else 0.0,
                 min(0.3, 0.1 * sum(1 for a, b in bigrams if a + b in text)) if near else 0.0,
                 1.0 if near and focus and focus in text else 0.0,
                 1.0 if (near and defined and any(f"是{t}" in text or f"为{t}" in text for t in defined))
