@@ -307,3 +307,9 @@ def test_the_clause_of_a_series_with_the_bound_asked_answers(library_assistant) 
     the first's subject, and 「5000万元以上」 asked is not the 「5000万元以下」 of the first."""
     a = library_assistant.ask("广安政府投资管理办法，没列入年度计划的市本级重大项目，财政投资5000万元以上的由谁审定？")
     assert a.answerable and "市委常委会会议" in a.answer
+
+
+def test_a_department_type_named_bare_in_a_list_of_types_takes_part(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「由城管执法部门牵头组织住房城乡建设、生态环境、水务、林业…等有关部门规划设置弃置场」 is a duty of 林业部门 too."""
+    a = library_assistant.ask("广安主城区建筑垃圾管理办法里，林业部门都管哪些事？")
+    assert a.answerable and "占用林地审批" in a.answer and "规划设置建筑垃圾弃置场" in a.answer

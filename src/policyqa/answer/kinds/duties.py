@@ -30,6 +30,10 @@ class DutyListKind(Kind):
         who = m.group("who")
         doc = self.b.documents[info.scope[0]]
         subject = re.compile(rf"(?:^|[。；，、：\s]|由){re.escape(who)}(?:或[^，。；]{{2,12}}?)?{_SUBJECT_AFTER}")
+        # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
+        stem = who.removesuffix("部门")
+        listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"
+                            rf"|[、和及]{re.escape(stem)}等(?:有关|相关)?部门") if stem != who and len(stem) >= 2 else None
         quotes = []
         found: list[str] = []
         for c in doc.clauses:
@@ -38,7 +42,7 @@ class DutyListKind(Kind):
             while i < len(spans):
                 s, e = spans[i]
                 i += 1
-                if not subject.search(doc.text[s:e]):
+                if not subject.search(doc.text[s:e]) and not (listed and listed.search(doc.text[s:e])):
                     continue
                 # 「财政部门负责…；负责…；负责…」: the duties that follow without repeating the subject are its too
                 while i < len(spans) and SUBJECTLESS_DUTY.match(doc.text[spans[i][0] : spans[i][1]]):
