@@ -313,3 +313,10 @@ def test_a_department_type_named_bare_in_a_list_of_types_takes_part(library_assi
     """「由城管执法部门牵头组织住房城乡建设、生态环境、水务、林业…等有关部门规划设置弃置场」 is a duty of 林业部门 too."""
     a = library_assistant.ask("广安主城区建筑垃圾管理办法里，林业部门都管哪些事？")
     assert a.answerable and "占用林地审批" in a.answer and "规划设置建筑垃圾弃置场" in a.answer
+
+
+def test_a_clause_of_a_short_sentence_brings_the_rest_of_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「享受城市低保的人员，在创业期间可继续享受…最长不超过6个月；探索农村低保对象…的办法。」: the question's words sit in
+    the second clause, the answer in the first; a ；-clause alone is a fragment of the sentence."""
+    a = library_assistant.ask("广安就业创业实施意见，低保户出来创业，低保还给不给？")
+    assert a.answerable and "6个月" in a.answer

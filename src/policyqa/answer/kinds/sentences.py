@@ -138,6 +138,20 @@ class SentenceKind(Kind):
                 return [si]
         return []
 
+    def _whole_sentence(self, si: int, limit: int = 160) -> list[int]:
+        """The other ；-clauses of the short sentence ``si`` is a clause of (「享受城市低保的人员…最长不超过6个月；探索农村低保
+        对象…的办法。」): a clause alone is a fragment of what the sentence says; [] for a long series (its items stand alone)."""
+        chunk = self.b.sentences[si].chunk
+        lo = self._series_head(si)
+        hi = si
+        while hi + 1 < len(self.b.sentences) and self.b.sentences[hi + 1].chunk == chunk and \
+                self.sent_text[hi].rstrip().endswith(("；", ";")):
+            hi += 1
+        if lo == hi or sum(len(self.sent_text[i]) for i in range(lo, hi + 1)) > limit or \
+                any(_is_resp(self.sent_text[i]) for i in range(lo, hi + 1)):
+            return []
+        return list(range(lo, hi + 1))
+
     def _series_head(self, si: int) -> int:
         """The first clause of the ；-series ``si`` continues (「…重大政府投资项目，财政投资1000万元以上、5000万元以下的，…；」
         then 「财政投资5000万元以上的，…」): the subject it shares; ``si`` itself when it starts a sentence."""
@@ -296,6 +310,7 @@ class SentenceKind(Kind):
                         chosen.append(si)
         if info.qtype == "enumeration" or _WHICH.search(info.text):
             chosen += self._list_beside(chosen, best_si, hit.chunk.clause_id, terms)
+        chosen += [i for i in self._whole_sentence(best_si) if i not in chosen]
         chosen.sort()
         evidence = "".join(self.sent_text[i] for i in chosen)
         needs = ask.needs
