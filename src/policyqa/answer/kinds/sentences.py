@@ -30,9 +30,8 @@ _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里
 
 
 _INLINE_LIST = re.compile(r"[^、。；]{1,20}、[^、。；]{1,20}、[^、。；]{1,20}")  # three items or more in one sentence
-
-
-_HEADING_ONLY = re.compile(r"^(?:\d{1,2}[.．、]\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；，]{2,24}。?$")
+_MARKER = r"(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"  # 「1.」「（三）」「二、」
+_HEADING_ONLY = re.compile(rf"^{_MARKER}[^。；，]{{2,24}}。?$")  # a run-in heading standing as a sentence
 _LIST_NOUN = re.compile(r"([\u4e00-\u9fff]{2})(?:主要|具体|一共|都)?(?:有哪些|包括哪些|包含哪些|是哪些|有哪几|包括哪几|是什么|有啥|都有啥|分别是)")
 
 
@@ -72,6 +71,8 @@ def _several_asks(question: str) -> bool:
     """「比例多少，单户最高多少？」「不能超过多少？超了会怎样？」: more than one thing asked."""
     questions = [q for q in re.split(r"[？?]", question) if len(re.sub(r"\W", "", q)) >= 3]
     return len(_ASKS.findall(question)) >= 2 or "分别" in question or len(questions) >= 2
+
+
 # 「买了40万的设备」「省了1200吨标准煤」: the asker's own figure, and a threshold of the same unit the rule compares it with
 _OWN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)")
 _THRESHOLD = re.compile(r"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*([万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)"
@@ -452,7 +453,7 @@ class SentenceKind(Kind):
     def _trim(self, info: QueryInfo, sents: list[str], ask: _Ask) -> str:
         """A direct answer: drop the run-in heading; for counts keep the clauses that carry the number asked."""
         text = "".join(sents)
-        text = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,30}?。", "", text) or text
+        text = re.sub(rf"^{_MARKER}[^。；]{{1,30}}?。", "", text) or text
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60 and not _several_asks(info.text):
             parts = _clauses(text)
