@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policyqa.answer.classify import classify
-from policyqa.answer.kinds.sentences import _HEADING_ONLY, _clauses, _same_bound
+from policyqa.answer.kinds.sentences import _HEADING_ONLY, _asked_figures, _clauses, _states_figure
 
 pytestmark = pytest.mark.slow  # the library index
 
@@ -46,6 +46,11 @@ def test_a_department_asking_which_items_is_reverse(library_assistant, question:
 def test_a_numbered_heading_alone_is_told_from_a_sentence(sentence: str, heading: bool) -> None:
     """A run-in heading standing alone scores below the sentences under it (``SentenceKind._kind_bonus``)."""
     assert bool(_HEADING_ONLY.match(sentence)) is heading
+
+
+def _same_bound(question: str, text: str, number: str) -> bool:
+    bounds = dict(_asked_figures(question))
+    return number in bounds and _states_figure(text, number, bounds[number])
 
 
 def test_a_figure_asked_with_a_bound_is_not_met_by_the_opposite_bound() -> None:

@@ -42,11 +42,11 @@ class ResponsibilityKind(Kind):
             for t in terms:
                 gain = 0.0
                 if t in tt or (len(t) >= 2 and t in title):
-                    gain = 2.0 * self.w(t) + 0.5
+                    gain = self._title_gain(t)
                 elif t in have or (len(t) >= 2 and t in c.text):
                     gain = self.w(t) * (1.0 + 0.2 * min(c.text.count(t), 3))
                 if len(t) >= 4 and t not in title:  # 「教育经费」 asked, 「加强经费保障」 titled: a compound's head word
-                    gain = max([gain] + [2.0 * self.w(p) + 0.5 for p in (t[:2], t[-2:]) if p in title and p in self.idf])
+                    gain = max([gain] + [self._title_gain(p) for p in (t[:2], t[-2:]) if p in title and p in self.idf])
                 score += gain
                 if gain > best:
                     matched, best = t, gain
@@ -57,6 +57,10 @@ class ResponsibilityKind(Kind):
             out.append((score, d, c, matched))
         out.sort(key=lambda x: -x[0])
         return out
+
+    def _title_gain(self, word: str) -> float:
+        """What a topic word found in a clause's title adds to its score (twice a word found in its text, and more)."""
+        return 2.0 * self.w(word) + 0.5
 
     def _ordinal_section(self, info: QueryInfo) -> Section | None:
         """「倍增发展里的第五个产业」 -> the 5th sub-section of the section whose title names 倍增发展."""

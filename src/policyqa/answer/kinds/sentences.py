@@ -56,15 +56,24 @@ def _bound(text: str, at: int, number: str) -> int:
     return 1 if _UP.search(around) else 0
 
 
-def _same_bound(question: str, text: str, number: str) -> bool:
-    """``text`` states ``number`` of the question, and not as the opposite bound (「5000万元以下」 for 「5000万元以上」)."""
-    at = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d.])")  # 「500」 is not in 「5000」
-    found = list(at.finditer(text))
-    asked = at.search(question)
-    if not found or asked is None:
-        return False
-    want = _bound(question, asked.start(), number)
-    return not want or any(_bound(text, m.start(), number) != -want for m in found)
+def _figure(number: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d.])")  # 「500」 is not in 「5000」
+
+
+def _asked_figures(question: str) -> tuple[tuple[str, int], ...]:
+    """The question's figures (two digits or more, or one with its unit: 「2亿元」), each with the bound asked (``_bound``)."""
+    out = []
+    for number in re.findall(r"\d+(?:\.\d+)?(?=\s*[万亿千百]?(?:元|人|户|家|个|项|年|%))|\d{2,}", question):
+        asked = _figure(number).search(question)
+        if asked is not None:
+            out.append((number, _bound(question, asked.start(), number)))
+    return tuple(out)
+
+
+def _states_figure(text: str, number: str, want: int) -> bool:
+    """``text`` states ``number``, and not as the opposite of the bound asked (「5000万元以下」 for 「5000万元以上」)."""
+    found = list(_figure(number).finditer(text))
+    return bool(found) and (not want or any(_bound(text, m.start(), number) != -want for m in found))
 
 
 def _several_asks(question: str) -> bool:
@@ -107,6 +116,8 @@ class _Ask:
     focus: str  # the noun after the question word (「什么原则」 -> 原则)
     single: bool  # 「什么/哪个 X」 asks for one thing
     details: tuple[tuple[str, re.Pattern[str]], ...]  # the kinds of detail asked and what evidence must hold (refusal.json)
+    figures: tuple[tuple[str, int], ...]  # the question's figures and the bound asked of each (「5000万元以上」 -> +1)
+    list_noun: str  # what a 「…有哪些」 lists (「布局调整原则有哪些」 -> 原则), "" if none
 
     @property
     def needs(self) -> list[re.Pattern[str]]:
@@ -182,16 +193,16 @@ class SentenceKind(Kind):
         fm = _FOCUS.search(info.text)  # 「遵循什么原则」: the word after the question word names what the answer is
         focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
         single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
-        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text)))
+        noun = _LIST_NOUN.search(info.text)
+        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text)), _asked_figures(info.text),
+                    noun.group(1) if noun else "")
 
     def candidates(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray,
                    ask: _Ask | None = None) -> list[tuple[int, int, list[float]]]:
         """(sentence, passage rank or -1, features in ``scorer.FEATURES`` order) for every candidate sentence:
         those of the top passages, and the sentences the embedder finds closest library-wide (within the scope)."""
         ask = ask or self._ask(info)
-        terms, unit, focus = ask.terms, ask.unit, ask.focus
-        # the question's figures: two digits or more, or one with its unit (「2亿元」)
-        numbers = re.findall(r"\d+(?:\.\d+)?(?=\s*[万亿千百]?(?:元|人|户|家|个|项|年|%))|\d{2,}", info.text)
+        terms, focus = ask.terms, ask.focus
         bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
@@ -214,8 +225,8 @@ class SentenceKind(Kind):
                 1.0 if near and terms and any(t in title for t in terms) else 0.0,
                 float(sum(1 for n in needs if n.search(text))),
                 1.0 if info.qtype == "responsibility" and _DUTY.search(text) else 0.0,
-                self._kind_bonus(info, text, unit),
-                float(sum(1 for x in numbers if _same_bound(info.text, text, x))) if near else 0.0,
+                self._kind_bonus(info, text, ask),
+                float(sum(1 for x, want in ask.figures if _states_figure(text, x, want))) if near else 0.0,
                 min(0.3, 0.1 * sum(1 for a, b in bigrams if a + b in text)) if near else 0.0,
                 1.0 if near and focus and focus in text else 0.0,
                 1.0 if (near and defined and any(f"是{t}" in text or f"为{t}" in text for t in defined))
@@ -432,7 +443,8 @@ class SentenceKind(Kind):
             j -= 1
         return run if _INTRODUCES.search("".join(self.sent_text[i] for i in run)) or len(run) == 1 else [head]
 
-    def _kind_bonus(self, info: QueryInfo, sentence: str, unit: str | None) -> float:
+    def _kind_bonus(self, info: QueryInfo, sentence: str, ask: _Ask) -> float:
+        unit = ask.unit
         if _HEADING_ONLY.match(sentence):
             return -0.2  # 「1.发挥公立医院党组织领导作用。」 names a part; the sentences under it say what it asks
         if info.qtype == "count":
@@ -442,8 +454,7 @@ class SentenceKind(Kind):
                 return 0.1
         if info.qtype == "enumeration" and (sentence.count("、") >= 2 or sentence.rstrip().endswith(("：", ":"))):
             # 「布局调整原则有哪些」: a list the sentence ties to the noun asked (「按照“A、B、C”原则」「定标因素包括A、B、C」)
-            noun = _LIST_NOUN.search(info.text)
-            if noun and _tied_list(sentence, noun.group(1)):
+            if ask.list_noun and _tied_list(sentence, ask.list_noun):
                 return 0.4
             return 0.1  # an inline 「A、B、C」 list, or a sentence that introduces numbered items
         if _YES_NO.search(info.text) and _MODAL.search(sentence):
