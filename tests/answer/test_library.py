@@ -273,50 +273,35 @@ def test_which_departments_and_which_leads_gets_all_of_them(library_assistant) -
     assert a.answerable and {"市发展改革委", "市财政局"} <= set(a.departments) and "牵头" in a.answer
 
 
-def test_a_word_naming_the_notice_counts_as_held_by_its_sentences(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「社科」 (社会科学 contracted) names the awards 办法; the sentence stating the prize need not repeat it."""
-    a = library_assistant.ask("广安社科成果评奖办法里，二等奖每项奖金多少？")
-    assert a.answerable and "10000元" in a.answer
 
-
-def test_two_questions_in_one_get_both_answers(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「…不能超过多少？超过了怎么办？」 asks two things: the count is not trimmed to the clause with the number."""
-    a = library_assistant.ask("广安国企投融资监督管理办法，资产负债率最高不能超过多少？超过了怎么办？")
-    assert a.answerable and "65%" in a.answer and "市国资委审核同意" in a.answer
-
-
-def test_a_list_in_the_sentence_beside_the_chosen_one_is_the_answer(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「…必须制作警示牌，悬挂在醒目位置。」 is followed by 「警示牌应标明A、B、C…」: the items answer 「哪些」."""
-    a = library_assistant.ask("挂牌督办办法里被督办单位挂的警示牌，上面写哪些内容？")
-    assert a.answerable and "停产区域" in a.answer and "治理措施" in a.answer
-    b = library_assistant.ask("广安招投标主体行为实施意见，招标人择优定标要看哪些定标因素？")  # the list is the sentence before
-    assert b.answerable and "信用状况" in b.answer and "技术难度" in b.answer
-
-
-def test_a_list_tied_to_the_noun_asked_outranks_a_sentence_that_only_shares_words(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「布局调整原则有哪些」: 「按照“幼儿园就近就便、小学向乡镇集中…”原则」 lists them; a later sentence of the same
-    clause only repeats 布局调整."""
-    a = library_assistant.ask("广安基础教育实施方案中小学幼儿园布局调整原则包括哪些？")
-    assert a.answerable and "就近就便" in a.answer and "高中向县城集中" in a.answer
-    b = library_assistant.ask("广安招投标意见里招标人定标要考虑的因素有哪些？")  # 「定标因素包括A、B、C」
-    assert b.answerable and "信用状况" in b.answer and "履约能力" in b.answer
-
-
-def test_the_clause_of_a_series_with_the_bound_asked_answers(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「…重大政府投资项目，财政投资1000万元以上、5000万元以下的，…；财政投资5000万元以上的，…」: the second clause shares
-    the first's subject, and 「5000万元以上」 asked is not the 「5000万元以下」 of the first."""
-    a = library_assistant.ask("广安政府投资管理办法，没列入年度计划的市本级重大项目，财政投资5000万元以上的由谁审定？")
-    assert a.answerable and "市委常委会会议" in a.answer
-
-
-def test_a_department_type_named_bare_in_a_list_of_types_takes_part(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「由城管执法部门牵头组织住房城乡建设、生态环境、水务、林业…等有关部门规划设置弃置场」 is a duty of 林业部门 too."""
-    a = library_assistant.ask("广安主城区建筑垃圾管理办法里，林业部门都管哪些事？")
-    assert a.answerable and "占用林地审批" in a.answer and "规划设置建筑垃圾弃置场" in a.answer
-
-
-def test_a_clause_of_a_short_sentence_brings_the_rest_of_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「享受城市低保的人员，在创业期间可继续享受…最长不超过6个月；探索农村低保对象…的办法。」: the question's words sit in
-    the second clause, the answer in the first; a ；-clause alone is a fragment of the sentence."""
-    a = library_assistant.ask("广安就业创业实施意见，低保户出来创业，低保还给不给？")
-    assert a.answerable and "6个月" in a.answer
+@pytest.mark.parametrize("question, stated", [
+    # 「社科」 (社会科学 contracted) names the awards 办法; the sentence stating the prize need not repeat it
+    pytest.param("广安社科成果评奖办法里，二等奖每项奖金多少？", ["10000元"], id="a word naming the notice is held by its sentences"),
+    # 「…不能超过多少？超过了怎么办？」 asks two things: the count is not trimmed to the clause with the number
+    pytest.param("广安国企投融资监督管理办法，资产负债率最高不能超过多少？超过了怎么办？", ["65%", "市国资委审核同意"],
+                 id="two questions in one get both answers"),
+    # 「…必须制作警示牌，悬挂在醒目位置。」 is followed by 「警示牌应标明A、B、C…」: the items answer 「哪些」
+    pytest.param("挂牌督办办法里被督办单位挂的警示牌，上面写哪些内容？", ["停产区域", "治理措施"],
+                 id="a list in the sentence after the chosen one"),
+    pytest.param("广安招投标主体行为实施意见，招标人择优定标要看哪些定标因素？", ["信用状况", "技术难度"],
+                 id="a list in the sentence before the chosen one"),
+    # 「按照“幼儿园就近就便、小学向乡镇集中…”原则」 lists them; a later sentence of the clause only repeats 布局调整
+    pytest.param("广安基础教育实施方案中小学幼儿园布局调整原则包括哪些？", ["就近就便", "高中向县城集中"],
+                 id="a list tied to the noun asked outranks shared words"),
+    pytest.param("广安招投标意见里招标人定标要考虑的因素有哪些？", ["信用状况", "履约能力"],  # 「定标因素包括A、B、C」
+                 id="a list after the noun asked"),
+    # 「…重大政府投资项目，财政投资1000万元以上、5000万元以下的，…；财政投资5000万元以上的，…」: the second clause shares
+    # the first's subject, and 「5000万元以上」 asked is not the 「5000万元以下」 of the first
+    pytest.param("广安政府投资管理办法，没列入年度计划的市本级重大项目，财政投资5000万元以上的由谁审定？", ["市委常委会会议"],
+                 id="the clause of a series with the bound asked"),
+    # 「由城管执法部门牵头组织住房城乡建设、生态环境、水务、林业…等有关部门规划设置弃置场」 is a duty of 林业部门 too
+    pytest.param("广安主城区建筑垃圾管理办法里，林业部门都管哪些事？", ["占用林地审批", "规划设置建筑垃圾弃置场"],
+                 id="a department type named bare in a list of types takes part"),
+    # 「享受城市低保的人员，在创业期间可继续享受…最长不超过6个月；探索农村低保对象…的办法。」: the question's words sit in
+    # the second clause, the answer in the first; a ；-clause alone is a fragment of the sentence
+    pytest.param("广安就业创业实施意见，低保户出来创业，低保还给不给？", ["6个月"],
+                 id="a clause of a short sentence brings the rest of it"),
+])
+def test_the_sentence_answer_states_it(library_assistant, question: str, stated: list[str]) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask(question)
+    assert a.answerable and all(s in a.answer for s in stated)
