@@ -260,3 +260,44 @@ def test_an_unchanged_index_is_loaded_not_rebuilt(built: tuple[Settings, Manifes
     before = (store_dir(s) / MANIFEST).read_text(encoding="utf-8")
     ensure_index(s, embedder, progress=False)
     assert (store_dir(s) / MANIFEST).read_text(encoding="utf-8") == before
+
+
+# ============================================================================ reproducible builds
+
+_BM25_SCRIPT = """
+import sys
+from pathlib import Path
+from policyqa.index.store import _bm25
+lines = [l for l in Path(sys.argv[1]).read_text(encoding="utf-8").splitlines() if l.strip()]
+_bm25([[l[i:i + 2] for i in range(len(l) - 1)] or ["∅"] for l in lines]).save(sys.argv[2], show_progress=False)
+"""
+
+
+def test_bm25_is_byte_identical_whatever_the_string_hashing(tmp_path: Path) -> None:
+    # bm25s numbers a corpus's tokens by iterating a set: with the hash seed of each process the ids, and so the order
+    # a question's term scores were summed in, changed from one build of the same library to the next
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"bm25-{seed}"
+        subprocess.run([sys.executable, "-c", _BM25_SCRIPT, str(FUZHOU), str(out)], check=True,
+                       env={**__import__("os").environ, "PYTHONHASHSEED": seed})
+        outs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outs[0].keys() == outs[1].keys() and outs[0] == outs[1]
+
+
+def test_bm25_scores_as_bm25s_own_indexing_does() -> None:
+    import bm25s
+    import numpy as np
+
+    from policyqa.index.store import _bm25
+
+    lines = [l for l in FUZHOU.read_text(encoding="utf-8").splitlines() if l.strip()]
+    docs = [[l[i:i + 2] for i in range(len(l) - 1)] or ["∅"] for l in lines]
+    theirs = bm25s.BM25()
+    theirs.index(docs, show_progress=False)
+    ours = _bm25(docs)
+    for query in (["未来", "能源"], ["责任", "单位", "工信"], ["不存在的词"]):
+        assert np.allclose(ours.get_scores(query), theirs.get_scores(query), atol=1e-5)

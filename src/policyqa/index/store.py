@@ -135,6 +135,16 @@ def _sentence_text(chunk: Chunk, text: str) -> str:
     return f"{label}：{text}" if label else text
 
 
+def _bm25(docs: list[list[str]]) -> bm25s.BM25:
+    """BM25 over ``docs`` with the vocabulary in sorted order. Given tokens, bm25s numbers them by iterating a
+    ``set``, whose order changes with each process's string hashing: two builds of one library then summed a
+    question's term scores in different orders and near-ties between passages fell either way."""
+    vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
+    bm25 = bm25s.BM25()
+    bm25.index(([[vocab[t] for t in d] for d in docs], vocab), show_progress=False)
+    return bm25
+
+
 def _dense_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:
     dim = vectors.shape[1]
     if len(vectors) >= HNSW_MIN_VECTORS:
@@ -217,8 +227,7 @@ def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: boo
             chunk_vecs = cache.encode(chunk_texts, settings.embed_batch_size, bar.update)
             sent_vecs = cache.encode(sent_texts, settings.embed_batch_size, bar.update)
 
-        bm25 = bm25s.BM25()
-        bm25.index([terms or ["∅"] for terms in tokenizer.index_terms_many(chunk_texts)], show_progress=False)
+        bm25 = _bm25([terms or ["∅"] for terms in tokenizer.index_terms_many(chunk_texts)])
         index, kind = _dense_index(chunk_vecs)
 
         tmp = settings.index_dir / f".tmp-{uuid.uuid4().hex[:8]}"
