@@ -72,3 +72,11 @@ def test_unknown_name_has_no_canonical_form(table: AliasTable) -> None:
     assert table.canonical("市气象局") is None
     assert table.names("市气象局") == ["市气象局"]
     assert table.find("明天天气怎么样") == []
+
+
+def test_a_name_that_holds_the_city_is_found_as_written() -> None:
+    # 「广安市中心支行」 looks like the city prefix before 「中心支行」; cutting it to 「市中心支行」 lost the name
+    t = AliasTable(["人行广安市中心支行", "市工信局"])
+    assert t.find("人行广安市中心支行负责哪些工作？") == ["人行广安市中心支行"]
+    assert t.canonical("人行广安市中心支行") == "人行广安市中心支行"
+    assert t.find("广安市工信局和人行广安市中心支行") == ["市工信局", "人行广安市中心支行"]

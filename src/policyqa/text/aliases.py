@@ -55,8 +55,12 @@ class AliasTable:
             self._canon.setdefault(v, canon)
 
     def canonical(self, name: str) -> str | None:
-        name = _city_prefix().sub("市", name.strip())
-        return self._canon.get(name) or self._canon.get(name.rstrip("等"))
+        name = name.strip()
+        for n in (name, _city_prefix().sub("市", name)):
+            c = self._canon.get(n) or self._canon.get(n.rstrip("等"))
+            if c:
+                return c
+        return None
 
     def names(self, name: str) -> list[str]:
         """Every name of the department ``name`` belongs to (itself first if unknown)."""
@@ -71,12 +75,13 @@ class AliasTable:
         """Canonical departments mentioned in ``text``, in order of first mention."""
         if self._pattern is None:
             return []
-        text = _city_prefix().sub("市", text)
         out: list[str] = []
-        for m in self._pattern.finditer(text):
-            c = self._canon[m.group(0)]
-            if c not in out:
-                out.append(c)
+        # as written first: a name may hold the city itself (「人行广安市中心支行」), which the prefix rule would cut
+        for t in (text, _city_prefix().sub("市", text)):
+            for m in self._pattern.finditer(t):
+                c = self._canon[m.group(0)]
+                if c not in out:
+                    out.append(c)
         return out
 
     def all_names(self) -> list[str]:
