@@ -31,6 +31,11 @@ def test_clauses_are_cut_outside_brackets_only() -> None:
     ("市统计局被列为责任单位的有哪几项？", "reverse_responsibility"),  # ends on 哪几项, no noun after it
     ("市医疗保障局是哪些任务的责任单位？", "reverse_responsibility"),  # asks which tasks, not whether
     ("市科技局是未来能源的责任单位吗？", "responsibility"),  # a yes/no about one topic stays forward
+    ("市财政局被分到哪些活儿了？", "reverse_responsibility"),  # everyday 活 for 工作
+    ("这份意见给市统计局派活了吗？派了哪些活？", "reverse_responsibility"),
+    ("市教育局负责的是哪一块？", "reverse_responsibility"),  # 哪一块 as well as 哪块
+    ("市商务局被安排负责哪个产业方向？", "reverse_responsibility"),
+    ("人行广安市中心支行负责哪些方面的工作？", "reverse_responsibility"),  # a name holding the city
 ])
 def test_a_department_asking_which_items_is_reverse(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle
@@ -59,3 +64,10 @@ def test_a_figure_asked_with_a_bound_is_not_met_by_the_opposite_bound() -> None:
     assert _same_bound(asked, "单项投资2亿元（含）以上的，报市委常委会会议审定", "2")
     assert not _same_bound("投资500万元以下的呢？", "单笔投资5000万元以下的", "500")  # 500 is not in 5000
     assert _same_bound("投资500万元的项目", "投资500万元以上的", "500")  # no bound asked: any mention counts
+
+
+@pytest.mark.parametrize("question", ["网约车细则从哪天开始管用？", "这个办法从什么时候开始算数？"])
+def test_when_a_notice_starts_to_count_asks_when_it_takes_effect(library_assistant, question: str) -> None:  # type: ignore[no-untyped-def]
+    b = library_assistant.bundle
+    info = classify(question, b.tokenizer, b.aliases)
+    assert (info.qtype, info.meta_field) == ("metadata", "effective")

@@ -301,6 +301,10 @@ def test_which_departments_and_which_leads_gets_all_of_them(library_assistant) -
     # the second clause, the answer in the first; a ；-clause alone is a fragment of the sentence
     pytest.param("广安就业创业实施意见，低保户出来创业，低保还给不给？", ["6个月"],
                  id="a clause of a short sentence brings the rest of it"),
+    # 「有效期是几年」 reads as the notice's own term of validity, but 「经营许可」 is a topic inside it: read as a count,
+    # 「…经营期限为6年，并发放《网络预约出租汽车经营许可证》」 answers
+    pytest.param("广安网约车细则里，平台公司的经营许可有效期是几年？", ["6年"],
+                 id="a metadata word about a topic of the notice"),
 ])
 def test_the_sentence_answer_states_it(library_assistant, question: str, stated: list[str]) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask(question)

@@ -28,7 +28,7 @@ _META = [
                            r"是关于什么|总体(?:思路|要求)|宗旨|为什么(?:要)?(?:制定|出台|印发)|what\s+is\s+(?:this|the)\s+(?:document|policy)\s+about|purpose", re.I)),
     ("recipients", re.compile(r"主送|发给(?:谁|哪些|哪个)|下发给|印发给|送达|发送给|对象是哪些单位|addressed|recipient", re.I)),
     ("disclosure", re.compile(r"公开方式|公开属性|是否公开|主动公开|依申请公开|能公开|可以公开|public(?:ly)?\s+(?:available|released)", re.I)),
-    ("effective", re.compile(r"施行|生效|有效期|起实施|实施日期|何时实施|(?:什么时候|何时|啥时候|哪天|从哪天|哪一天)(?:开始|起)?(?:实施|执行)|"
+    ("effective", re.compile(r"施行|生效|有效期|起实施|实施日期|何时实施|(?:什么时候|何时|啥时候|哪天|从哪天|哪一天)(?:开始|起)?(?:实施|执行|管用|算数)|"
                              r"开始执行|开始算数|(?:管用|管|有效|试行)(?:几年|多久|多长时间|到什么时候|到哪天|到啥时候)|试行期|effective|take\s+effect|in\s+force|valid\s+for", re.I)),
     ("repeal", re.compile(r"废止|作废|取代(?:了)?(?:哪|什么|原)|(?:老|旧|原来的|以前的)(?:文件|办法|规定|政策|意见)(?:还|是否)?(?:有效|管用|算数)|"
                           r"repeal|supersede", re.I)),
@@ -49,8 +49,8 @@ _RESPONSIBILITY = re.compile(
     re.I,
 )
 _REVERSE = re.compile(
-    r"(?:参与|负责|承担|牵头|管|涉及|分管|配合|负责了?)(?:了|的)?(?:是)?(?:哪些|什么|几项|哪几项|哪几条|哪项|哪几块|哪块|哪方面|哪些方面)|"
-    r"(?:哪|几)(?:些|项|几项|几条|几块|块|个方面)(?:工作|任务|领域|产业|事项|事|条款|条目)|(?:哪|几)几?[项条](?:[？?]|$)|出现在|全部条目|所有条目|哪些条目|"
+    r"(?:参与|负责|承担|牵头|管|涉及|分管|配合|负责了?)(?:了|的)?(?:是)?(?:哪些|什么|几项|哪几项|哪几条|哪项|哪几块|哪一?块|哪一?方面|哪些方面)|"
+    r"(?:哪|几)(?:些|项|几项|几条|几块|一?块|个|几个|个方面|些方面)的?(?:工作|任务|领域|产业|事项|事|条款|条目|活儿?|方向)|派(?:了|过)?(?:哪些|什么)?活|(?:哪|几)几?[项条](?:[？?]|$)|出现在|全部条目|所有条目|哪些条目|"
     r"(?:有|承担|负责|参与)(?:哪些|什么)(?:工作|任务|职责)|职责是什么|干什么|做什么|管什么|what\s+(?:does|is)\b.*\b(?:do|responsible\s+for|involved)",
     re.I,
 )
@@ -88,7 +88,8 @@ META_WORDS = frozenset(
     """文号 发文 字号 编号 文种 类型 种类 公文 落款 日期 成文 印发 发布 出台 下发 制定 时间 哪天 哪一天 哪年 哪一年 几号 第几号 号文
     机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
     政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号 时候 多久 期限
-    多长 开始 起 从 哪里 几年 几月 几天 几日 多长时间 什么时候 提供 一份 给 送给 请 吗 废止 作废 取代 以前 原来 老 旧 文件 同时""".split()
+    多长 开始 起 从 哪里 几年 几月 几天 几日 多长时间 什么时候 提供 一份 给 送给 请 吗 废止 作废 取代 以前 原来 老 旧 文件 同时
+    会议 常务 审议 通过 上会""".split()
 )
 
 
@@ -151,19 +152,25 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[s
     fields = [f for f, pat in _META if pat.search(text)]
     if fields:  # 「哪个单位在什么时候印发的」 asks two fields at once
         return QueryInfo(qtype="metadata", meta_field="+".join(fields), **base)  # type: ignore[arg-type]
-    if depts and (_REVERSE.search(text) or not content) and not _mentions_topic_with_dept(text, depts, aliases):
-        return QueryInfo(qtype="reverse_responsibility", **base)  # type: ignore[arg-type]
+    return QueryInfo(qtype=topic_type(text, depts, content), **base)  # type: ignore[arg-type]
+
+
+def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> str:
+    """The type of a question about something in a notice (not about the notice itself); also the second reading of
+    a question the metadata patterns caught but that names a topic (「经营牌照能管几年」 counts years of a licence)."""
+    if depts and (_REVERSE.search(text) or not content) and not _mentions_topic_with_dept(text):
+        return "reverse_responsibility"
     if _RESPONSIBILITY.search(text):
-        return QueryInfo(qtype="responsibility", **base)  # type: ignore[arg-type]
+        return "responsibility"
     if _WHICH_ONES.search(text) and "多少" not in text:
-        return QueryInfo(qtype="enumeration", **base)  # type: ignore[arg-type]
+        return "enumeration"
     if _COUNT.search(text):
-        return QueryInfo(qtype="count", **base)  # type: ignore[arg-type]
+        return "count"
     if _ENUM.search(text):
-        return QueryInfo(qtype="enumeration", **base)  # type: ignore[arg-type]
-    return QueryInfo(qtype="general", **base)  # type: ignore[arg-type]
+        return "enumeration"
+    return "general"
 
 
-def _mentions_topic_with_dept(text: str, depts: tuple[str, ...], aliases: AliasTable) -> bool:
+def _mentions_topic_with_dept(text: str) -> bool:
     """「市科技局负责未来能源吗」 asks about a topic, not for the department's whole portfolio."""
     return bool(re.search(r"(?:负责|参与|管|牵头)[^，。？?]{2,}(?:吗|(?<!什)么|嘛)[？?]?$|是(?:不是)?(?:(?!哪|什么).){0,12}(?:的)?责任单位", text))

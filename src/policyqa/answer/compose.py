@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from policyqa.answer.classify import META_WORDS, QueryInfo
+from policyqa.answer.classify import META_WORDS, QueryInfo, topic_type
 from policyqa.answer.context import _LIST_CUE, REFUSAL, AnswerContext, Quote, Thresholds, _abbreviates, _is_subword
 from policyqa.answer.gate import Gate
 from policyqa.answer.kinds.base import Kind
@@ -80,12 +80,18 @@ class Composer(AnswerContext):
         article = self._named_article(info.text, ranked, self._allowed(info))
         if article is not None:  # 「第二条所说的…」: answer from that article
             ranked = article
+        return self._by_type(info, ranked, qvec)
+
+    def _by_type(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
         for kind in self.routes.get(info.qtype, []):
             if kind.name in ("enumeration", "duties") and not _LIST_CUE.search(info.text):
                 continue  # a list is only an answer to a question that asks for one
             ans = kind.answer(info, ranked, qvec)
             if ans is not None:
                 return ans
+        if info.qtype == "metadata":  # not about the notice itself (「经营牌照能管几年」): a question about a topic in it
+            return self._by_type(replace(info, qtype=topic_type(info.text, info.departments, info.content_terms),
+                                         meta_field=""), ranked, qvec)
         return self.fallback.sentences(info, ranked, qvec)
 
 
