@@ -267,6 +267,13 @@ def test_a_compound_asked_finds_the_clause_titled_by_its_head_word(library_assis
     assert a.answerable and set(a.departments) >= {"市财政局", "市发展改革委", "市教育体育局"}
 
 
+def test_a_three_character_compound_finds_the_clause_titled_by_its_head_word(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「信用信息库」 shortens the clause title 「企业信用信息数据库」; 「小微企业信用体系试点」, ranked higher, only mentions
+    企业 and 信用."""
+    a = library_assistant.ask("广安社会信用体系方案里，企业信用信息库谁来牵头建？")
+    assert a.answerable and a.departments == ("市工商局",) and "企业信用信息数据库" in a.answer
+
+
 def test_which_departments_and_which_leads_gets_all_of_them(library_assistant) -> None:  # type: ignore[no-untyped-def]
     """「哪几个部门负责？谁牵头？」 asks for every unit, the lead marked, not for the lead alone."""
     a = library_assistant.ask("广安互联网+医疗健康实施意见里，远程医疗服务是哪几个部门负责的，谁牵头？")

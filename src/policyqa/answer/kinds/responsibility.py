@@ -45,7 +45,7 @@ class ResponsibilityKind(Kind):
                     gain = self._title_gain(t)
                 elif t in have or (len(t) >= 2 and t in c.text):
                     gain = self.w(t) * (1.0 + 0.2 * min(c.text.count(t), 3))
-                if len(t) >= 4 and t not in title:  # 「教育经费」 asked, 「加强经费保障」 titled: a compound's head word
+                if len(t) >= 3 and t not in title:  # 「教育经费」 asked, 「加强经费保障」 titled: a compound's head word
                     gain = max([gain] + [self._title_gain(p) for p in (t[:2], t[-2:]) if p in title and p in self.idf])
                 score += gain
                 if gain > best:
