@@ -316,3 +316,16 @@ def test_which_departments_and_which_leads_gets_all_of_them(library_assistant) -
 def test_the_sentence_answer_states_it(library_assistant, question: str, stated: list[str]) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask(question)
     assert a.answerable and all(s in a.answer for s in stated)
+
+
+
+def test_what_a_notice_repealed_is_asked_with_which_one(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「哪份文件」 (tokenized 「哪」「份文件」) names no topic: the question is about the notice, answered from its repeal sentence."""
+    a = library_assistant.ask("广安招投标意见施行后废止了哪份文件？文号是什么？")
+    assert a.answerable and "广安府发〔2014〕52号" in a.answer
+
+
+def test_the_number_of_a_repealed_notice_is_not_the_notice_s_own(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「废止了哪份文件，文号是多少」 asks the repealed notice's 文号; a notice that repeals nothing does not say it."""
+    a = library_assistant.ask("广安国企投融资办法废止了哪份文件，文号是多少？")
+    assert not a.answerable

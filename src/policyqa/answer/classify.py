@@ -97,7 +97,7 @@ def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> lis
     """Topic words of a metadata question once the metadata vocabulary is set aside."""
     terms = info.content_terms
     if tok is not None:  # drop the words the metadata patterns matched (「主送给」 -> 「给」)
-        rest = info.text
+        rest = _WHICH_ONE.sub(" ", info.text)  # 「哪份文件」 is tokenized 「哪」「份文件」
         for _, pat in _META:
             rest = pat.sub(" ", rest)
         terms = tuple(t for t in tok.terms(rest) if t in terms)
@@ -105,6 +105,7 @@ def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> lis
     return [t for t in whole if t not in META_WORDS and not _COUNTED.fullmatch(t)]  # 「两个办法」 counts, names nothing
 
 
+_WHICH_ONE = re.compile(r"哪一?[份个些项条件部篇]")
 _COUNTED = re.compile(r"[一二两三四五六七八九十几\d]+[个项份件条类种家部篇]")
 
 

@@ -28,7 +28,7 @@ class MetadataKind(Kind):
         if info.english:
             return True
         m = doc.meta
-        own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, *m.notes, *m.attachments,
+        own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, m.effective, *m.notes, *m.attachments,
                         *(info.scope_terms if doc.doc_id in info.scope else ())])
         terms = about_document_terms(info, self.tok)
         # a contraction of the title (「招投标」 for 「招标投标」) names the notice, not something else in it
@@ -40,6 +40,8 @@ class MetadataKind(Kind):
         fields = info.meta_field.split("+")
         if fields not in (["purpose"], ["basis"]) and not self._about_document(info, doc):
             return None
+        if "repeal" in fields:  # 「废止了哪份文件，文号是多少」: the 文号, date or title asked are the repealed notice's
+            fields = [f for f in fields if f not in ("doc_number", "date", "title")]
         if "signatory" in fields or ("issuer" in fields and "date" in fields):
             fields = ["signature"] + [f for f in fields if f not in ("issuer", "date", "signature", "signatory")]
         texts, quotes = [], []
