@@ -160,6 +160,21 @@ def test_duties_of_a_department_type_are_listed_from_the_sentences_that_give_the
     assert "工程变更预算控制价" in a.answer and "年度预算" in a.answer
 
 
+def test_duties_of_a_named_bureau_in_articles_are_listed_where_no_note_names_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The 国企投融资 办法 has no 责任单位 notes; 「第八条市国资委对企业的投资行为履行出资人职责」 and the other articles that
+    open with 市国资委 give it its duties (not 「no clause names it」)."""
+    a = library_assistant.ask("广安国企投融资办法中市国资委负责哪些事项？")
+    assert a.answerable and a.question_type == "reverse_responsibility"
+    assert all(c.doc_id == "guangan_soe_investment_supervision_2022" for c in a.citations) and len(a.citations) >= 3
+    assert "履行出资人职责" in a.answer and "随机监督检查" in a.answer
+
+
+def test_a_department_type_asked_after_the_notice_name_is_found(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「殡葬方案中民政部门要做哪些工作」: the type is 「民政部门」, not 「殡葬方案中民政部门」."""
+    a = library_assistant.ask("广安殡葬方案中民政部门要做哪些工作？")
+    assert a.answerable and "民政部门要加强对公墓的指导" in a.answer
+
+
 def test_a_follow_up_whose_words_pick_the_same_notice_still_drops_the_notice_name(library_assistant) -> None:  # type: ignore[no-untyped-def]
     """「那高中阶段毛入学率呢？」 names the notice by words only it uses; the stand-alone question carries the notice's
     name, and that name must not count as the topic (it pulled the preamble first)."""

@@ -42,7 +42,7 @@ class Composer(AnswerContext):
         # question type -> the kinds that may answer it, tried in order; the best sentences answer the rest
         self.routes: dict[str, list[Kind]] = {
             "metadata": [MetadataKind(self)],
-            "reverse_responsibility": [ReverseResponsibilityKind(self)],
+            "reverse_responsibility": [ReverseResponsibilityKind(self, duties)],
             "responsibility": [duties, ResponsibilityKind(self)],
             "enumeration": [duties, listing],
             "count": [listing],

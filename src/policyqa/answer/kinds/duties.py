@@ -11,12 +11,13 @@ from policyqa.answer.context import SUBJECTLESS_DUTY
 from policyqa.answer.kinds.base import Kind
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.retrieve.hybrid import Ranked
-from policyqa.types import SECTION_SEP, Answer
+from policyqa.types import SECTION_SEP, Answer, Document
 
 # who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」
 _TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|委员会|中心|管委会))(?:都|主要|具体|要)?"
                        r"(?:负责|承担|管|做|干|参与|牵头)(?:了)?(?:哪些|什么|啥|几项|哪几)")
-_SUBJECT_AFTER = r"(?:要|应当|应|负责|牵头|依法|按照|会同|加强|做好|组织|对|指导|承担|配合)"
+_SUBJECT_AFTER = r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合)"
+_ARTICLE = r"第[一二三四五六七八九十百零〇\d]+条"  # 「第八条市国资委对企业的投资行为履行出资人职责」
 
 
 class DutyListKind(Kind):
@@ -27,9 +28,16 @@ class DutyListKind(Kind):
         m = _TYPE_ASK.search(info.text)
         if m is None or info.departments or len(info.scope) != 1:
             return None
-        who = m.group("who")
         doc = self.b.documents[info.scope[0]]
-        subject = re.compile(rf"(?:^|[。；，、：\s]|由){re.escape(who)}(?:或[^，。；]{{2,12}}?)?{_SUBJECT_AFTER}")
+        # the longest end of the words before 「部门」 that the notice writes (「广安殡葬方案中民政部门」 -> 「民政部门」)
+        asked = m.group("who")
+        who = next((asked[k:] for k in range(len(asked) - 3) if asked[k:] in doc.text), asked)
+        return self.duties_of(info, doc, who, (who,))
+
+    def duties_of(self, info: QueryInfo, doc: Document, who: str, names: tuple[str, ...]) -> Answer | None:
+        """Every sentence of ``doc`` with one of ``names`` as its subject (and what follows it without a subject)."""
+        name = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        subject = re.compile(rf"(?:^|[。；，、：\s]|由|{_ARTICLE})(?:{name})(?:或[^，。；]{{2,12}}?)?{_SUBJECT_AFTER}")
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
         stem = who.removesuffix("部门")
         listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"

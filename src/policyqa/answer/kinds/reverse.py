@@ -10,12 +10,17 @@ import numpy as np
 from policyqa.answer.classify import QueryInfo
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Clause, Document
-from policyqa.answer.context import Quote, _bare_title
+from policyqa.answer.context import AnswerContext, Quote, _bare_title
+from policyqa.answer.kinds.duties import DutyListKind
 from policyqa.answer.kinds.base import Kind
 
 
 class ReverseResponsibilityKind(Kind):
     name = "reverse_responsibility"
+
+    def __init__(self, ctx: AnswerContext, duties: DutyListKind) -> None:
+        super().__init__(ctx)
+        self.duties = duties  # the sentences that give a department a duty, where no 责任单位 note names it
 
     def answer(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer | None:
         return self.reverse_responsibility(info, ranked)
@@ -38,6 +43,12 @@ class ReverseResponsibilityKind(Kind):
                 continue
             if all(any(self.b.aliases.same(x, u) for u in r.units + r.inherited_units) for x in info.departments[: 2 if together else 1]):
                 found.append((d, c))
+        if not found and len(info.scope) == 1 and not together:
+            # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty
+            doc = self.b.documents[info.scope[0]]
+            duties = self.duties.duties_of(info, doc, dept, tuple(self.b.aliases.names(dept)))
+            if duties is not None:
+                return duties
         if not found:
             return Answer(f"文件列出的责任单位中没有{'同时包括' if together else ''}{dept}的条目。", True, (), info.text,
                           "reverse_responsibility")
