@@ -71,3 +71,9 @@ def test_when_a_notice_starts_to_count_asks_when_it_takes_effect(library_assista
     b = library_assistant.bundle
     info = classify(question, b.tokenizer, b.aliases)
     assert (info.qtype, info.meta_field) == ("metadata", "effective")
+
+
+def test_who_a_notice_was_sent_to_asks_its_recipients(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    b = library_assistant.bundle
+    info = classify("广安殡葬方案发给了哪些单位？", b.tokenizer, b.aliases)
+    assert (info.qtype, info.meta_field) == ("metadata", "recipients")

@@ -26,7 +26,7 @@ _META = [
     ("signature", re.compile(r"落款", re.I)),
     ("purpose", re.compile(r"目的是|(?:制定|出台|印发)(?:这个|这份|本)?(?:文件|意见|通知|方案|办法|政策)?的?目的|想干啥|想干什么|想做什么|讲了(?:什么|啥)|主要内容|主要讲|"
                            r"是关于什么|总体(?:思路|要求)|宗旨|为什么(?:要)?(?:制定|出台|印发)|what\s+is\s+(?:this|the)\s+(?:document|policy)\s+about|purpose", re.I)),
-    ("recipients", re.compile(r"主送|发给(?:谁|哪些|哪个)|下发给|印发给|送达|发送给|对象是哪些单位|addressed|recipient", re.I)),
+    ("recipients", re.compile(r"主送|发给了?(?:谁|哪些|哪个)|下发给|印发给|送达|发送给|对象是哪些单位|addressed|recipient", re.I)),
     ("disclosure", re.compile(r"公开方式|公开属性|是否公开|主动公开|依申请公开|能公开|可以公开|public(?:ly)?\s+(?:available|released)", re.I)),
     ("effective", re.compile(r"施行|生效|有效期|起实施|实施日期|何时实施|(?:什么时候|何时|啥时候|哪天|从哪天|哪一天)(?:开始|起)?(?:实施|执行|管用|算数)|"
                              r"开始执行|开始算数|(?:管用|管|有效|试行)(?:几年|多久|多长时间|到什么时候|到哪天|到啥时候)|试行期|effective|take\s+effect|in\s+force|valid\s+for", re.I)),
