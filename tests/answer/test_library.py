@@ -344,3 +344,22 @@ def test_the_number_of_a_repealed_notice_is_not_the_notice_s_own(library_assista
     """「废止了哪份文件，文号是多少」 asks the repealed notice's 文号; a notice that repeals nothing does not say it."""
     a = library_assistant.ask("广安国企投融资办法废止了哪份文件，文号是多少？")
     assert not a.answerable
+
+
+def _turns(*pairs: str) -> list[dict[str, str]]:
+    return [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(pairs)]
+
+
+def test_this_notice_in_a_follow_up_is_the_notice_not_the_last_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """After a question about 公墓, 「这个方案谁负责牵头」 and 「它什么时候印发的」 ask about the 殡葬 方案 itself."""
+    history = _turns("广安殡葬方案里，公益性公墓怎么收费？", "按照……收取。")
+    a = library_assistant.ask("这个方案谁负责牵头？", history)
+    assert a.answerable and "民政牵头" in a.answer
+    a = library_assistant.ask("它什么时候印发的？", history)
+    assert a.answerable and a.question_type == "metadata" and "2022年4月2日" in a.answer
+
+
+def test_a_follow_up_keeps_what_was_asked_and_swaps_the_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「车辆要满足什么条件？」 then 「那驾驶员呢？」: 条件 is what was asked, 车辆 the topic that 驾驶员 replaces."""
+    a = library_assistant.ask("那驾驶员呢？", _turns("广安网约车细则里，车辆要满足什么条件？", "应当符合以下条件……"))
+    assert a.answerable and "驾驶员，应当符合以下条件" in a.answer

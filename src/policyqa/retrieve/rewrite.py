@@ -23,6 +23,9 @@ _ELLIPSIS_CUE = re.compile(r"^(?:那么?|那|还有|另外|换成|改成|如果�
 _PRONOUN = re.compile(r"它们|它|该(?:产业|领域|方向|部门|单位|项|条|部分|章节|文件|政策|意见|方案)|这个(?:产业|领域|方向|部门|单位)?|"
                       r"这一?(?:产业|领域|块|方面|部分)|"
                       r"这(?:项|件|些)(?:工作|任务|事情?|措施|政策|规定|补贴|奖励)?|此项|上述(?:产业|领域)?|^那(?=是|个|些)", re.IGNORECASE)
+_ASKED_NOUN = re.compile(r"(?:什么|哪些|哪个|哪几个|哪几类|哪类|何种|哪种)[\u4e00-\u9fff]{2}(?=[？?。，,]|$)")
+# 「这个方案」「该文件」「这份意见」: the notice the conversation is about
+_DOC_PRONOUN = re.compile(r"(?:这个|这份|这一?个|该|本|此|它这个)(?:文件|方案|意见|办法|通知|细则|政策|命令|规定|措施|决定|公文)")
 # a follow-up that asks something of its own is not an ellipsis (「那享受低保的人创业期间，低保还能拿多久？」)
 _ASKS = re.compile(r"什么|谁|哪|吗|怎|咋|啥|多少|多久|多长|多大|多高|几|何|能否|可否|是否|能不能|可不可以|有没有|要不要|会不会"
                    r"|why|what|who|when|how", re.IGNORECASE)
@@ -134,6 +137,8 @@ class QueryRewriter:
 
     def topic_of(self, question: str) -> str:
         """The longest corpus topic named in a question, else its longest noun phrase, else its content words."""
+        # the noun a question word asks for (「满足什么条件」 -> 条件) is what is asked of the topic, not the topic
+        question = _ASKED_NOUN.sub("", question) or question
         if self._topic_re is not None:
             found = [t for t in self._topic_re.findall(question) if t not in INTENT_WORDS]
             if found:
@@ -176,6 +181,10 @@ class QueryRewriter:
 
     def _resolve_topic(self, q: str, prev: str, name: str) -> str:
         prev_topic = self.topic_of(prev)
+        doc = _DOC_PRONOUN.search(q)
+        if doc or (_PRONOUN.search(q) and self.about_notice(q)):
+            # 「这个方案谁牵头？」「它什么时候印发的？」: the notice itself, never the earlier question's topic
+            return (_DOC_PRONOUN if doc else _PRONOUN).sub(name, q, count=1) if name else q
         if _PRONOUN.search(q) and not self._names_topic(q):  # 1) pronoun: 「它重点发展什么？」
             if prev_topic:
                 return _PRONOUN.sub(prev_topic, q, count=1)
