@@ -7,7 +7,7 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from datetime import date
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -186,7 +186,7 @@ class Assistant:
         info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         timings["rewrite"] = _ms(t)
         t = time.perf_counter()
-        info = scoped(info, self._scope(own, normalized, turns, rewritten))
+        info = scoped(info, self._scope(own, normalized, turns, rewritten), self.composer.idf)
         timings["scope"] = _ms(t)
         t = time.perf_counter()
         qvec = self.encode_query(_dense_query(_without_names(info.text, info), info.departments, self.bundle))
@@ -297,7 +297,7 @@ class Assistant:
         if not 0 < k <= 50:
             raise InputError(f"top_k must be between 1 and 50, got {k}")
         q = normalize_query(query)
-        info = scoped(classify(q, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore), self.scoper.resolve(q))
+        info = scoped(classify(q, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore), self.scoper.resolve(q), self.composer.idf)
         qvec = self.encode_query(_dense_query(q, info.departments, self.bundle))
         return self.retriever.search(qvec, list(info.terms), k, info.scope or None).hits[:k]
 
@@ -317,12 +317,15 @@ _KIND_AFTER = re.compile(rf"(?:实施|管理|行动|若干|工作)?(?:{DOC_KINDS
 _STAY_SHARE = 0.25  # a follow-up stays in the conversation's notice while that one scores this share of the best
 
 
-def scoped(info: QueryInfo, scope: Scope) -> QueryInfo:
-    """Attach the scope; words that only name the notice (「殡葬」「实施方案」) stop counting as the topic."""
+def scoped(info: QueryInfo, scope: Scope, known: Container[str] = frozenset()) -> QueryInfo:
+    """Attach the scope; words that only name the notice (「殡葬」「实施方案」) stop counting as the topic — unless no
+    word the library uses is left (「森林防火期是什么时候」: 森林防火 names the order and is the topic too)."""
     if not scope.confident:
         return info
     named = set(scope.matched_terms)
     topic = tuple(t for t in info.content_terms if t not in named)
+    if known and not any(t in known for t in topic):
+        topic = info.content_terms
     # inside the notice its own title words match its preamble, not the passage asked about
     terms = tuple(t for t in info.terms if not any(part in named for part in t.split("_")))
     return replace(info, scope=scope.doc_ids, scope_reason=scope.reason, year_mismatch=scope.year_mismatch,

@@ -363,3 +363,10 @@ def test_a_follow_up_keeps_what_was_asked_and_swaps_the_topic(library_assistant)
     """「车辆要满足什么条件？」 then 「那驾驶员呢？」: 条件 is what was asked, 车辆 the topic that 驾驶员 replaces."""
     a = library_assistant.ask("那驾驶员呢？", _turns("广安网约车细则里，车辆要满足什么条件？", "应当符合以下条件……"))
     assert a.answerable and "驾驶员，应当符合以下条件" in a.answer
+
+
+def test_words_that_name_the_notice_and_the_topic_stay_the_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「森林防火期是什么时候」: 森林防火 picks the 森林防火命令 and is also what is asked about; without it only the debris
+    「期是」 was left and the question was refused."""
+    a = library_assistant.ask("森林防火期是什么时候？")
+    assert a.answerable and "1月1日至5月31日" in a.answer
