@@ -370,3 +370,21 @@ def test_words_that_name_the_notice_and_the_topic_stay_the_topic(library_assista
     「期是」 was left and the question was refused."""
     a = library_assistant.ask("森林防火期是什么时候？")
     assert a.answerable and "1月1日至5月31日" in a.answer
+
+
+def test_which_notices_speak_of_a_topic_lists_each_with_a_citation(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「哪些文件提到了专精特新」 asks the library: every notice whose text says it, one cited sentence each."""
+    a = library_assistant.ask("哪些文件提到了专精特新？")
+    assert a.answerable and a.question_type == "documents" and "专精特新" in a.answer
+    cited = {c.doc_id for c in a.citations}
+    assert {"fuzhou_future_industries_2023", "guangan_sci_tech_innovation_2021"} <= cited
+    assert all("专精特新" in c.text for c in a.citations)
+    a = library_assistant.ask("哪些文件涉及市科技局？")  # a department, under any of its names
+    assert a.answerable and a.question_type == "documents" and len(a.citations) >= 3
+    assert not library_assistant.ask("哪些文件提到了房价？").answerable
+
+
+def test_which_places_of_one_notice_speak_of_a_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安科技创新政策里哪些条款提到了孵化器？")
+    assert a.answerable and a.question_type == "documents" and "科技企业孵化器" in a.answer
+    assert all(c.doc_id == "guangan_sci_tech_innovation_2021" for c in a.citations)

@@ -16,6 +16,7 @@ from policyqa.answer.classify import META_WORDS, QueryInfo, topic_type
 from policyqa.answer.context import _LIST_CUE, REFUSAL, AnswerContext, Quote, Thresholds, _abbreviates, _is_subword
 from policyqa.answer.gate import Gate
 from policyqa.answer.kinds.base import Kind
+from policyqa.answer.kinds.documents import DocumentsKind
 from policyqa.answer.kinds.duties import DutyListKind
 from policyqa.answer.kinds.listing import ListingKind
 from policyqa.answer.kinds.metadata import MetadataKind
@@ -40,13 +41,14 @@ class Composer(AnswerContext):
         duties = DutyListKind(self)
         self.fallback = SentenceKind(self, listing, scorer, gate)
         # question type -> the kinds that may answer it, tried in order; the best sentences answer the rest
+        documents = DocumentsKind(self)  # 「哪些文件提到了X」 asks the library, whatever else it asks
         self.routes: dict[str, list[Kind]] = {
             "metadata": [MetadataKind(self)],
-            "reverse_responsibility": [ReverseResponsibilityKind(self, duties)],
-            "responsibility": [duties, ResponsibilityKind(self)],
-            "enumeration": [duties, listing],
-            "count": [listing],
-            "general": [duties, listing],
+            "reverse_responsibility": [documents, ReverseResponsibilityKind(self, duties)],
+            "responsibility": [documents, duties, ResponsibilityKind(self)],
+            "enumeration": [documents, duties, listing],
+            "count": [documents, listing],
+            "general": [documents, duties, listing],
         }
 
     def compose(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
