@@ -388,3 +388,12 @@ def test_which_places_of_one_notice_speak_of_a_topic(library_assistant) -> None:
     a = library_assistant.ask("广安科技创新政策里哪些条款提到了孵化器？")
     assert a.answerable and a.question_type == "documents" and "科技企业孵化器" in a.answer
     assert all(c.doc_id == "guangan_sci_tech_innovation_2021" for c in a.citations)
+
+
+@pytest.mark.parametrize("question, part", [
+    ("广安社会信用体系方案分几个部分？", "一、建立健全组织领导和管理体制"),  # 社会/信用/体系 name the notice, not a topic
+    ("广安网约车细则分几章？", "第二章 网约车平台公司"),
+])
+def test_how_many_parts_a_notice_has_is_its_outline(library_assistant, question: str, part: str) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask(question)
+    assert a.answerable and "个部分" in a.answer and part in a.answer

@@ -13,6 +13,9 @@ from policyqa.answer.context import Quote, _OUTLINE_WORDS, _VAGUE, _abbreviates
 from policyqa.answer.kinds.base import Kind
 
 
+_ASKS_PARTS = re.compile(r"几个?部分|哪几个?部分|几章|哪几章|章节|结构|由哪些部分|组成")
+
+
 class ListingKind(Kind):
     name = "enumeration"
 
@@ -57,7 +60,9 @@ class ListingKind(Kind):
             # a word most part titles share (「加大…支持」 heads every part) describes the parts, it picks none
             shared = len(roots) >= 3 and sum(1 for r in roots if t in r.title) * 3 >= 2 * len(roots)
             contraction = t not in doc.meta.title and _abbreviates(t, doc.meta.title)  # 「文旅」 for 文化旅游
-            return not (t in _VAGUE or t in _OUTLINE_WORDS or shared or contraction
+            # 「社会信用体系方案分几个部分」: asked for its parts, the words of the notice's own name name no topic
+            in_name = t in doc.meta.title and bool(_ASKS_PARTS.search(info.text))
+            return not (t in _VAGUE or t in _OUTLINE_WORDS or shared or contraction or in_name
                         or re.fullmatch(r"[一二三四五六七八九十两几\d]+[个项条类]?", t))
 
         if any(names_a_topic(t) for t in info.content_terms):
