@@ -87,6 +87,7 @@ def test_own_figures_and_thresholds_compare_in_one_unit() -> None:
     ("广安激发市场活力措施里，发放消费券的支出市级财政按多大比例补？", "detail_not_stated:ratio"),  # 「按照一定比例」
     ("广安社科优秀成果评奖办法里，申报材料的截止日期是哪天？", "detail_not_stated:date"),  # 「每两年进行一次」 is no date
     ("广安文旅若干政策对新评上国家3A级旅游景区的奖励是多少？", "code_not_stated:3A"),  # the notice rewards 4A and 5A
+    ("贡嘎培优方案里，市级贡嘎培优企业有哪些？", "detail_not_stated:company"),  # names no company, only conditions
 ])
 def test_a_detail_the_notice_does_not_give_is_refused(library_assistant, question: str, reason: str) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask(question)
