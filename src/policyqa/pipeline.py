@@ -76,7 +76,7 @@ class Engine:
         retriever = HybridRetriever(bundle, rrf_k=settings.rrf_k, candidates=settings.candidates)
         topics = [s.title for d in bundle.documents.values() for s in d.sections if s.title and len(s.title) <= 16]
         topics += bundle.tokenizer.user_words
-        scoper = ScopeResolver(bundle.documents.values(), bundle.tokenizer)
+        scoper = ScopeResolver(bundle.documents.values(), bundle.tokenizer, units=bundle.aliases.all_names())
         rewriter = QueryRewriter(bundle.tokenizer, topics, scoper.common_terms(), asks_metadata)
         composer = Composer(bundle, Thresholds(coverage=settings.refusal_threshold), load_scorer(settings.sentence_scorer or None),
                             load_gate(settings.refusal_gate or None))

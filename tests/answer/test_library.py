@@ -398,3 +398,13 @@ def test_which_places_of_one_notice_speak_of_a_topic(library_assistant) -> None:
 def test_how_many_parts_a_notice_has_is_its_outline(library_assistant, question: str, part: str) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask(question)
     assert a.answerable and "个部分" in a.answer and part in a.answer
+
+
+def test_a_named_bureau_asked_of_a_notice_that_writes_its_type(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The 殡葬 方案 gives duties to 「民政部门」: 「市民政局负责哪些工作」 gets them. 市民政局, named in the notes of the
+    社会信用 方案, is what is asked about, not a sign that the question means that notice."""
+    a = library_assistant.ask("广安殡葬方案里市民政局负责哪些工作？")
+    assert a.answerable and all(c.doc_id == "guangan_funeral_services_2022" for c in a.citations)
+    assert "民政部门要加强对公墓的指导" in a.answer
+    a = library_assistant.ask("广安政府投资管理办法里市财政局负责什么？")
+    assert a.answerable and "财政部门负责" in a.answer

@@ -95,7 +95,9 @@ class ScopeResolver:
     """Fitted once per index from the documents' titles and texts; ``resolve`` is pure."""
 
     def __init__(self, documents: Iterable[Document], tokenizer: Tokenizer, *, min_score: float = 4.0,
-                 tie_ratio: float = 0.8, body_weight: float = 0.5) -> None:
+                 tie_ratio: float = 0.8, body_weight: float = 0.5, units: Iterable[str] = ()) -> None:
+        """``units``: the library's department names — what a question asks about (「市民政局负责哪些工作」), named in
+        the body of every notice it has duties in, so no evidence of which notice is meant."""
         if min_score <= 0:
             raise ValueError(f"min_score must be > 0, got {min_score}")
         if not 0 < tie_ratio <= 1:
@@ -117,6 +119,8 @@ class ScopeResolver:
         term_df = Counter(t for ts in self.body_terms.values() for t in ts)
         self.term_df = term_df
         self.term_idf = {t: math.log((n + 1) / f) for t, f in term_df.items()}
+        names = sorted({u for u in units if len(u) >= 2}, key=len, reverse=True)
+        self._units = re.compile("|".join(map(re.escape, names))) if names else None
         self.numbers = {d.doc_id: re.sub(r"\s", "", d.meta.doc_number) for d in self.docs}
         self.years = {d.doc_id: _years(self.titles[d.doc_id]) for d in self.docs}
         # a term found in more than a third of the library names no notice (「企业」「发展」)
@@ -153,7 +157,8 @@ class ScopeResolver:
             if number and (_number_key(number) in _number_key(q_compact) or _loose_number(number, q_compact)):
                 return Scope((doc_id,), 1.0, {doc_id: 99.0}, tuple(self.tok.terms(number)), "doc_number")
         q_grams = _ngrams(q)
-        q_terms = [t for t in dict.fromkeys(self.tok.terms(q)) if len(t) >= 2]
+        asked = self._units.sub("，", q) if self._units else q
+        q_terms = [t for t in dict.fromkeys(self.tok.terms(asked)) if len(t) >= 2]
         q_years = _years(q)
         scores: dict[str, float] = {}
         body_of: dict[str, list[str]] = {}

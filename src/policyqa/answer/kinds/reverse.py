@@ -46,7 +46,7 @@ class ReverseResponsibilityKind(Kind):
         if not found and len(info.scope) == 1 and not together:
             # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty
             doc = self.b.documents[info.scope[0]]
-            duties = self.duties.duties_of(info, doc, dept, tuple(self.b.aliases.names(dept)))
+            duties = self.duties.duties_of(info, doc, dept, (*self.b.aliases.names(dept), *_type_names(dept)))
             if duties is not None:
                 return duties
         if not found:
@@ -69,3 +69,9 @@ class ReverseResponsibilityKind(Kind):
             assert r is not None
             quotes.append(self._quote(d, r.start, r.end, SECTION_SEP.join(c.section_path), 1.0))
         return Answer(text, True, self.citations(quotes), info.text, "reverse_responsibility")
+
+
+def _type_names(dept: str) -> tuple[str, ...]:
+    """The department type a named bureau is one of, as an 办法 writes it: 市民政局 -> 民政部门, 民政主管部门 …"""
+    core = re.sub(r"(?:管理局|局|委员会|委|办公室|办)$", "", re.sub(r"^[市县区省]", "", dept))
+    return tuple(f"{core}{suffix}" for suffix in ("部门", "主管部门", "行政部门", "行政主管部门")) if len(core) >= 2 else ()
