@@ -77,3 +77,12 @@ def test_who_a_notice_was_sent_to_asks_its_recipients(library_assistant) -> None
     b = library_assistant.bundle
     info = classify("广安殡葬方案发给了哪些单位？", b.tokenizer, b.aliases)
     assert (info.qtype, info.meta_field) == ("metadata", "recipients")
+
+
+def test_the_words_a_metadata_pattern_reads_are_not_topics(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「哪个机构制定的」 is read whole by the issuer pattern before 「哪个」 is set aside: 「机构」 is left as no topic."""
+    from policyqa.answer.classify import about_document_terms
+
+    b = library_assistant.bundle
+    info = classify("广安网约车细则是哪个机构制定的？", b.tokenizer, b.aliases)
+    assert "机构" not in about_document_terms(info, b.tokenizer)

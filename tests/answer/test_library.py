@@ -339,6 +339,8 @@ def test_what_a_notice_repealed_is_asked_with_which_one(library_assistant) -> No
     """「哪份文件」 (tokenized 「哪」「份文件」) names no topic: the question is about the notice, answered from its repeal sentence."""
     a = library_assistant.ask("广安招投标意见施行后废止了哪份文件？文号是什么？")
     assert a.answerable and "广安府发〔2014〕52号" in a.answer
+    a = library_assistant.ask("广安招投标意见是哪天印发的？同时废止了哪份文件？")  # the date asked before 废止 is its own
+    assert a.answerable and "广安府发〔2014〕52号" in a.answer and "成文日期是2023年10月26日" in a.answer
 
 
 def test_the_number_of_a_repealed_notice_is_not_the_notice_s_own(library_assistant) -> None:  # type: ignore[no-untyped-def]

@@ -93,13 +93,17 @@ META_WORDS = frozenset(
 )
 
 
+META_PATTERNS = _META  # (field, pattern) of every metadata question
+
+
 def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> list[str]:
     """Topic words of a metadata question once the metadata vocabulary is set aside."""
     terms = info.content_terms
     if tok is not None:  # drop the words the metadata patterns matched (「主送给」 -> 「给」)
-        rest = _WHICH_ONE.sub(" ", info.text)  # 「哪份文件」 is tokenized 「哪」「份文件」
+        rest = info.text
         for _, pat in _META:
             rest = pat.sub(" ", rest)
+        rest = _WHICH_ONE.sub(" ", rest)  # what the patterns leave of 「哪份文件」 is tokenized 「哪」「份文件」
         terms = tuple(t for t in tok.terms(rest) if t in terms)
     whole = [t for t in terms if not any(t != u and t in u for u in terms)]  # 「有效」 goes with 「有效期」
     return [t for t in whole if t not in META_WORDS and not _COUNTED.fullmatch(t)]  # 「两个办法」 counts, names nothing

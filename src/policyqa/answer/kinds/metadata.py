@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from policyqa.answer.classify import QueryInfo, about_document_terms
+from policyqa.answer.classify import META_PATTERNS, QueryInfo, about_document_terms
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.corpus.validity import REPEAL
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
@@ -40,8 +40,8 @@ class MetadataKind(Kind):
         fields = info.meta_field.split("+")
         if fields not in (["purpose"], ["basis"]) and not self._about_document(info, doc):
             return None
-        if "repeal" in fields:  # 「废止了哪份文件，文号是多少」: the 文号, date or title asked are the repealed notice's
-            fields = [f for f in fields if f not in ("doc_number", "date", "title")]
+        if "repeal" in fields:  # 「废止了哪份文件，文号是多少」: a 文号, date or title asked after 废止 is the repealed notice's
+            fields = [f for f in fields if not _asked_after(info.text, f, "repeal")]
         if "signatory" in fields or ("issuer" in fields and "date" in fields):
             fields = ["signature"] + [f for f in fields if f not in ("issuer", "date", "signature", "signatory")]
         texts, quotes = [], []
@@ -151,6 +151,15 @@ class MetadataKind(Kind):
                 if tops:
                     text += "文件分为：" + "；".join(tops) + "。"
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
+
+
+def _asked_after(text: str, field: str, first: str) -> bool:
+    """``field`` (doc_number, date, title) is asked after ``first`` in ``text``: it is asked of what ``first`` names."""
+    if field not in ("doc_number", "date", "title"):
+        return False
+    pats = dict(META_PATTERNS)
+    a, b = pats[first].search(text), pats[field].search(text)
+    return bool(a and b and b.start() > a.start())
 
 
 _ADOPTED = re.compile(r"(?:已经|经)[^。；]{0,24}第[\d一二三四五六七八九十百]+次[^。；]{0,12}会议[^。；]{0,6}(?:审议)?(?:通过|同意)")
