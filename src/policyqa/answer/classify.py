@@ -93,7 +93,7 @@ META_WORDS = frozenset(
 )
 
 
-META_PATTERNS = _META  # (field, pattern) of every metadata question
+META_PATTERNS = dict(_META)  # field -> the pattern of a question asking it
 
 
 def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> list[str]:

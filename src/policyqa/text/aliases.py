@@ -76,12 +76,12 @@ class AliasTable:
         if self._pattern is None:
             return []
         out: list[str] = []
-        # as written first: a name may hold the city itself (「人行广安市中心支行」), which the prefix rule would cut
-        for t in (text, _city_prefix().sub("市", text)):
-            for m in self._pattern.finditer(t):
-                c = self._canon[m.group(0)]
-                if c not in out:
-                    out.append(c)
+        # the text as written: 「福州市工信局」 holds 「市工信局」 already, and cutting the city off would break a name that
+        # holds it (「人行广安市中心支行」)
+        for m in self._pattern.finditer(text):
+            c = self._canon[m.group(0)]
+            if c not in out:
+                out.append(c)
         return out
 
     def all_names(self) -> list[str]:

@@ -157,8 +157,7 @@ def _asked_after(text: str, field: str, first: str) -> bool:
     """``field`` (doc_number, date, title) is asked after ``first`` in ``text``: it is asked of what ``first`` names."""
     if field not in ("doc_number", "date", "title"):
         return False
-    pats = dict(META_PATTERNS)
-    a, b = pats[first].search(text), pats[field].search(text)
+    a, b = META_PATTERNS[first].search(text), META_PATTERNS[field].search(text)
     return bool(a and b and b.start() > a.start())
 
 
