@@ -38,6 +38,15 @@ def test_an_article_number_counts_nothing() -> None:
     assert _has_quantity("第八条城管执法部门应当自受理之日起5个工作日内作出决定。", "个")
 
 
+def test_a_magnitude_may_stand_between_a_figure_and_its_unit() -> None:
+    from policyqa.answer.context import _has_quantity
+
+    # 「要种到多少亩」 is answered by 「8万亩」
+    assert _has_quantity("到2025年，全市油樟种植面积达到8万亩以上，油茶种植面积达到1万亩以上。", "亩")
+    assert _has_quantity("规模以上企业数量达到1.2万家。", "家")
+    assert not _has_quantity("综合产值达到4亿元以上。", "亩")
+
+
 @pytest.mark.parametrize(("text", "counts"), [
     ("物业服务企业每月至少组织一次防火巡查。", True),
     ("每年开展两轮集中培训。", True),

@@ -216,7 +216,8 @@ def _has_quantity(text: str, unit: str | None) -> bool:
         if unit == "年份":
             return bool(re.search(r"\d{4}\s*年", text))
         units = _CLASSIFIERS if unit == "个" else _SAME_UNIT.get(unit, unit)  # 「几个层级」 is answered by 「五大层级」
-        return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[{re.escape(units)}]", text))
+        # 「8万亩」「60万千米」: a magnitude may stand between the figure and its unit
+        return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[万亿]?[{re.escape(units)}]", text))
     # a year or a date (「2019年」「2023年10月1日」) counts nothing: 「多少」 is not answered by when
     undated = re.sub(r"\d{4}\s*年(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?|\d{1,2}\s*月\d{1,2}\s*日", "", text)
     return bool(re.search(r"\d|[一二三四五六七八九十两百千]+(?:个|家|项|大|类|条|年|倍|成|次(?!性)|小时|天|日|周|月|米|层|人|名|户|台|辆|处|所|座|轮)"
