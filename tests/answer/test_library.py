@@ -410,3 +410,14 @@ def test_a_named_bureau_asked_of_a_notice_that_writes_its_type(library_assistant
     assert "民政部门要加强对公墓的指导" in a.answer
     a = library_assistant.ask("广安政府投资管理办法里市财政局负责什么？")
     assert a.answerable and "财政部门负责" in a.answer
+
+
+def test_a_count_is_read_from_the_best_sentence_and_a_numbered_one_is_no_run_in_title(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    _, info, _, _ = library_assistant._retrieve("广安科技创新若干政策里，公司头一回评上高企，能拿多少钱？", [], 5, {})
+    kind = library_assistant.composer.fallback
+    first = "12.对首次创建为高新技术企业的，给予20万元支持。"
+    second = "13.对首次创建为国家、省级科技企业孵化器（众创空间、小型微型企业创业创新示范基地）的，分别最高给予100万元、30万元支持。"
+    assert info.qtype == "count"
+    # the neighbour joined to the best sentence states another case's amounts; 「12.对…的，给予…。」 is no heading
+    out = kind._trim(info, [first, second], kind._ask(info), first)
+    assert "20万元" in out and "100万元" not in out

@@ -377,7 +377,7 @@ class SentenceKind(Kind):
         if items is not None:  # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head
             answer = items
         else:
-            answer = self._trim(info, [self.sent_text[i] for i in chosen], ask)
+            answer = self._trim(info, [self.sent_text[i] for i in chosen], ask, self.sent_text[best_si])
         listing = (self._section_of_preamble(hit.chunk.clause_id)
                    if info.qtype in ("enumeration", "general") or (info.qtype == "count" and _WHICH.search(info.text)) else None)
         keyword_only = len(info.text) <= 12 and not re.search(r"[？?吗呢什么哪谁怎]", info.text)
@@ -461,10 +461,11 @@ class SentenceKind(Kind):
             return 0.15  # 「能不能…」 is answered by what the notice allows or forbids (可以, 不得, 严禁 …)
         return 0.0
 
-    def _trim(self, info: QueryInfo, sents: list[str], ask: _Ask) -> str:
-        """A direct answer: drop the run-in heading; for counts keep the clauses that carry the number asked."""
+    def _trim(self, info: QueryInfo, sents: list[str], ask: _Ask, best_sentence: str = "") -> str:
+        """A direct answer: drop the run-in heading; for counts keep the clauses that carry the number asked — those
+        of the best-ranked sentence when it states one (its neighbour's figure is about another case)."""
         text = "".join(sents)
-        text = re.sub(rf"^{_MARKER}[^。；]{{1,30}}?。", "", text) or text
+        text = re.sub(rf"^{_MARKER}[^。；，]{{1,30}}?。", "", text) or text  # a run-in title has no comma
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60 and not _several_asks(info.text):
             parts = _clauses(text)
@@ -473,8 +474,10 @@ class SentenceKind(Kind):
             def wanted(p: str) -> bool:  # a clause that states the quantity (or the amount) asked about
                 return _has_quantity(p, unit) and (not needs or any(n.search(p) for n in needs))
 
+            own = {p for p in parts if p in best_sentence} if any(wanted(p) for p in _clauses(best_sentence)) else set()
+
             def rank(p: str) -> float:
-                return (2.0 if wanted(p) else 0.0) + sum(self.w(t) for t in terms if t in p)
+                return (2.0 if wanted(p) else 0.0) + (1.0 if p in own else 0.0) + sum(self.w(t) for t in terms if t in p)
 
             best = max(parts, key=rank)
             if wanted(best):
