@@ -183,11 +183,6 @@ def test_counts_and_targets(assistant, parsed, question: str, number: str, quote
     _assert_verified(ans, parsed)
 
 
-@pytest.mark.xfail(
-    reason="BUG: naming the target year (到2030年) makes the count answer quote the 二、发展目标 lead paragraph, "
-    "which holds no number of innovation centres, instead of 「建成10个以上未来产业创新中心」",
-    strict=True,
-)
 def test_count_with_the_target_year(assistant) -> None:  # type: ignore[no-untyped-def]
     ans = assistant.ask("到2030年要建成多少个未来产业创新中心？")
     assert "10个以上" in ans.answer

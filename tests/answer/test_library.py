@@ -421,3 +421,16 @@ def test_a_count_is_read_from_the_best_sentence_and_a_numbered_one_is_no_run_in_
     # the neighbour joined to the best sentence states another case's amounts; 「12.对…的，给予…。」 is no heading
     out = kind._trim(info, [first, second], kind._ask(info), first)
     assert "20万元" in out and "100万元" not in out
+
+
+def test_a_paraphrase_meets_its_sentence_by_shared_characters(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    from policyqa.answer.scorer import FEATURES
+
+    q = "广安国企投融资监管办法里，企业欠的债占家底的比例，一般最多到多少？"
+    _, info, qvec, ranked = library_assistant._retrieve(q, [], 5, {})
+    kind = library_assistant.composer.fallback
+    chars = {kind.sent_text[si]: f[FEATURES.index("chars")] for si, _, f in kind.candidates(info, ranked, qvec)}
+    debt = next(v for s, v in chars.items() if "资产负债率原则上不超过65%" in s)  # 「欠的债」 shares no word with it
+    assert debt > 0 and debt > max(v for s, v in chars.items() if "债" not in s)
+    assert kind._char_share({"债"}, "资产负债率原则上不超过65%") == 1.0
+    assert 0 < kind._char_share({"债", "家"}, "资产负债率原则上不超过65%") < 1

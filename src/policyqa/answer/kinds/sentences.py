@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,6 +78,9 @@ def _states_figure(text: str, number: str, want: int) -> bool:
     return bool(found) and (not want or any(_bound(text, m.start(), number) != -want for m in found))
 
 
+_ASKING_WORD = re.compile(r"[几哪啥]|多少|什么|怎么|如何")
+
+
 def _several_asks(question: str) -> bool:
     """「比例多少，单户最高多少？」「不能超过多少？超了会怎样？」: more than one thing asked."""
     questions = [q for q in re.split(r"[？?]", question) if len(re.sub(r"\W", "", q)) >= 3]
@@ -131,6 +136,12 @@ class SentenceKind(Kind):
                  gate: Gate | None = None) -> None:
         super().__init__(ctx)
         self.listing = listing  # a sentence that introduces sub-sections is answered with them
+        df: Counter[str] = Counter()
+        for text in self.sent_text:
+            df.update(set(text))
+        # characters weighted by how few sentences hold them (「债」 tells sentences apart, 「的」 does not)
+        self._char_idf = {c: math.log((len(self.sent_text) + 1) / (f + 0.5)) for c, f in df.items()}
+        self._char_unseen = math.log((len(self.sent_text) + 1) / 0.5)
         self.scorer = scorer or default_scorer()
         self.gate: Gate = gate or HandGate()  # the soft refusal judgement (answer/gate.py)
         self._names: dict[str, set[str]] = {}  # per notice: the words that name its topic (scope.topic_names)
@@ -187,6 +198,13 @@ class SentenceKind(Kind):
         return self.sentences(info, ranked, qvec)
 
     # ----------------------------------------------------------------- candidates and their features
+    def _char_share(self, chars: set[str], text: str) -> float:
+        """IDF-weighted share of ``chars`` (the topic words' characters) that ``text`` holds: a paraphrase shares
+        characters where it shares no word (「欠的债」 and 「资产负债率」)."""
+        weight = [self._char_idf.get(c, self._char_unseen) for c in chars]
+        total = sum(weight)
+        return sum(w for c, w in zip(chars, weight) if c in text) / total if total else 0.0
+
     def _ask(self, info: QueryInfo) -> _Ask:
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
         unit = _asked_unit(info.text) if info.qtype == "count" else None
@@ -211,6 +229,10 @@ class SentenceKind(Kind):
         term_asked = [t for t in terms if self.w(t) >= 1.0] if _DEFINE_ASK.search(info.text) else []
         needs = ask.needs
         rows: list[tuple[int, int, list[float]]] = []
+        # the characters of the words naming the notice stand all over it: they tell none of its sentences apart;
+        # 「几类」「哪几项」 ask, they hold no topic
+        naming = {ch for t in info.scope_terms if t not in terms for ch in t}
+        qchars = {ch for t in terms if not _ASKING_WORD.match(t) for ch in t if "\u4e00" <= ch <= "\u9fff" and ch not in naming}
 
         def features(si: int, r: int, cos: float, title: set[str]) -> list[float]:
             text = self.sent_text[si]
@@ -231,6 +253,7 @@ class SentenceKind(Kind):
                 1.0 if near and focus and focus in text else 0.0,
                 1.0 if (near and defined and any(f"是{t}" in text or f"为{t}" in text for t in defined))
                 or (term_asked and _DEFINES.search(text) and any(t in text for t in term_asked)) else 0.0,
+                self._char_share(qchars, self.sent_text[si]) if qchars else 0.0,
             ]
 
         scored = [si for h in ranked.hits[:6] for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], [])]
