@@ -86,3 +86,16 @@ def test_the_words_a_metadata_pattern_reads_are_not_topics(library_assistant) ->
     b = library_assistant.bundle
     info = classify("广安网约车细则是哪个机构制定的？", b.tokenizer, b.aliases)
     assert "机构" not in about_document_terms(info, b.tokenizer)
+
+
+@pytest.mark.parametrize("question, formal", [
+    ("国企欠的债占家底的比例有没有上限？", ("负债", "资产")),
+    ("群众揭发别人不守信用有奖励吗？", ("举报", "失信")),
+    ("施工方先自己垫钱开干合规吗？", ("垫资",)),
+    ("自家翻新房子的砖头能丢哪？", ("装修", "建筑垃圾")),
+])
+def test_everyday_words_add_the_words_notices_use(question: str, formal: tuple[str, ...]) -> None:
+    from policyqa.answer.classify import expand_synonyms
+
+    extra = expand_synonyms(question).split()
+    assert all(f in extra for f in formal)
