@@ -116,6 +116,6 @@ def test_fitting_passes_its_l2_and_refuses_a_held_out_set(env: dict[str, str], t
     dev = tmp_path / "dev.jsonl"
     result = CliRunner().invoke(app, [command, "--questions", str(dev), "--l2", "0.25", "--out", str(tmp_path / "o.json")], env=env)
     assert result.exit_code == 0, result.output
-    assert seen == {"questions": [dev], "l2": 0.25}
+    assert seen == {"questions": [dev], "l2": 0.25, **({"unanswerable_weight": 2.0} if command == "fit-gate" else {})}
     held = CliRunner().invoke(app, [command, "--questions", "evals/holdout/questions_library.jsonl"], env=env)
     assert held.exit_code == 1 and "held-out" in held.output

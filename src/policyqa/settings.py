@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     candidates: int = Field(30, gt=0)
     refusal_threshold: float = Field(0.45, ge=0.0, le=1.0)  # share of a question's topic words the evidence must hold
     query_cache_size: int = Field(1024, ge=0)
-    refusal_gate: str = ""  # gate file from `policyqa fit-gate`; "" = the hand-set thresholds
+    refusal_gate: str = "fitted"  # "fitted" = the gate shipped in policyqa/data (`policyqa fit-gate`); "hand" = the
+    # hand-set thresholds; else a gate file written by `policyqa fit-gate --out`
     sentence_scorer: str = ""  # weights file from `policyqa fit-scorer`; "" = the hand-set weights (measured better end to end)
     today: date | None = None  # the clock for 「现行有效」 (POLICYQA_TODAY=2026-01-01 in tests); None = the real date
 

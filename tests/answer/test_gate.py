@@ -57,7 +57,7 @@ def test_fitted_gate_round_trips_and_decides_by_its_threshold(tmp_path: Path) ->
     assert not loaded.decide(replace(OK, support=0.9), Thresholds(), "").refuse
     verdict = loaded.decide(replace(OK, support=0.1), Thresholds(), "")
     assert verdict.refuse and verdict.reason.startswith("gate:0.")
-    assert isinstance(load_gate(None), HandGate) and isinstance(load_gate(""), HandGate)
+    assert isinstance(load_gate(None), HandGate) and isinstance(load_gate(""), HandGate) and isinstance(load_gate("hand"), HandGate)
 
 
 @pytest.mark.parametrize("bad", ['{"features": ["coverage"], "weights": [1], "mean": [0], "scale": [1], "bias": 0, "threshold": 0.5}',
@@ -94,8 +94,9 @@ def test_fit_gate_on_a_real_question_set_reports_both_gates(assistant, tmp_path:
 
     questions = Path(__file__).parents[2] / "evals" / "questions.jsonl"
     out = tmp_path / "gate.json"
+    before = assistant.composer.fallback.gate
     report = fit_gate(assistant, [questions], out, folds=3)
-    assert isinstance(assistant.composer.fallback.gate, HandGate)  # the recording gate was put back
+    assert assistant.composer.fallback.gate is before  # the recording gate was put back
     n = report["examples"]["reached_the_gate"]
     for key in ("hand_set", "fitted_in_sample", "fitted_cross_validated_3fold"):
         o = report[key]
@@ -111,3 +112,13 @@ def test_a_number_in_the_count_unit_asked_needs_less_of_the_topic() -> None:
     assert HandGate().decide(partial, th, "quantity").refuse
     assert not HandGate().decide(replace(partial, unit_match=1.0), th, "quantity").refuse
     assert HandGate().decide(replace(partial, support=0.2, unit_match=1.0), th, "quantity").refuse
+
+
+def test_the_shipped_gate_is_the_default_and_names_the_dev_sets_it_was_fitted_on() -> None:
+    from policyqa.settings import Settings
+
+    gate = load_gate(Settings().refusal_gate)
+    assert isinstance(gate, FittedGate)
+    fitted_on = [d["path"] for d in gate.source["datasets"]]
+    assert "evals/questions_library.jsonl" in fitted_on and not any("holdout" in p for p in fitted_on)
+    assert not any(p.endswith(("_fresh6.jsonl", "_fresh8.jsonl", "_fresh9.jsonl")) for p in fitted_on)  # scored only

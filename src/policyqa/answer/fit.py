@@ -122,16 +122,19 @@ def collect_gate_examples(assistant: Any, questions: Any) -> list[dict[str, Any]
     return rows
 
 
-def _gate_outcomes(refuse: np.ndarray, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """What a gate's refusals do to the score: right answers kept or lost, unanswerable questions refused or not."""
+def _gate_outcomes(refuse: np.ndarray, rows: list[dict[str, Any]], unanswerable_weight: float = 1.0) -> dict[str, Any]:
+    """What a gate's refusals do to the score: right answers kept or lost, unanswerable questions refused or not; the
+    score counts an unanswerable question refused ``unanswerable_weight`` times (an invented answer costs more than a
+    refusal)."""
     good = np.array([r["answerable"] and r["correct_if_answered"] for r in rows], dtype=bool)
     unans = np.array([not r["answerable"] for r in rows], dtype=bool)
     return {"right_answers_kept": int((good & ~refuse).sum()), "right_answers_refused": int((good & refuse).sum()),
             "unanswerable_refused": int((unans & refuse).sum()), "unanswerable_answered": int((unans & ~refuse).sum()),
-            "score": int((good & ~refuse).sum() + (unans & refuse).sum())}
+            "score": float((good & ~refuse).sum() + unanswerable_weight * (unans & refuse).sum())}
 
 
-def _fit_gate(x: np.ndarray, rows: list[dict[str, Any]], l2: float, source: dict[str, Any] | None = None) -> Any:
+def _fit_gate(x: np.ndarray, rows: list[dict[str, Any]], l2: float, source: dict[str, Any] | None = None,
+              unanswerable_weight: float = 1.0) -> Any:
     """A ``FittedGate``: logistic regression for "the evidence answers" (a right answer is 1; unanswerable and wrong
     answers are 0), then the probability threshold that maximizes right answers kept plus unanswerable questions refused."""
     from policyqa.answer.gate import FittedGate, fit_logistic
@@ -139,11 +142,12 @@ def _fit_gate(x: np.ndarray, rows: list[dict[str, Any]], l2: float, source: dict
     y = np.array([r["answerable"] and r["correct_if_answered"] for r in rows], dtype=np.float64)
     w, b, mean, scale = fit_logistic(x, y, l2=l2)
     p = FittedGate(w, b, mean, scale, 0.0, {}).probabilities(x)
-    best_t = max(np.linspace(0.05, 0.95, 91), key=lambda t: (_gate_outcomes(p < t, rows)["score"], -t))
+    best_t = max(np.linspace(0.05, 0.95, 91), key=lambda t: (_gate_outcomes(p < t, rows, unanswerable_weight)["score"], -t))
     return FittedGate(w, b, mean, scale, float(best_t), source or {})
 
 
-def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: float = 3.0, folds: int = 5) -> dict[str, Any]:
+def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: float = 3.0, folds: int = 5,
+             unanswerable_weight: float = 1.0) -> dict[str, Any]:
     """Fit the refusal gate on dev sets; report it against the hand-set thresholds on the same examples, in sample and
     cross-validated (``folds`` folds by question), and write it to ``out`` (use with ``POLICYQA_REFUSAL_GATE``)."""
     from policyqa.answer.gate import FEATURE_NAMES, GateFeatures, HandGate
@@ -158,9 +162,9 @@ def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: floa
     for k in range(folds):
         test = np.arange(len(rows)) % folds == k
         train_rows = [r for r, t in zip(rows, test) if not t]
-        fold = _fit_gate(x[~test], train_rows, l2)
+        fold = _fit_gate(x[~test], train_rows, l2, unanswerable_weight=unanswerable_weight)
         cv_refuse[test] = fold.probabilities(x[test]) < fold.threshold
-    fitted = _fit_gate(x, rows, l2)
+    fitted = _fit_gate(x, rows, l2, unanswerable_weight=unanswerable_weight)
     in_sample = fitted.probabilities(x) < fitted.threshold
     gate = replace(fitted, source={
         "kind": "fitted",
@@ -169,10 +173,10 @@ def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: floa
         "examples": {"reached_the_gate": len(rows), "unanswerable": sum(not r["answerable"] for r in rows),
                      "right_answers": sum(r["answerable"] and r["correct_if_answered"] for r in rows)},
         "model": f"logistic regression on standardized features, L2 {l2}; threshold maximizing right answers kept "
-                 "plus unanswerable questions refused",
-        "hand_set": _gate_outcomes(hand_refuse, rows),
-        "fitted_in_sample": _gate_outcomes(in_sample, rows),
-        f"fitted_cross_validated_{folds}fold": _gate_outcomes(cv_refuse, rows),
+                 f"plus {unanswerable_weight:g} x unanswerable questions refused",
+        "hand_set": _gate_outcomes(hand_refuse, rows, unanswerable_weight),
+        "fitted_in_sample": _gate_outcomes(in_sample, rows, unanswerable_weight),
+        f"fitted_cross_validated_{folds}fold": _gate_outcomes(cv_refuse, rows, unanswerable_weight),
         "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     })
     out.write_text(json.dumps(gate.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import astuple, dataclass, fields
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -127,11 +128,16 @@ class RecordingGate:
 
 @lru_cache(maxsize=4)
 def load_gate(path: str | None = None) -> Gate:
-    """The gate in ``path`` (written by ``policyqa fit-gate``); None or "" = the hand-set thresholds."""
-    if not path:
+    """The gate in ``path`` (written by ``policyqa fit-gate``); "fitted" = the one shipped in ``policyqa/data``
+    (fitted on the dev sets); None, "" or "hand" = the hand-set thresholds."""
+    if not path or path == "hand":
         return HandGate()
     try:
-        return FittedGate.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        if path == "fitted":
+            text = resources.files("policyqa.data").joinpath("refusal_gate.json").read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        return FittedGate.from_dict(json.loads(text))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"cannot read the refusal gate from {path}: {exc}") from exc
 
