@@ -142,7 +142,7 @@ def test_two_years_orders_answer_from_the_one_in_force_and_name_the_other(tmp_pa
 def test_a_detail_about_something_else_is_no_answer(library_assistant) -> None:  # type: ignore[no-untyped-def]
     """An amount stated for another thing in the notice does not answer 「…注册资本…多少」: refused from the evidence."""
     a = library_assistant.ask("广安网约车细则规定平台公司的注册资本最少要多少万元？")
-    assert not a.answerable and a.refusal_reason.startswith("detail_not_stated")
+    assert not a.answerable and a.refusal_reason == "asked_not_in_notice:注册资本"  # other notices speak of it
     b = library_assistant.ask("广安网约车细则里，网约车平台公司泄露乘客个人信息罚款多少？")
     assert b.answerable and "2000元" in b.answer and "10000元" in b.answer
 
@@ -237,6 +237,10 @@ def test_an_amount_of_something_no_notice_mentions_is_refused(library_assistant)
     assert kind._asked_head("网约车起步价定的是多少钱？") == "起步价"
     assert kind._asked_head("违规私自土葬的罚款是多少？") == "罚款"
     assert kind._asked_head("补贴标准是多少？") == ""  # the kind of detail, not the thing it is of
+    from policyqa.answer.kinds.sentences import _HEAD_BEFORE_BOUND
+
+    assert kind._asked_head("平台公司的注册资本最少要多少万元？", _HEAD_BEFORE_BOUND) == "注册资本"
+    assert kind._asked_head("按销售额奖补，一家最多多少？", _HEAD_BEFORE_BOUND) == ""  # per firm: no thing named
 
 
 def test_one_body_asked_is_answered_with_the_lead(library_assistant) -> None:  # type: ignore[no-untyped-def]

@@ -393,6 +393,11 @@ class SentenceKind(Kind):
         head = self._asked_head(info.text) if asked else ""
         if head and head not in self.corpus_text and not any(w in self.corpus_text for w in expand_synonyms(head).split()):
             return self.refuse(info, ranked, f"asked_not_in_library:{head}")  # 「起步价是多少钱」: no notice prices a start
+        # a thing the library speaks of, asked of a notice that never mentions it (「网约车细则…注册资本最少要多少」)
+        head = self._asked_head(info.text, _HEAD_BEFORE_BOUND) if asked and info.scope else ""
+        named = "".join(self.b.documents[d].text for d in info.scope if d in self.b.documents)
+        if head in self.idf and named and head not in named and not any(w in named for w in expand_synonyms(head).split()):
+            return self.refuse(info, ranked, f"asked_not_in_notice:{head}")
         doc = self.b.documents[hit.chunk.doc_id]
         section = hit.chunk.section
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
@@ -434,15 +439,17 @@ class SentenceKind(Kind):
             j -= 1
         return si
 
-    def _asked_head(self, question: str) -> str:
+    def _asked_head(self, question: str, pattern: re.Pattern[str] | None = None) -> str:
         """The noun whose amount is asked (「网约车起步价是多少钱」 -> 起步价): the last word before 「是多少」「为多少」
-        「是几」, "" if there is none, it is shorter than two characters or it names the kind of detail (标准, 比例)."""
-        m = _HEAD_BEFORE_ASK.search(question)
+        「是几」 (``pattern``), "" if there is none, it is shorter than two characters or it names the kind of detail
+        (标准, 比例)."""
+        m = (pattern or _HEAD_BEFORE_ASK).search(question)
         if not m:
             return ""
         words = [w for w in self.tok.segments(m.group(1)) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
         head = words[-1] if words else ""
-        return head if len(head) >= 2 and head not in _NOT_HEADS else ""
+        # 「一家最多多少」「每人…」 count what is paid per unit; they name no thing
+        return head if len(head) >= 2 and head not in _NOT_HEADS and not re.match(r"[一两每单各]", head) else ""
 
     def _states_asked(self, info: QueryInfo, ask: _Ask, sentence: str) -> bool:
         """Does ``sentence`` hold the detail the question asks for (「给予20万元支持」 for 「能拿多少」)?"""
@@ -530,6 +537,8 @@ def _clauses(text: str) -> list[str]:
 _NO_COUNT_UNITS = frozenset({"元", "万元", "亿元", "年份"})  # money, and a year asked (哪一年): no count
 # 「起步价是多少钱」「罚款是多少」: the noun right before the ask, with at most a linking verb between
 _HEAD_BEFORE_ASK = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:定的|规定的)?(?:是|为)(?:多少|几)")
+# 「注册资本最少要多少」: the noun before a bound asked
+_HEAD_BEFORE_BOUND = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:定的|规定的)?(?:是|为|(?:最少|至少|最低|最多|最高)(?:要|需要|得)?)(?:多少|几)")
 _NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 下限 额度 具体 一般 大概 最多 最少 至少 分别".split())
 # 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
 _INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
