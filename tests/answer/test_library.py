@@ -436,5 +436,5 @@ def test_a_paraphrase_meets_its_sentence_by_shared_characters(library_assistant)
     chars = {kind.sent_text[si]: f[FEATURES.index("chars")] for si, _, f in kind.candidates(info, ranked, qvec)}
     debt = next(v for s, v in chars.items() if "资产负债率原则上不超过65%" in s)  # 「欠的债」 shares no word with it
     assert debt > 0 and debt > max(v for s, v in chars.items() if "债" not in s)
-    assert kind._char_share({"债"}, "资产负债率原则上不超过65%") == 1.0
-    assert 0 < kind._char_share({"债", "家"}, "资产负债率原则上不超过65%") < 1
+    assert kind._char_share(kind._char_weights({"债"}), "资产负债率原则上不超过65%") == 1.0
+    assert 0 < kind._char_share(kind._char_weights({"债", "家"}), "资产负债率原则上不超过65%") < 1

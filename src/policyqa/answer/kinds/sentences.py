@@ -198,12 +198,16 @@ class SentenceKind(Kind):
         return self.sentences(info, ranked, qvec)
 
     # ----------------------------------------------------------------- candidates and their features
-    def _char_share(self, chars: set[str], text: str) -> float:
-        """IDF-weighted share of ``chars`` (the topic words' characters) that ``text`` holds: a paraphrase shares
-        characters where it shares no word (「欠的债」 and 「资产负债率」)."""
-        weight = [self._char_idf.get(c, self._char_unseen) for c in chars]
-        total = sum(weight)
-        return sum(w for c, w in zip(chars, weight) if c in text) / total if total else 0.0
+    def _char_weights(self, chars: set[str]) -> dict[str, float]:
+        """``chars`` (the topic words' characters) with their IDF over the library's sentences."""
+        return {c: self._char_idf.get(c, self._char_unseen) for c in chars}
+
+    @staticmethod
+    def _char_share(weights: dict[str, float], text: str) -> float:
+        """IDF-weighted share of the question's characters that ``text`` holds: a paraphrase shares characters where
+        it shares no word (「欠的债」 and 「资产负债率」)."""
+        total = sum(weights.values())
+        return sum(w for c, w in weights.items() if c in text) / total if total else 0.0
 
     def _ask(self, info: QueryInfo) -> _Ask:
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
@@ -232,7 +236,8 @@ class SentenceKind(Kind):
         # the characters of the words naming the notice stand all over it: they tell none of its sentences apart;
         # 「几类」「哪几项」 ask, they hold no topic
         naming = {ch for t in info.scope_terms if t not in terms for ch in t}
-        qchars = {ch for t in terms if not _ASKING_WORD.match(t) for ch in t if "\u4e00" <= ch <= "\u9fff" and ch not in naming}
+        qchars = self._char_weights({ch for t in terms if not _ASKING_WORD.match(t) for ch in t
+                                     if "\u4e00" <= ch <= "\u9fff" and ch not in naming})  # weighed once per question
 
         def features(si: int, r: int, cos: float, title: set[str]) -> list[float]:
             text = self.sent_text[si]
@@ -395,9 +400,10 @@ class SentenceKind(Kind):
             return self.refuse(info, ranked, f"asked_not_in_library:{head}")  # 「起步价是多少钱」: no notice prices a start
         # a thing the library speaks of, asked of a notice that never mentions it (「网约车细则…注册资本最少要多少」)
         head = self._asked_head(info.text, _HEAD_BEFORE_BOUND) if asked and info.scope else ""
-        named = "".join(self.b.documents[d].text for d in info.scope if d in self.b.documents)
-        if head in self.idf and named and head not in named and not any(w in named for w in expand_synonyms(head).split()):
-            return self.refuse(info, ranked, f"asked_not_in_notice:{head}")
+        if head in self.idf:  # the notices' texts are read only when such a thing is asked
+            named = [self.b.documents[d].text for d in info.scope]
+            if not any(w in t for t in named for w in (head, *expand_synonyms(head).split())):
+                return self.refuse(info, ranked, f"asked_not_in_notice:{head}")
         doc = self.b.documents[hit.chunk.doc_id]
         section = hit.chunk.section
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
@@ -536,9 +542,10 @@ def _clauses(text: str) -> list[str]:
 
 _NO_COUNT_UNITS = frozenset({"元", "万元", "亿元", "年份"})  # money, and a year asked (哪一年): no count
 # 「起步价是多少钱」「罚款是多少」: the noun right before the ask, with at most a linking verb between
-_HEAD_BEFORE_ASK = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:定的|规定的)?(?:是|为)(?:多少|几)")
-# 「注册资本最少要多少」: the noun before a bound asked
-_HEAD_BEFORE_BOUND = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?:定的|规定的)?(?:是|为|(?:最少|至少|最低|最多|最高)(?:要|需要|得)?)(?:多少|几)")
+_HEAD = r"([\u4e00-\u9fff]{2,12}?)(?:定的|规定的)?"
+_HEAD_BEFORE_ASK = re.compile(_HEAD + r"(?:是|为)(?:多少|几)")
+# 「注册资本最少要多少」: the noun before a bound asked, too
+_HEAD_BEFORE_BOUND = re.compile(_HEAD + r"(?:是|为|(?:最少|至少|最低|最多|最高)(?:要|需要|得)?)(?:多少|几)")
 _NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 下限 额度 具体 一般 大概 最多 最少 至少 分别".split())
 # 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
 _INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
