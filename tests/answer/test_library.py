@@ -438,3 +438,10 @@ def test_a_paraphrase_meets_its_sentence_by_shared_characters(library_assistant)
     assert debt > 0 and debt > max(v for s, v in chars.items() if "债" not in s)
     assert kind._char_share(kind._char_weights({"债"}), "资产负债率原则上不超过65%") == 1.0
     assert 0 < kind._char_share(kind._char_weights({"债", "家"}), "资产负债率原则上不超过65%") < 1
+
+
+def test_a_departments_few_tasks_are_named_with_what_they_ask(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    # the title 「加强跟踪监测」 alone does not say what the bureau has to do; its first sentence does
+    a = library_assistant.ask("贡嘎培优行动方案里，市统计局负责什么工作？")
+    assert a.question_type == "reverse_responsibility" and "加强跟踪监测——" in a.answer and "统计监测体系" in a.answer
+    assert any("统计监测体系" in c.text for c in a.citations)

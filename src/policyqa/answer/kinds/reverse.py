@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from policyqa.answer.classify import QueryInfo
+from policyqa.corpus.chunk import sentence_spans
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Clause, Document
 from policyqa.answer.context import AnswerContext, Quote, _bare_title
@@ -53,8 +54,12 @@ class ReverseResponsibilityKind(Kind):
             return Answer(f"文件列出的责任单位中没有{'同时包括' if together else ''}{dept}的条目。", True, (), info.text,
                           "reverse_responsibility")
         docs = list(dict.fromkeys(d.doc_id for d, _ in found))
+        # a few tasks are named with what they ask for (「加强跟踪监测——建立完善…统计监测体系」): a title alone rarely says
+        # what the department has to do; a long list stays titles only
+        gist = {c.id: _gist(d, c) for d, c in found} if len(found) <= _GIST_MAX else {}
         if len(docs) == 1:
-            items = "；".join(_bare_title(c) for _, c in found)
+            items = "；".join(_bare_title(c) + (f"——{d.text[gist[c.id][0]:gist[c.id][1]].rstrip('。；;，,')}" if gist.get(c.id) else "")
+                             for d, c in found)
             text = (f"{dept}共同作为责任单位的工作有以下{len(found)}项：{items}。" if together
                     else f"{dept}是以下{len(found)}项工作的责任单位：{items}。")
         else:  # same-named departments of different cities are kept apart
@@ -68,7 +73,34 @@ class ReverseResponsibilityKind(Kind):
             r = c.responsibility
             assert r is not None
             quotes.append(self._quote(d, r.start, r.end, SECTION_SEP.join(c.section_path), 1.0))
+            if gist.get(c.id) and len(docs) == 1:
+                quotes.append(self._quote(d, *gist[c.id], SECTION_SEP.join(c.section_path), 1.0))
         return Answer(text, True, self.citations(quotes), info.text, "reverse_responsibility")
+
+
+_GIST_MAX = 4  # tasks shown with their first sentence; more are listed by title
+_GIST_CHARS = 120
+
+
+def _gist(doc: Document, clause: Clause) -> tuple[int, int] | None:
+    """The span of a task's first sentence after its heading and outside its 责任单位 note, cut at a clause boundary
+    when long; None when the paragraph is nothing but its heading and note."""
+    r = clause.responsibility
+    heading = clause.heading
+    for s0, e0 in sentence_spans(clause.text, clause.start):
+        if r is not None and s0 >= r.start - 1 and e0 <= r.end + 1:
+            continue
+        if r is not None and s0 < r.start < e0:
+            e0 = r.start  # the note closes the sentence it ends
+        sent = doc.text[s0:e0]
+        bare = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)", "", sent).rstrip("。；;：: ")
+        if not bare or (heading and len(bare) <= len(heading) + 2 and heading.startswith(bare[: max(2, len(bare) - 2)])):
+            continue  # the run-in heading itself
+        if len(sent) > _GIST_CHARS:
+            cut = max(sent.rfind(p, 0, _GIST_CHARS) for p in "，；,;")
+            e0 = s0 + cut + 1 if cut >= 20 else s0 + _GIST_CHARS
+        return s0, e0
+    return None
 
 
 def _type_names(dept: str) -> tuple[str, ...]:
