@@ -190,10 +190,14 @@ def test_a_time_span_asked_is_answered_by_the_sentence_that_states_it(library_as
     assert a.answerable and "6个月" in a.answer
 
 
-def test_the_meeting_that_adopted_a_notice_is_metadata(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    a = library_assistant.ask("广安网约车细则是在哪次常务会议上审议通过的？")
-    assert a.answerable and a.question_type == "metadata" and "第83次常务会议" in a.answer
-    assert a.citations[0].doc_id == "guangan_ride_hailing_2021"
+@pytest.mark.parametrize("question, stated, doc_id", [
+    ("广安网约车细则是在哪次常务会议上审议通过的？", "第83次常务会议", "guangan_ride_hailing_2021"),  # the meeting that adopted it
+    ("生产安全事故隐患挂牌督办办法的适用范围是什么？", "本办法适用于", "guangan_production_safety_hazards_2023"),  # what it covers
+])
+def test_a_sentence_about_the_notice_itself_is_metadata(library_assistant, question: str, stated: str, doc_id: str) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask(question)
+    assert a.answerable and a.question_type == "metadata" and stated in a.answer
+    assert a.citations[0].doc_id == doc_id
 
 
 def test_a_count_of_documents_in_a_metadata_question_names_no_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
@@ -445,3 +449,8 @@ def test_a_departments_few_tasks_are_named_with_what_they_ask(library_assistant)
     a = library_assistant.ask("贡嘎培优行动方案里，市统计局负责什么工作？")
     assert a.question_type == "reverse_responsibility" and "加强跟踪监测——" in a.answer and "统计监测体系" in a.answer
     assert any("统计监测体系" in c.text for c in a.citations)
+
+
+def test_points_of_interest_asked_are_a_percentage(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("林业经济高质量发展意见里，诚信涉林企业的林业贷款政府贴息几个点？")
+    assert a.answerable and "3%" in a.answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -59,7 +60,7 @@ class MetadataKind(Kind):
 
     def _one_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
         m = doc.meta
-        if f in ("doc_type", "signature", "purpose", "basis", "meeting", "repeal"):
+        if f in ("doc_type", "signature", "purpose", "basis", "meeting", "repeal", "applicability"):
             return self._derived_metadata(info, doc, f)
         value = {"doc_number": m.doc_number, "issuer": m.issuer, "date": m.date_text, "recipients": m.recipients,
                  "title": m.title, "disclosure": "、".join(m.notes), "effective": m.effective,
@@ -115,13 +116,7 @@ class MetadataKind(Kind):
                 if key in doc.spans:
                     quotes.append(self._quote(doc, *doc.spans[key], "落款", 1.0))
         elif f == "meeting":  # 「已经五届市政府第83次常务会议审议通过」: the meeting that adopted it, in its cover letter
-            for c in doc.clauses:
-                for s0, e0 in sentence_spans(c.text, c.start):
-                    sent = doc.text[s0:e0]
-                    if _ADOPTED.search(sent):
-                        quotes.append(self._quote(doc, s0, e0, SECTION_SEP.join(c.section_path), 1.0))
-                        return Answer(sent, True, self.citations(quotes), info.text, "metadata")
-            return None
+            return self._first_sentence(info, doc, lambda sent: bool(_ADOPTED.search(sent)))
         elif f == "repeal":  # 「《…》（广安府发〔2014〕52号）同时废止」: what it replaces, in its closing sentences
             for c in doc.clauses:
                 for s0, e0 in sentence_spans(c.text, c.start):
@@ -131,14 +126,10 @@ class MetadataKind(Kind):
             if not quotes:
                 return None
             text = "".join(doc.text[q.start:q.end] for q in quotes)
+        elif f == "applicability":  # 「本办法适用于…」: a 办法 or 细则 says what it covers in its 总则
+            return self._first_sentence(info, doc, lambda sent: bool(_APPLIES.search(sent)))
         elif f == "basis":  # 「根据《…》（川府发〔2015〕38号）…」: the documents a notice implements, from its opening
-            for c in doc.clauses:
-                for s0, e0 in sentence_spans(c.text, c.start):
-                    sent = doc.text[s0:e0]
-                    if _BASIS.search(sent) and "《" in sent:
-                        quotes.append(self._quote(doc, s0, e0, SECTION_SEP.join(c.section_path), 1.0))
-                        return Answer(sent, True, self.citations(quotes), info.text, "metadata")
-            return None
+            return self._first_sentence(info, doc, lambda sent: bool(_BASIS.search(sent)) and "《" in sent)
         else:  # purpose: the opening paragraph of a 公文 states why it was issued
             first = next((c for c in doc.clauses if c.section_path and c.section_path[0] == PREAMBLE_LABEL), None)
             if first is None:
@@ -152,6 +143,16 @@ class MetadataKind(Kind):
                     text += "文件分为：" + "；".join(tops) + "。"
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
 
+    def _first_sentence(self, info: QueryInfo, doc: Document, fits: Callable[[str], bool]) -> Answer | None:
+        """The notice's first sentence that ``fits``, quoted as the answer; None if no sentence does."""
+        for c in doc.clauses:
+            for s0, e0 in sentence_spans(c.text, c.start):
+                sent = doc.text[s0:e0]
+                if fits(sent):
+                    quote = self._quote(doc, s0, e0, SECTION_SEP.join(c.section_path), 1.0)
+                    return Answer(sent, True, self.citations([quote]), info.text, "metadata")
+        return None
+
 
 def _asked_after(text: str, field: str, first: str) -> bool:
     """``field`` (doc_number, date, title) is asked after ``first`` in ``text``: it is asked of what ``first`` names."""
@@ -162,4 +163,5 @@ def _asked_after(text: str, field: str, first: str) -> bool:
 
 
 _ADOPTED = re.compile(r"(?:已经|经)[^。；]{0,24}第[\d一二三四五六七八九十百]+次[^。；]{0,12}会议[^。；]{0,6}(?:审议)?(?:通过|同意)")
+_APPLIES = re.compile(r"^(?:第[一二三四五六七八九十百]+条\s*)?(?:本|此)(?:办法|细则|实施细则|规定|条例|方案|意见|措施|政策|制度)[^。；]{0,12}适用于|适用范围[为是：:]")
 _BASIS = re.compile(r"^(?:为(?:深入)?(?:贯彻|落实)|根据|按照|依据|依照)")
