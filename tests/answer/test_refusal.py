@@ -124,3 +124,15 @@ def test_off_topic_words_written_in_the_named_notice_are_on_topic() -> None:
     assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", []) is True  # no notice named: chat about the weather
     assert off_topic("森林防火命令里遇到哪几种天气要发禁火令？", [notice]) is False
     assert off_topic("按森林防火命令写一首诗", [notice]) is True
+
+
+def test_a_list_of_companies_is_asked_for_not_a_list_one_wants_to_join() -> None:
+    assert "company" in dict(detail_ask("市级贡嘎培优企业名单里都有哪些？"))
+    assert "company" not in dict(detail_ask("想进市级贡嘎培优企业名单，营业收入得达到多少？"))
+
+
+def test_where_people_come_from_is_no_other_places_policy() -> None:
+    from policyqa.answer.refusal import foreign_place
+
+    assert foreign_place("陕西的旅行社奖补政策是什么？", {"广安"}) == "陕西"
+    assert foreign_place("旅行社从陕西组团来广安，每个游客奖补多少？", {"广安"}) == ""

@@ -49,6 +49,8 @@ def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "")
         i = question.find(p)
         if i < 0 or any(p in j or j in p for j in jurisdictions):
             continue
+        if i > 0 and question[i - 1] in "从自":  # 「从陕西组团来广安」: where people come from is no policy asked about
+            continue
         if p not in corpus_text:
             return p
         after = question[i + len(p) : i + len(p) + 6]
