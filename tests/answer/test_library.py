@@ -454,3 +454,15 @@ def test_a_departments_few_tasks_are_named_with_what_they_ask(library_assistant)
 def test_points_of_interest_asked_are_a_percentage(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("林业经济高质量发展意见里，诚信涉林企业的林业贷款政府贴息几个点？")
     assert a.answerable and "3%" in a.answer
+
+
+def test_each_ask_of_a_question_written_as_two_is_answered(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    # the whole question finds the 公示期 article only; the first ask, asked on its own, finds 「每两年评选一次」
+    a = library_assistant.ask("广安社科优秀成果奖公示多少天？隔多长时间评一次？")
+    assert a.answerable and "15天" in a.answer and "两年" in a.answer
+    assert {c.doc_id for c in a.citations} == {"guangan_social_science_awards_2022"}
+
+
+def test_when_a_notice_was_issued_and_the_meeting_before_it_are_both_metadata(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安社会信用体系建设工作实施方案哪天印发的？之前经过哪次会议审议通过？")
+    assert a.answerable and a.question_type == "metadata" and "2017年3月21日" in a.answer and "第2次常务会议" in a.answer
