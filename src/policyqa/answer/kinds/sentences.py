@@ -395,6 +395,9 @@ class SentenceKind(Kind):
         missing_codes = [x for x in re.findall(r"(?<![A-Za-z\d])\d+[A-Za-z]+(?![A-Za-z])", info.text) if x.upper() not in doc_text.upper()]
         if missing_codes:  # 「3A级景区」 where the notice only rewards 5A
             return self.refuse(info, ranked, f"code_not_stated:{missing_codes[0]}")
+        level = _level_not_stated(info.text, evidence)
+        if level:  # 「市级现代林业园区奖多少」 where the sentence rewards the 省级 and 国家级 ones
+            return self.refuse(info, ranked, f"level_not_stated:{level}")
         head = self._asked_head(info.text) if asked else ""
         if head and head not in self.corpus_text and not any(w in self.corpus_text for w in expand_synonyms(head).split()):
             return self.refuse(info, ranked, f"asked_not_in_library:{head}")  # 「起步价是多少钱」: no notice prices a start
@@ -523,6 +526,28 @@ class SentenceKind(Kind):
                     keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
                 text = "".join(dict.fromkeys(keep)).rstrip("，；。") + "。"
         return text
+
+
+_LEVEL = re.compile(r"(国家|省|市|县|区|乡镇|乡|镇|村)级")
+_RANK = {"村": 0, "乡": 1, "镇": 1, "乡镇": 1, "县": 2, "区": 2, "市": 3, "省": 4, "国家": 5}
+
+
+def _level_not_stated(question: str, evidence: str) -> str:
+    """「市级…园区」 asked where the evidence names the same thing only at other levels (「省级…园区」「国家级…园区」) and no
+    range that takes it in (「市级以上」); "" when the level asked is stated or the evidence gives no levels of it."""
+    for m in _LEVEL.finditer(question):
+        level, noun = m.group(1), question[m.end() : m.end() + 2]
+        # 「国家、省级、市级企业技术中心」 writes the shared 级 once
+        if f"{level}级" in evidence or re.search(rf"{level}[、，和及与或]", evidence) or not re.fullmatch(r"[\u4e00-\u9fff]{2}", noun):
+            continue
+        others = [x for x in _LEVEL.finditer(evidence)  # 「省级现代…」「市级以上现代…」
+                  if re.sub(r"^(?:及|或)?以[上下]", "", evidence[x.end() : x.end() + 6])[:2] == noun]
+        ranged = any(re.match(r"(?:及|或)?以上", evidence[x.end() :]) and _RANK[x.group(1)] <= _RANK[level] or
+                     re.match(r"(?:及|或)?以下", evidence[x.end() :]) and _RANK[x.group(1)] >= _RANK[level]
+                     for x in _LEVEL.finditer(evidence))
+        if others and not ranged:
+            return f"{level}级"
+    return ""
 
 
 def _clauses(text: str) -> list[str]:
