@@ -466,3 +466,8 @@ def test_each_ask_of_a_question_written_as_two_is_answered(library_assistant) ->
 def test_when_a_notice_was_issued_and_the_meeting_before_it_are_both_metadata(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安社会信用体系建设工作实施方案哪天印发的？之前经过哪次会议审议通过？")
     assert a.answerable and a.question_type == "metadata" and "2017年3月21日" in a.answer and "第2次常务会议" in a.answer
+
+
+def test_a_quoted_name_asked_inside_a_named_section_is_the_name_not_the_sections_list(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("福州未来产业意见的保障措施中，“六个一”机制具体是哪些？")
+    assert a.answerable and "招商引资清单" in a.answer and "政策工具包" in a.answer

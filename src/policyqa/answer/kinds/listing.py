@@ -41,6 +41,9 @@ class ListingKind(Kind):
         if best is None:
             return self._outline(info)
         text, quotes = self._listing(best[1])
+        quoted = re.findall(r"[“\"「]([^”\"」]{2,12})[”\"」]", info.text)
+        if quoted and not any(q in text for q in quoted):
+            return None  # 「保障措施里的“六个一”机制」: the section only says where; the quoted name is what is asked
         return Answer(text, True, self.citations(quotes), info.text, "enumeration")
 
     def _outline(self, info: QueryInfo) -> Answer | None:
