@@ -471,3 +471,12 @@ def test_when_a_notice_was_issued_and_the_meeting_before_it_are_both_metadata(li
 def test_a_quoted_name_asked_inside_a_named_section_is_the_name_not_the_sections_list(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("福州未来产业意见的保障措施中，“六个一”机制具体是哪些？")
     assert a.answerable and "招商引资清单" in a.answer and "政策工具包" in a.answer
+
+
+@pytest.mark.parametrize("question, duty", [
+    ("建筑垃圾管理办法里城管执法部门负责什么？", "城管执法部门负责城市建筑垃圾处置的监督管理"),  # no 哪些: 「负责什么」 asks the list
+    ("网约车细则中，交通运输主管部门有哪些职责？", "交通运输主管部门应当对申请人提"),
+])
+def test_what_a_department_type_is_responsible_for_lists_its_duties(library_assistant, question: str, duty: str) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask(question)
+    assert a.answerable and a.question_type == "reverse_responsibility" and duty in a.answer

@@ -17,7 +17,7 @@ from policyqa.answer.context import _LIST_CUE, REFUSAL, AnswerContext, Quote, Th
 from policyqa.answer.gate import Gate
 from policyqa.answer.kinds.base import Kind
 from policyqa.answer.kinds.documents import DocumentsKind
-from policyqa.answer.kinds.duties import DutyListKind
+from policyqa.answer.kinds.duties import TYPE_ASK, DutyListKind
 from policyqa.answer.kinds.listing import ListingKind
 from policyqa.answer.kinds.metadata import MetadataKind
 from policyqa.answer.kinds.responsibility import ResponsibilityKind
@@ -86,8 +86,9 @@ class Composer(AnswerContext):
 
     def _by_type(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
         for kind in self.routes.get(info.qtype, []):
-            if kind.name in ("enumeration", "duties") and not _LIST_CUE.search(info.text):
-                continue  # a list is only an answer to a question that asks for one
+            if kind.name in ("enumeration", "duties") and not _LIST_CUE.search(info.text) and \
+                    not (kind.name == "duties" and TYPE_ASK.search(info.text)):
+                continue  # a list is only an answer to a question that asks for one (「公安机关负责什么」 asks its duties)
             ans = kind.answer(info, ranked, qvec)
             if ans is not None:
                 return ans
