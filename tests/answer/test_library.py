@@ -480,3 +480,15 @@ def test_a_quoted_name_asked_inside_a_named_section_is_the_name_not_the_sections
 def test_what_a_department_type_is_responsible_for_lists_its_duties(library_assistant, question: str, duty: str) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask(question)
     assert a.answerable and a.question_type == "reverse_responsibility" and duty in a.answer
+
+
+def test_a_duty_shared_with_another_department_is_the_departments_too(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 「由公安交警部门、交通运输部门依法处理」 gives both departments the duty
+    a = library_assistant.ask("广安建筑垃圾管理办法里公安交警部门负责哪些事？")
+    assert a.question_type == "reverse_responsibility" and "交通安全监督管理" in a.answer and "第二十二条" in a.answer
+
+
+def test_a_series_written_as_one_is_two_is_answered_whole(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 「一是加强未来技术早期应用场景建设…。二是实施产业跨界融合工程…。三是创新首推政策。」
+    a = library_assistant.ask("福州未来产业意见在未来技术应用场景方面有哪些举措？")
+    assert a.answerable and all(x in a.answer for x in ("一是加强", "二是实施产业跨界融合工程", "三是创新首推政策"))

@@ -175,6 +175,20 @@ class SentenceKind(Kind):
             return []
         return list(range(lo, hi + 1))
 
+    def _ordinal_run(self, si: int, clause_id: str) -> list[int]:
+        """The sentences of ``si``'s clause that, with it, make one 「一是…；二是…；三是…」 series; [] if ``si`` is no item."""
+        if not _ORDINAL.match(self.sent_text[si]):
+            return []
+        def item(j: int) -> bool:
+            return 0 <= j < len(self.b.sentences) and bool(_ORDINAL.match(self.sent_text[j])) and \
+                self.b.chunks[self.b.sentences[j].chunk].clause_id == clause_id
+        lo, hi = si, si
+        while item(lo - 1):
+            lo -= 1
+        while item(hi + 1):
+            hi += 1
+        return list(range(lo, hi + 1))
+
     def _series_head(self, si: int) -> int:
         """The first clause of the ；-series ``si`` continues (「…重大政府投资项目，财政投资1000万元以上、5000万元以下的，…；」
         then 「财政投资5000万元以上的，…」): the subject it shares; ``si`` itself when it starts a sentence."""
@@ -348,7 +362,10 @@ class SentenceKind(Kind):
                 for score, si, r in cand[1:3]:
                     if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
                         chosen.append(si)
-        if info.qtype == "enumeration" or _WHICH.search(info.text):
+        run = self._ordinal_run(best_si, hit.chunk.clause_id) if info.qtype == "enumeration" or _WHICH.search(info.text) else []
+        if len(run) >= 2:  # 「一是压实属地责任…；二是压实部门责任…；三是…」: the items of a series written in running text
+            chosen = run
+        elif info.qtype == "enumeration" or _WHICH.search(info.text):
             chosen += self._list_beside(chosen, best_si, hit.chunk.clause_id, terms)
         chosen += [i for i in self._whole_sentence(best_si) if i not in chosen]
         chosen.sort()
@@ -411,7 +428,11 @@ class SentenceKind(Kind):
         section = hit.chunk.section
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
         items = _list_items([self.sent_text[i] for i in chosen])
-        if items is not None:  # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head
+        if len(run) >= 2:
+            texts = [self.sent_text[i] for i in run]
+            # a long series is answered by each item's head (「一是压实属地责任」); the quotes hold the items whole
+            answer = "".join(texts) if sum(map(len, texts)) <= 200 else "；".join(re.split(r"[，,：:]", t, maxsplit=1)[0].rstrip("；;。") for t in texts) + "。"
+        elif items is not None:  # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head
             answer = items
         else:
             answer = self._trim(info, [self.sent_text[i] for i in chosen], ask, self.sent_text[best_si])
@@ -528,6 +549,7 @@ class SentenceKind(Kind):
         return text
 
 
+_ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 「一是…」「二是…」: items written in running text
 _LEVEL = re.compile(r"(国家|省|市|县|区|乡镇|乡|镇|村)级")
 _RANK = {"村": 0, "乡": 1, "镇": 1, "乡镇": 1, "县": 2, "区": 2, "市": 3, "省": 4, "国家": 5}
 
