@@ -136,3 +136,13 @@ def test_where_people_come_from_is_no_other_places_policy() -> None:
 
     assert foreign_place("陕西的旅行社奖补政策是什么？", {"广安"}) == "陕西"
     assert foreign_place("旅行社从陕西组团来广安，每个游客奖补多少？", {"广安"}) == ""
+
+
+def test_a_notice_of_another_place_is_foreign_even_where_the_library_mentions_the_place() -> None:
+    from policyqa.answer.refusal import foreign_place
+
+    corpus = "推动川渝合作，对接重庆市场"  # the library speaks of 重庆, but has no notice of its own
+    assert foreign_place("重庆市规范招标投标主体行为的实施意见什么时候施行？", {"广安"}, corpus) == "重庆"
+    assert foreign_place("重庆游客来广安旅游有奖补吗？", {"广安"}, corpus) == ""  # no notice of 重庆 is named
+    titles = ["广安市关于支持重庆都市圈协同发展的若干措施"]  # a library notice that carries the place in its title
+    assert foreign_place("重庆都市圈协同发展的若干措施什么时候施行？", {"广安"}, corpus, titles) == ""

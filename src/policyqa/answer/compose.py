@@ -60,7 +60,7 @@ class Composer(AnswerContext):
             have = "、".join(f"《{self.b.documents[d].meta.title}》" for d in info.scope)
             ans = self.refuse(info, ranked, f"year_not_in_library:{info.year_mismatch}")
             return replace(ans, answer=f"抱歉，文件库中没有{info.year_mismatch}年的这份文件，只收录了{have}；我不能用其他年份的文件代替作答。")
-        place = foreign_place(info.text, self.jurisdictions, self.corpus_text)
+        place = foreign_place(info.text, self.jurisdictions, self.corpus_text, (d.meta.title for d in self.b.documents.values()))
         if place:
             return self.refuse(info, ranked, f"other_place:{place}")
         for quoted in re.findall(r"[“\"《「]([^“”\"《》「」]{2,20})[”\"》」]", info.text):

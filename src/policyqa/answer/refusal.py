@@ -39,12 +39,14 @@ def detail_ask(question: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, need) for kind, ask, need in DETAIL_ASKS if ask.search(question)]
 
 
-def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "") -> str:
+def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "", titles: Iterable[str] = ()) -> str:
     """A place the question asks about whose policy is not in the corpus (「厦门市的未来产业政策」).
 
     A place the documents never mention is foreign wherever it stands; one they do mention (福州's notice
-    names 上海 as a region to recruit from) only when the question asks about that place's own policy.
+    names 上海 as a region to recruit from) only when the question asks about that place's own policy, or names a
+    notice of that place (「重庆市规范招标投标主体行为的实施意见」) that no title in the library carries.
     """
+    titles = tuple(titles)
     for p in _places():
         i = question.find(p)
         if i < 0 or any(p in j or j in p for j in jurisdictions):
@@ -56,7 +58,13 @@ def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "")
         after = question[i + len(p) : i + len(p) + 6]
         if re.match(r"^(?:市|省|区|县)?(?:的|有|出台|发布|对|在|政府|政策|规定|怎么|如何|是否|GDP|房价)", after):
             return p
+        if re.match(rf"^(?:市|省|区|县)?(?:人民政府)?(?:办公厅|办公室)?(?:关于)?[^，。？?]{{2,24}}?(?:{_NOTICE_KINDS})", question[i + len(p) :]) \
+                and not any(p in t for t in titles):
+            return p
     return ""
+
+
+_NOTICE_KINDS = "实施意见|意见|实施办法|管理办法|办法|实施方案|方案|实施细则|细则|规定|通知|命令|若干政策|若干措施|政策措施"
 
 
 def off_topic(question: str, notice_texts: Iterable[str] = ()) -> bool:
