@@ -157,3 +157,9 @@ def test_a_short_follow_up_about_the_notice_itself_takes_no_topic() -> None:
 
     rewriter = QueryRewriter(Tokenizer(), ["元宇宙"], about_notice=asks_metadata)
     assert rewriter.rewrite("试行多长时间？", _users("元宇宙重点发展什么？")) == "试行多长时间？"
+
+
+def test_a_new_place_replaces_the_earlier_place(rewriter: QueryRewriter) -> None:
+    # no word of the earlier question ends in 区: the new topic takes the place of the word naming a place (停车场)
+    out = rewriter.rewrite("那新建住宅小区呢？", _users("公共停车场建设充电设施有什么比例要求？"))
+    assert "新建住宅小区" in out and "停车场" not in out and "充电设施" in out

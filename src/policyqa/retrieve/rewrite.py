@@ -87,6 +87,14 @@ _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*[万亿千百]?(?:元|人|户|家|个|项
                      r"(?:及以上|及以下|以上|以下|以内|之内|不到|不足)?")
 
 
+# heads of a kind (places, bodies, people): a follow-up's new topic replaces the earlier word whose head is of its kind
+_HEAD_KINDS = ("区场站所园院校村镇街路点地库馆楼港", "局委办厅处司企业位构会组", "人员者户生师工农家")
+
+
+def _same_kind(a: str, b: str) -> bool:
+    return any(a in k and b in k for k in _HEAD_KINDS)
+
+
 def _number_variant(new_topic: str, prev: str) -> str:
     """The earlier question with its quantity swapped for the follow-up's, when the follow-up names the same thing
     with another quantity (「单项投资2亿元以上」 for 「单项投资5000万元以下」); "" when it does not."""
@@ -204,6 +212,8 @@ class QueryRewriter:
                 # the new topic takes the place of the earlier one of its kind: the noun phrase with the same head
                 # (「高中阶段毛入学率」 for 「义务教育巩固率」), else the earlier topic
                 same_head = [sp for sp in noun_spans(self.tok, prev) if sp[-1] == new_topic[-1] and sp != new_topic]
+                if not same_head:  # 「新建住宅小区」 after 「公共停车场…」: a word of prev whose head is of the same kind (a place)
+                    same_head = [t for t in self.tok.terms(prev) if len(t) >= 3 and _same_kind(t[-1], new_topic[-1])]
                 old = max(same_head, key=len) if same_head else prev_topic
                 if old in prev:
                     return prev.replace(old, new_topic, 1)
