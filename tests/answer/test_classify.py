@@ -99,3 +99,15 @@ def test_everyday_words_add_the_words_notices_use(question: str, formal: tuple[s
 
     extra = expand_synonyms(question).split()
     assert all(f in extra for f in formal)
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("过年我能在小区楼下放几个烟花吗？", "general"),  # 几个 is 「a few」 in a yes-or-no question
+    ("禁放区域一共有几个？", "count"),
+    ("市农业农村局是哪几条措施的责任单位？", "reverse_responsibility"),  # measures are what a bureau is given too
+])
+def test_what_a_question_asks_is_read_from_its_wording(question: str, qtype: str) -> None:
+    from policyqa.answer.classify import topic_type
+
+    depts = ("市农业农村局",) if "市农业农村局" in question else ()
+    assert topic_type(question, depts, ("烟花",)) == qtype

@@ -51,7 +51,7 @@ _RESPONSIBILITY = re.compile(
 )
 _REVERSE = re.compile(
     r"(?:参与|负责|承担|牵头|管|涉及|分管|配合|负责了?)(?:了|的)?(?:是)?(?:哪些|什么|几项|哪几项|哪几条|哪项|哪几块|哪一?块|哪一?方面|哪些方面)|"
-    r"(?:哪|几)(?:些|项|几项|几条|几块|一?块|个|几个|个方面|些方面)的?(?:工作|任务|领域|产业|事项|事|条款|条目|活儿?|方向)|派(?:了|过)?(?:哪些|什么)?活|(?:哪|几)几?[项条](?:[？?]|$)|出现在|全部条目|所有条目|哪些条目|"
+    r"(?:哪|几)(?:些|项|几项|几条|几块|一?块|个|几个|个方面|些方面)的?(?:工作|任务|领域|产业|事项|事|条款|条目|活儿?|方向|措施|举措|政策)|派(?:了|过)?(?:哪些|什么)?活|(?:哪|几)几?[项条](?:[？?]|$)|出现在|全部条目|所有条目|哪些条目|"
     r"(?:有|承担|负责|参与)(?:哪些|什么)(?:工作|任务|职责)|职责是什么|干什么|做什么|管什么|what\s+(?:does|is)\b.*\b(?:do|responsible\s+for|involved)",
     re.I,
 )
@@ -170,11 +170,16 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
         return "responsibility"
     if _WHICH_ONES.search(text) and "多少" not in text:
         return "enumeration"
+    if _A_FEW.search(text):
+        return "general"  # 「能在楼下放几个烟花吗」 asks whether, 几个 is 「a few」
     if _COUNT.search(text):
         return "count"
     if _ENUM.search(text):
         return "enumeration"
     return "general"
+
+
+_A_FEW = re.compile(r"(?:能|可以|可不可以|能不能|让不让|准不准|允许)[^，。？?]{0,12}[几两][个只支根挂盒][^，。？?多少]{0,10}(?:吗|么|嘛)[？?]?$")
 
 
 def _mentions_topic_with_dept(text: str) -> bool:
