@@ -128,7 +128,8 @@ def test_off_topic_words_written_in_the_named_notice_are_on_topic() -> None:
 
 def test_a_list_of_companies_is_asked_for_not_a_list_one_wants_to_join() -> None:
     assert "company" in dict(detail_ask("市级贡嘎培优企业名单里都有哪些？"))
-    assert "company" not in dict(detail_ask("想进市级贡嘎培优企业名单，营业收入得达到多少？"))
+    assert "company" in dict(detail_ask("能给我看看贡嘎培优企业名单吗？"))
+    assert "company" not in dict(detail_ask("想进市级贡嘎培优企业名单，营业收入得达到多少？"))  # a threshold is asked
 
 
 def test_where_people_come_from_is_no_other_places_policy() -> None:
