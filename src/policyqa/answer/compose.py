@@ -17,7 +17,7 @@ from policyqa.answer.context import _LIST_CUE, REFUSAL, AnswerContext, Quote, Th
 from policyqa.answer.gate import Gate
 from policyqa.answer.kinds.base import Kind
 from policyqa.answer.kinds.documents import DocumentsKind
-from policyqa.answer.kinds.duties import TYPE_ASK, DutyListKind
+from policyqa.answer.kinds.duties import DutyListKind
 from policyqa.answer.kinds.listing import ListingKind
 from policyqa.answer.kinds.metadata import MetadataKind
 from policyqa.answer.kinds.responsibility import ResponsibilityKind
@@ -60,7 +60,7 @@ class Composer(AnswerContext):
             have = "、".join(f"《{self.b.documents[d].meta.title}》" for d in info.scope)
             ans = self.refuse(info, ranked, f"year_not_in_library:{info.year_mismatch}")
             return replace(ans, answer=f"抱歉，文件库中没有{info.year_mismatch}年的这份文件，只收录了{have}；我不能用其他年份的文件代替作答。")
-        place = foreign_place(info.text, self.jurisdictions, self.corpus_text, (d.meta.title for d in self.b.documents.values()))
+        place = foreign_place(info.text, self.jurisdictions, self.corpus_text, self.titles)
         if place:
             return self.refuse(info, ranked, f"other_place:{place}")
         for quoted in re.findall(r"[“\"《「]([^“”\"《》「」]{2,20})[”\"》」]", info.text):
@@ -86,9 +86,8 @@ class Composer(AnswerContext):
 
     def _by_type(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
         for kind in self.routes.get(info.qtype, []):
-            if kind.name in ("enumeration", "duties") and not _LIST_CUE.search(info.text) and \
-                    not (kind.name == "duties" and TYPE_ASK.search(info.text)):
-                continue  # a list is only an answer to a question that asks for one (「公安机关负责什么」 asks its duties)
+            if kind.name == "enumeration" and not _LIST_CUE.search(info.text):
+                continue  # a list is only an answer to a question that asks for one (the duty kind reads its own ask)
             ans = kind.answer(info, ranked, qvec)
             if ans is not None:
                 return ans

@@ -84,6 +84,7 @@ class AnswerContext:
                            for d in bundle.documents.values()}
         self.jurisdictions = set().union(*self.doc_places.values()) if self.doc_places else set()
         self.corpus_text = "\n".join(d.text for d in bundle.documents.values())
+        self.titles = tuple(d.meta.title for d in bundle.documents.values())
         # the documents' own place names say nothing about a topic (「福州想搞哪些产业」)
         self.ignore = frozenset(self.jurisdictions | {f"{j}市" for j in self.jurisdictions})
 
@@ -276,9 +277,12 @@ def _title(clause: Clause) -> str:
     return clause.section_path[-1] if clause.section_path else ""
 
 
+NUMBERING = re.compile(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)")  # 「1.」「（三）」「二、」
+
+
 def _bare_title(clause: Clause) -> str:
     """「1. 新一代光电」 -> 「新一代光电」: numbering repeats across sections and means nothing alone."""
-    return re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)", "", _title(clause))
+    return NUMBERING.sub("", _title(clause))
 
 
 _LOCAL_UNITS = re.compile(r"区县|县区|县（市）|县\(市\)|各县|高新区|管委会|区里|县里|基层")

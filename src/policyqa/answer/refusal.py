@@ -39,14 +39,13 @@ def detail_ask(question: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(kind, need) for kind, ask, need in DETAIL_ASKS if ask.search(question)]
 
 
-def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "", titles: Iterable[str] = ()) -> str:
+def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "", titles: tuple[str, ...] = ()) -> str:
     """A place the question asks about whose policy is not in the corpus (「厦门市的未来产业政策」).
 
     A place the documents never mention is foreign wherever it stands; one they do mention (福州's notice
     names 上海 as a region to recruit from) only when the question asks about that place's own policy, or names a
     notice of that place (「重庆市规范招标投标主体行为的实施意见」) that no title in the library carries.
     """
-    titles = tuple(titles)
     for p in _places():
         i = question.find(p)
         if i < 0 or any(p in j or j in p for j in jurisdictions):

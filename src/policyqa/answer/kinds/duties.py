@@ -14,8 +14,8 @@ from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Document
 
 # who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」
-TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要)?"
-                      r"(?:(?:负责|承担|管|做|干|参与|牵头)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥))")
+_TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要)?"
+                       r"(?:(?:负责|承担|管|做|干|参与|牵头)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥))")
 _SUBJECT_AFTER = r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合)"
 _ARTICLE = r"第[一二三四五六七八九十百零〇\d]+条"  # 「第八条市国资委对企业的投资行为履行出资人职责」
 
@@ -25,7 +25,7 @@ class DutyListKind(Kind):
     max_items = 8
 
     def answer(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer | None:
-        m = TYPE_ASK.search(info.text)
+        m = _TYPE_ASK.search(info.text)  # 「公安机关负责什么」 asks the duties even without a 哪些
         if m is None or info.departments or len(info.scope) != 1:
             return None
         doc = self.b.documents[info.scope[0]]

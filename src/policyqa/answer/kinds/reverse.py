@@ -11,7 +11,7 @@ from policyqa.answer.classify import QueryInfo
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Clause, Document
-from policyqa.answer.context import AnswerContext, Quote, _bare_title
+from policyqa.answer.context import NUMBERING, AnswerContext, Quote, _bare_title
 from policyqa.answer.kinds.duties import DutyListKind
 from policyqa.answer.kinds.base import Kind
 
@@ -93,7 +93,7 @@ def _gist(doc: Document, clause: Clause) -> tuple[int, int] | None:
         if r is not None and s0 < r.start < e0:
             e0 = r.start  # the note closes the sentence it ends
         sent = doc.text[s0:e0]
-        bare = re.sub(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)", "", sent).rstrip("。；;：: ")
+        bare = NUMBERING.sub("", sent).rstrip("。；;：: ")
         if not bare or (heading and len(bare) <= len(heading) + 2 and heading.startswith(bare[: max(2, len(bare) - 2)])):
             continue  # the run-in heading itself
         if len(sent) > _GIST_CHARS:

@@ -325,7 +325,8 @@ class SentenceKind(Kind):
                 return self.refuse(info, ranked, "english_low_similarity")
         elif not known and dense < self.th.dense_strong:
             return self.refuse(info, ranked, "no_topic")
-        if info.qtype == "enumeration" or _WHICH.search(info.text):
+        asks_list = info.qtype == "enumeration" or bool(_WHICH.search(info.text))
+        if asks_list:
             # 「（三）丛书中…不得作为…申报」 is one item of 「凡以下情况之一者，不属申报参评范围：」: the list answers
             best_si = self._list_head(best_si, hit.chunk.clause_id)
         chosen = [best_si]
@@ -362,10 +363,10 @@ class SentenceKind(Kind):
                 for score, si, r in cand[1:3]:
                     if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
                         chosen.append(si)
-        run = self._ordinal_run(best_si, hit.chunk.clause_id) if info.qtype == "enumeration" or _WHICH.search(info.text) else []
+        run = self._ordinal_run(best_si, hit.chunk.clause_id) if asks_list else []
         if len(run) >= 2:  # 「一是压实属地责任…；二是压实部门责任…；三是…」: the items of a series written in running text
             chosen = run
-        elif info.qtype == "enumeration" or _WHICH.search(info.text):
+        elif asks_list:
             chosen += self._list_beside(chosen, best_si, hit.chunk.clause_id, terms)
         chosen += [i for i in self._whole_sentence(best_si) if i not in chosen]
         chosen.sort()
@@ -557,16 +558,17 @@ _RANK = {"村": 0, "乡": 1, "镇": 1, "乡镇": 1, "县": 2, "区": 2, "市": 3
 def _level_not_stated(question: str, evidence: str) -> str:
     """「市级…园区」 asked where the evidence names the same thing only at other levels (「省级…园区」「国家级…园区」) and no
     range that takes it in (「市级以上」); "" when the level asked is stated or the evidence gives no levels of it."""
+    stated = list(_LEVEL.finditer(evidence))
     for m in _LEVEL.finditer(question):
         level, noun = m.group(1), question[m.end() : m.end() + 2]
         # 「国家、省级、市级企业技术中心」 writes the shared 级 once
         if f"{level}级" in evidence or re.search(rf"{level}[、，和及与或]", evidence) or not re.fullmatch(r"[\u4e00-\u9fff]{2}", noun):
             continue
-        others = [x for x in _LEVEL.finditer(evidence)  # 「省级现代…」「市级以上现代…」
+        others = [x for x in stated  # 「省级现代…」「市级以上现代…」
                   if re.sub(r"^(?:及|或)?以[上下]", "", evidence[x.end() : x.end() + 6])[:2] == noun]
         ranged = any(re.match(r"(?:及|或)?以上", evidence[x.end() :]) and _RANK[x.group(1)] <= _RANK[level] or
                      re.match(r"(?:及|或)?以下", evidence[x.end() :]) and _RANK[x.group(1)] >= _RANK[level]
-                     for x in _LEVEL.finditer(evidence))
+                     for x in stated)
         if others and not ranged:
             return f"{level}级"
     return ""
