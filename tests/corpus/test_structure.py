@@ -410,3 +410,56 @@ def test_a_run_in_heading_with_a_comma_after_a_closed_clause_opens_its_section()
     assert ict.responsibility is not None and "市大数据中心" in ict.responsibility.units
     first = _clause_with(doc, "坚持立德树人")  # the first item under 二、 after a pure heading line
     assert first.section_path[-1].startswith("（三）")
+
+
+# ============================================================================ layouts of the synthetic notices
+SYNTHETIC = Path(__file__).resolve().parents[2] / "evals" / "synthetic" / "corpus"
+
+
+def test_a_decimal_outline_nests_by_the_depth_of_its_numbers() -> None:
+    """「1　总体目标」「2.1　夯实…」「2.1.1　加快5G….」 (a 工作要点 wrapped by its 通知): three levels under the inner
+    document's own title; a run-in 「2.1.1」 heading names its clause; 「（…牵头，…配合）」 notes are read as ever."""
+    doc = _parse(SYNTHETIC / "lanzhou_digital_economy_2024.txt")
+    paths = [s.path_str for s in doc.sections]
+    assert "岚州市2024年数字经济工作要点 > 1 总体目标" in paths
+    assert "岚州市2024年数字经济工作要点 > 2 重点任务 > 2.1 夯实数字基础设施 > 2.1.2 推进算力基础设施建设" in paths
+    assert "岚州市2024年数字经济工作要点 > 3 保障措施 > 3.2 加大资金支持" in paths
+    c = _clause_with(doc, "新增标准机架2000个")
+    assert c.heading == "推进算力基础设施建设" and c.section_path[-1] == "2.1.2 推进算力基础设施建设"
+    assert c.responsibility is not None and c.responsibility.lead == ("市发展改革委",)
+    target = _clause_with(doc, "数字经济规模突破1200亿元")
+    assert target.section_path[-1] == "1 总体目标"
+
+
+def test_a_line_starting_with_an_amount_or_a_bare_number_is_no_decimal_heading(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("某市某某实施方案\n一、主要目标\n2.5万元以下的项目简化审批。\n3 个工作日内办结。\n", encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    doc = parse_document(src)
+    assert [s.label for s in doc.sections] == ["一、主要目标"]
+
+
+def test_a_question_and_answer_document_has_one_section_per_question() -> None:
+    """「问3：政策的执行期是多长？购房时间怎么认定？」 then 「答：…」: the question is the section's title, the answer its
+    text; a 「户型 | 建筑面积 | 补贴标准」 table keeps one row per line."""
+    doc = _parse(SYNTHETIC / "lanzhou_housing_subsidy_2023.txt")
+    titles = [s.label for s in doc.sections if s.label.startswith("问")]
+    assert len(titles) == 15 and titles[2] == "问3：政策的执行期是多长？购房时间怎么认定？"
+    answer = _clause_with(doc, "政策执行期为2023年5月1日至2024年4月30日")
+    assert answer.section_path[-1] == titles[2]
+    rows = [c.text for c in doc.clauses if c.text.count("|") >= 2]
+    assert len(rows) >= 5 and all("\n" not in r for r in rows)
+
+
+def test_labelled_blocks_of_a_service_guide_are_sections_and_field_lines_stay_apart() -> None:
+    """An 办事指南 of 【办理时限】 blocks: each block is a section with the 一、 headings inside it; 「X局：0795-…」 lines
+    are not run together as page breaks; the 施行 sentence of 「本指南…」 is the notice's effective sentence."""
+    doc = _parse(SYNTHETIC / "lanzhou_elderly_meal_2024.txt")
+    labels = [s.label for s in doc.sections if s.level == 1]
+    assert labels[:3] == ["【事项名称】", "【设定依据】", "【适用对象】"] and "【监督投诉电话】" in labels
+    assert doc.meta.title == "岚州市老年助餐服务补贴办事指南"
+    assert doc.meta.effective.startswith("本指南自2024年3月1日起施行")
+    phones = [c for c in doc.clauses if c.section_path == ("【监督投诉电话】",)]
+    assert [c.text for c in phones] == ["市民政局机关纪委：0795-3821090", "市市场监管局食品安全投诉举报电话：0795-3858315",
+                                        "12345政务服务便民热线"]
+    assert any(s.path_str == "【办理流程】 > 一、老年人就餐补贴" for s in doc.sections)

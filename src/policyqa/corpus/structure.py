@@ -25,12 +25,22 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("l2", re.compile(rf"^[（(]([{CN}]+)[）)]\s*(.*)$")),
     ("l3", re.compile(r"^(\d{1,2})[.．、](?!\d)\s*(.*)$")),
     ("l4", re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)$")),
+    # 「问3：政策的执行期是多长？」 of a 政策问答; the 「答：…」 after it is that item's text
+    ("qa", re.compile(r"^问题?\s*(\d{1,3})\s*[：:、.．]\s*(.*)$")),
+    # 「【办理时限】」 of an 办事指南: a labelled block
+    ("label", re.compile(r"^【([^】\s]{2,12})】\s*(.*)$")),
+    # 「2.1　夯实数字基础设施」「2.1.1　加快5G…。」: decimal outline numbering (its depth is the heading's level);
+    # 「2.5万元…」 at a line's start is an amount, not a heading
+    ("dec", re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:\s+|(?=[\u4e00-\u9fff“（]))(?![万亿元个%％倍])(.*)$")),
+    # 「1　总体目标」: the first level of a decimal outline, a short title after the number
+    ("dec", re.compile(r"^(\d{1,2})\s+([\u4e00-\u9fff][^。；，：！？]{1,30})$")),
 ]
 # Nesting order of heading kinds; an attachment (a 方案 wrapped by its 通知) is the root of its own tree.
 _RANK = {"attachment": 0, "chapter": 1, "part": 2, "l1": 3, "article": 4, "l2": 5, "l3": 6, "l4": 7,
-         "md1": 1, "md2": 3, "md3": 5, "md4": 6, "md5": 7, "md6": 8}
+         "md1": 1, "md2": 3, "md3": 5, "md4": 6, "md5": 7, "md6": 8,
+         "label": 2, "qa": 5, "dec1": 3, "dec2": 5, "dec3": 6, "dec4": 7}
 
-_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施"
+_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案"
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
 _DATE = re.compile(r"^(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)$")
@@ -67,8 +77,18 @@ def _heading(line: str) -> tuple[str, str, str] | None:
     for kind, pat in _HEADINGS:
         m = pat.match(line)
         if m:
+            if kind == "dec":  # 「2.1.1」 is the third level
+                kind = f"dec{len(re.split(r'[.．]', m.group(1)))}"
             return kind, m.group(1), m.group(2)
     return None
+
+
+def _decimal_outline(paras: list[_Para]) -> list[_Para]:
+    """In a document numbered 「1」「1.1」「1.1.1」, 「1.」 and 「1、」 are its first level, not items under a 「（一）」."""
+    if not any(p.heading and p.heading[0] in ("dec2", "dec3") for p in paras):
+        return [p if p.heading is None or p.heading[0] != "dec1" else _Para("body", p.text) for p in paras]
+    return [_Para(p.kind, p.text, ("dec1", *p.heading[1:]), p.start, p.end) if p.heading and p.heading[0] == "l3" else p
+            for p in paras]
 
 
 def _is_orgish(line: str) -> bool:
@@ -76,7 +96,7 @@ def _is_orgish(line: str) -> bool:
 
 
 def _is_titleish(line: str) -> bool:
-    return 4 <= len(line) <= 100 and not _SENTENCE_END.search(line) and bool(_TITLE.match(line)) and "，" not in line
+    return 4 <= len(line) <= 100 and not _SENTENCE_END.search(line) and bool(_TITLE.match(line)) and not re.search(r"[，|｜]", line)
 
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -134,7 +154,18 @@ def _is_pure_heading(p: _Para) -> bool:
     kind, _, rest = p.heading
     if kind == "article":  # 第X条 carries its own text; only a bare 「第X条」 line is a heading
         return not rest
+    if kind == "qa":  # the question is the item's title, its 「答：」 the text
+        return len(rest) <= 80
     return len(rest) <= 40 and not re.search(r"[。；！？：:]", rest)
+
+
+_FIELD_ROW = re.compile(r"^[^：:。，；]{2,24}[：:]\s*[^。；]{1,40}$")
+
+
+def is_row(text: str) -> bool:
+    """A table row 「户型 | 建筑面积 | 补贴标准」 or a 「岚城区民政局：0795-3216620」 line: complete on its own line, never a
+    sentence a page break cut (the next line starts a row or a paragraph of its own)."""
+    return len(re.findall(r"[|｜]", text)) >= 2 or bool(_FIELD_ROW.match(text))
 
 
 def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
@@ -145,7 +176,7 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
         content_prev = prev is not None and (prev.kind == "body" or (prev.kind == "heading" and not _is_pure_heading(prev)))
         if p.kind == "resp" and p.text[0] not in "（〔([":
             p.kind = "resp_line"  # 「牵头单位：…。」 on a line of its own closes the clause above it (kept as its own line)
-        if prev is not None and content_prev:
+        if prev is not None and content_prev and not (is_row(prev.text) and p.text[0] not in _CONT_START):
             if p.kind == "resp" or (p.kind in ("body", "title") and (_ends_open(prev.text) or p.text[0] in _CONT_START)):
                 prev.text += p.text
                 continue
@@ -288,6 +319,12 @@ def _label(kind: str, num: str, title: str) -> str:
         return f"{num}、{title}"
     if kind in ("l2", "l4"):
         return f"（{num}）{title}"
+    if kind == "label":
+        return f"【{num}】"
+    if kind == "qa":
+        return f"问{num}：{title}"
+    if kind.startswith("dec"):
+        return f"{num} {title}".strip()
     return f"{num}. {title}"
 
 
@@ -371,7 +408,7 @@ def parse_source(src: SourceFile) -> Document:
 def parse_document(src: SourceFile) -> Document:
     text_lines = [ln.strip() for ln in normalize_text(src.raw).split("\n")]
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
-    paras = _merge_page_breaks(_classify([ln for ln in text_lines if ln]))
+    paras = _merge_page_breaks(_decimal_outline(_classify([ln for ln in text_lines if ln])))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
 
     # Lay paragraphs out as the normalized document: one per line; spans point into it.
