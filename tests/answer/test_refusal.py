@@ -147,3 +147,11 @@ def test_a_notice_of_another_place_is_foreign_even_where_the_library_mentions_th
     assert foreign_place("重庆游客来广安旅游有奖补吗？", {"广安"}, corpus) == ""  # no notice of 重庆 is named
     titles = ["广安市关于支持重庆都市圈协同发展的若干措施"]  # a library notice that carries the place in its title
     assert foreign_place("重庆都市圈协同发展的若干措施什么时候施行？", {"广安"}, corpus, titles) == ""
+
+
+def test_a_word_that_names_the_notice_asks_for_no_detail() -> None:
+    """「办事指南」 asks for a procedure, unless it is the name of the notice the question is about."""
+    question = "岚州老年助餐补贴办事指南里，低保对象老年人每餐能补贴多少钱？"
+    assert "procedure" in dict(detail_ask(question))
+    found = dict(detail_ask(question, ("岚州市老年助餐服务补贴办事指南",)))
+    assert "procedure" not in found and "amount" in found

@@ -277,7 +277,7 @@ def _title(clause: Clause) -> str:
     return clause.section_path[-1] if clause.section_path else ""
 
 
-NUMBERING = re.compile(r"^(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)")  # 「1.」「（三）」「二、」
+NUMBERING = re.compile(r"^(?:\d{1,2}(?:[.．]\d{1,2}){1,3}\s*|\d{1,2}\.\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)")  # 「1.」「2.5.3」「（三）」「二、」
 
 
 def _bare_title(clause: Clause) -> str:

@@ -34,9 +34,11 @@ def _places() -> tuple[str, ...]:
     return tuple(sorted({w for w in text.split() if w}, key=len, reverse=True))
 
 
-def detail_ask(question: str) -> list[tuple[str, re.Pattern[str]]]:
-    """The kinds of detail the question asks for, each with the pattern evidence must match."""
-    return [(kind, need) for kind, ask, need in DETAIL_ASKS if ask.search(question)]
+def detail_ask(question: str, titles: tuple[str, ...] = ()) -> list[tuple[str, re.Pattern[str]]]:
+    """The kinds of detail the question asks for, each with the pattern evidence must match. Words that name the notice
+    asked about (「办事指南」 of 「…补贴办事指南里，每餐补多少」, one of ``titles``) ask for nothing."""
+    return [(kind, need) for kind, ask, need in DETAIL_ASKS
+            if any(not any(m.group(0) in t for t in titles) for m in ask.finditer(question))]
 
 
 def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "", titles: tuple[str, ...] = ()) -> str:

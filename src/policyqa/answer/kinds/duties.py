@@ -39,7 +39,7 @@ class DutyListKind(Kind):
         name = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         # 「市住房城乡建设局、市城市管理局负责…」: a subject shared with other departments is the department's duty too
         subject = re.compile(rf"(?:^|[。；，、：\s]|由|{_ARTICLE})(?:{name})(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?"
-                             rf"(?:或[^，。；]{{2,12}}?)?{_SUBJECT_AFTER}")
+                             rf"(?:或[^，。；]{{2,12}}?)?[：:]?{_SUBJECT_AFTER}")  # 「市卫生健康委：负责…」 of a 责任部门 block
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
         stem = who.removesuffix("部门")
         listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"

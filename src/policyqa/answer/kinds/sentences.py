@@ -13,7 +13,7 @@ import numpy as np
 from policyqa.answer.classify import QueryInfo, expand_synonyms
 from policyqa.answer.refusal import UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
-from policyqa.corpus.structure import cn_small
+from policyqa.corpus.structure import cn_small, is_row
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import topic_names
 from policyqa.types import Answer
@@ -88,15 +88,15 @@ def _several_asks(question: str) -> bool:
 
 
 # 「买了40万的设备」「省了1200吨标准煤」: the asker's own figure, and a threshold of the same unit the rule compares it with
-_OWN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*([万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)")
-_THRESHOLD = re.compile(r"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*([万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)"
+_OWN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)")
+_THRESHOLD = re.compile(r"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)"
                         r"[^，。；\d]{0,8}?(以上|以下|以内|及以上|（含）|\(含\)|不含|（不含）)")
 _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
                     r"([\u4e00-\u9fff]{2,8})")
 
 
 def _unit_key(unit: str) -> str:
-    return unit.lstrip("千百").replace("元", "") or unit  # 30万元以上 and 40万 compare in 万
+    return unit.lstrip("千百").replace("元", "").replace("平米", "平方米") or unit  # 30万元以上 and 40万 compare in 万
 
 
 def _own_unit(question: str, number: str) -> str | None:
@@ -160,6 +160,26 @@ class SentenceKind(Kind):
             if _INLINE_LIST.search(text) and any(t in text for t in topic) and not _is_resp(text):
                 return [si]
         return []
+
+    def _rows(self, si: int, most: int = 12) -> list[int]:
+        """The lines of the block ``si`` is a row of (a 「X：0795-…」 line, a 「a | b | c」 row): every sentence of its section
+        when all are short and at least half are rows; [] otherwise."""
+        if not is_row(self.sent_text[si]):
+            return []
+        section = self._section_of(si)
+        lo, hi = si, si
+        while lo > 0 and self._section_of(lo - 1) == section:
+            lo -= 1
+        while hi + 1 < len(self.b.sentences) and self._section_of(hi + 1) == section:
+            hi += 1
+        block = list(range(lo, hi + 1))
+        if len(block) > most or any(len(self.sent_text[i]) > 60 for i in block) or \
+                2 * sum(is_row(self.sent_text[i]) for i in block) < len(block):
+            return []
+        return block
+
+    def _section_of(self, si: int) -> str | None:
+        return self.clauses[self.b.chunks[self.b.sentences[si].chunk].clause_id][1].section_id
 
     def _whole_sentence(self, si: int, limit: int = 160) -> list[int]:
         """The other ；-clauses of the short sentence ``si`` is a clause of (「享受城市低保的人员…最长不超过6个月；探索农村低保
@@ -230,7 +250,8 @@ class SentenceKind(Kind):
         focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
         single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
         noun = _LIST_NOUN.search(info.text)
-        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text)), _asked_figures(info.text),
+        titles = tuple(self.b.documents[d].meta.title for d in info.scope if d in self.b.documents)
+        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text, titles)), _asked_figures(info.text),
                     noun.group(1) if noun else "")
 
     def candidates(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray,
@@ -364,8 +385,11 @@ class SentenceKind(Kind):
                     if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
                         chosen.append(si)
         run = self._ordinal_run(best_si, hit.chunk.clause_id) if asks_list else []
+        block = self._rows(best_si) if asks_list else []
         if len(run) >= 2:  # 「一是压实属地责任…；二是压实部门责任…；三是…」: the items of a series written in running text
             chosen = run
+        elif len(block) >= 2:  # 「【监督投诉电话】」 of 「X：0795-…」 lines, a table's rows: the block is the list
+            chosen = block
         elif asks_list:
             chosen += self._list_beside(chosen, best_si, hit.chunk.clause_id, terms)
         chosen += [i for i in self._whole_sentence(best_si) if i not in chosen]

@@ -1,0 +1,58 @@
+"""Answers on notices in layouts the shared library lacks (``evals/synthetic/corpus``: fictional notices, written for
+that purpose), indexed together with the 26 real ones as distractors: a 工作要点 numbered 「2.1.1」, a 政策问答 of
+「问N：/答：」 items, an 办事指南 of 【】 blocks."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import LIBRARY, ROOT, make_settings
+
+pytestmark = pytest.mark.slow  # builds an index of 35 notices (the real ones' vectors come from the shared cache)
+
+SYNTHETIC = ROOT / "evals" / "synthetic" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def layouts_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    from policyqa.pipeline import Assistant
+
+    corpus = tmp_path_factory.mktemp("corpus-layouts")
+    for p in [*LIBRARY.glob("*.txt"), *SYNTHETIC.glob("*.txt")]:
+        shutil.copy(p, corpus / p.name)
+    return Assistant(make_settings(corpus, tmp_path_factory.mktemp("index-layouts"), today=date(2026, 11, 30)),
+                     progress=False)
+
+
+def test_a_word_of_the_notices_name_asks_for_nothing(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「办事指南」 names the notice: the question asks an amount, not a procedure the answer would have to state."""
+    a = layouts_assistant.ask("岚州老年助餐补贴办事指南里，低保对象老年人每餐能补贴多少钱？")
+    assert a.answerable and "6元" in a.answer
+    assert a.citations[0].doc_id == "lanzhou_elderly_meal_2024"
+
+
+def test_the_duties_of_a_responsible_departments_block(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「市卫生健康委：负责提供…」 lines under 【责任部门】 give the department its duties."""
+    a = layouts_assistant.ask("岚州老年助餐服务补贴办事指南里，市卫生健康委负责哪些工作？")
+    assert a.answerable and "计划生育特殊家庭信息" in a.answer
+
+
+def test_the_lines_of_a_block_answer_which_ones(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("岚州老年助餐服务补贴办事指南列了哪些监督投诉电话？")
+    assert all(n in a.answer for n in ("0795-3821090", "0795-3858315", "12345"))
+
+
+def test_an_area_below_a_threshold_in_square_metres_is_answered(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「80平方米」 is the asker's own figure, met by 「90平方米（含）以下」: no number the notice fails to state."""
+    a = layouts_assistant.ask("岚州新市民购房补贴那个问答里，单身的新市民买一套80平方米的新建商品房，能补贴多少？")
+    assert a.answerable and "1.5万元" in a.answer
+
+
+def test_a_task_numbered_in_decimals_is_named_by_what_it_asks(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「2.5.3　完善数字经济统计监测。建立…」: the task's gist is its first sentence after the numbered run-in title."""
+    a = layouts_assistant.ask("岚州2024年数字经济工作要点里，市统计局牵头负责的是哪项工作？具体要做什么？")
+    assert "完善数字经济统计监测" in a.answer and "数字经济运行监测平台" in a.answer
