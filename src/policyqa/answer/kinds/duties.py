@@ -14,9 +14,9 @@ from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Document
 
 # who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」
-_TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要)?"
+_TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要|也|还){0,3}"
                        r"(?:(?:负责|承担|管|做|干|参与|牵头)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥))")
-_SUBJECT_AFTER = r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合)"
+_SUBJECT_AFTER = r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合|积极|发挥|统筹|督促|履行)"
 _ARTICLE = r"第[一二三四五六七八九十百零〇\d]+条"  # 「第八条市国资委对企业的投资行为履行出资人职责」
 
 
@@ -38,8 +38,9 @@ class DutyListKind(Kind):
         """Every sentence of ``doc`` with one of ``names`` as its subject (and what follows it without a subject)."""
         name = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         # 「市住房城乡建设局、市城市管理局负责…」: a subject shared with other departments is the department's duty too
-        subject = re.compile(rf"(?:^|[。；，、：\s]|由|{_ARTICLE})(?:{name})(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?"
-                             rf"(?:或[^，。；]{{2,12}}?)?[：:]?{_SUBJECT_AFTER}")  # 「市卫生健康委：负责…」 of a 责任部门 block
+        # 「县级人民政府林业行政主管部门或承接有关行政处罚权的乡镇人民政府…依法给予」: the level named before the type
+        subject = re.compile(rf"(?:^|[。；，、：\s]|由|{_ARTICLE})(?:[市县区]级?(?:人民政府)?|各级)?(?:{name})"
+                             rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?{_SUBJECT_AFTER}")  # 「市卫生健康委：负责…」 of a 责任部门 block
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
         stem = who.removesuffix("部门")
         listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"
