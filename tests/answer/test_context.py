@@ -70,3 +70,13 @@ def test_an_abbreviation_is_found_in_the_name_it_shortens(word: str, text: str, 
     from policyqa.answer.context import _abbreviates
 
     assert _abbreviates(word, text) is short
+
+
+def test_a_grade_or_a_name_with_a_digit_is_no_quantity() -> None:
+    """「国家4A级旅游景区…的县级政府」 names a grade; the quantity asked is in the clause that awards 200万元."""
+    from policyqa.answer.context import _has_quantity
+
+    assert not _has_quantity("对新创建国家4A级旅游景区（省级旅游度假区）的县级政府、园区管委会，", None)
+    assert not _has_quantity("加快5G网络建设，", None)
+    assert _has_quantity("分别给予一次性奖励300万元、200万元。", None)
+    assert _has_quantity("全年新建5G基站1800个", None)

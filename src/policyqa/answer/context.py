@@ -214,6 +214,7 @@ def _units_text(resp: Responsibility, asks_lead: bool) -> tuple[str, tuple[str, 
 
 def _has_quantity(text: str, unit: str | None) -> bool:
     text = re.sub(r"第[一二三四五六七八九十百零〇\d]+[条章节款项批]", "", text)  # 「第六条」 numbers an article, it counts nothing
+    text = re.sub(r"\d+[A-Za-z]+", "", text)  # 「4A级景区」「5G」 are grades and names, no quantity
     if unit:
         if unit == "年份":
             return bool(re.search(r"\d{4}\s*年", text))
