@@ -505,3 +505,9 @@ def test_a_series_written_as_one_is_two_is_answered_whole(library_assistant) -> 
 def test_duties_of_a_type_however_the_sentence_gives_them(library_assistant, question: str, duty: str) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask(question)
     assert a.answerable and a.question_type == "reverse_responsibility" and duty in a.answer
+
+
+def test_a_detail_stated_only_beside_the_thing_asked_is_not_its(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「…消费券的支出，市级财政按照一定比例予以补助。」 names no ratio; the 50% of the next sentence is paid on 促销活动."""
+    a = library_assistant.ask("广安激发市场活力推动经济回升的若干措施里，各县区发消费券的支出，市财政具体按百分之几给补助？")
+    assert not a.answerable and a.refusal_reason == "detail_not_stated:ratio:beside"

@@ -403,9 +403,16 @@ class SentenceKind(Kind):
             if intro and all(n.search(evidence + "".join(self.sent_text[j] for j in intro)) for n in needs):
                 chosen = sorted([*intro, *chosen])
                 evidence = "".join(self.sent_text[i] for i in chosen)
+        # the question's most specific word the best sentence holds (「消费券」): a detail stated only in sentences without
+        # it is said of something else (the neighbour's 「活动支出的50%」 is about 促销活动, not 消费券)
+        held_best = [t for t in terms if t in self.sent_text[best_si] and self.w(t) >= 1.0]
+        key = max(held_best, key=self.w, default="")
         for kind, need in ask.details:
             if not need.search(evidence):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}")
+            if key and not any(need.search(self.sent_text[i]) and key in self.sent_text[i] for i in chosen) and \
+                    not any(need.search(self.sent_text[i]) for i in chosen if i <= best_si):
+                return self.refuse(info, ranked, f"detail_not_stated:{kind}:beside")
         if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(evidence, unit):
             return self.refuse(info, ranked, f"detail_not_stated:quantity:{unit or ''}")
         asked = [k for k, _ in ask.details if k not in UNSUPPORTED_KINDS] + (["quantity"] if info.qtype == "count" and "多少" in info.text else [])
