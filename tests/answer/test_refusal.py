@@ -155,3 +155,14 @@ def test_a_word_that_names_the_notice_asks_for_no_detail() -> None:
     assert "procedure" in dict(detail_ask(question))
     found = dict(detail_ask(question, ("岚州市老年助餐服务补贴办事指南",)))
     assert "procedure" not in found and "amount" in found
+
+
+def test_money_asked_is_not_answered_by_a_percentage() -> None:
+    """「标准是多少钱」: 「留用率达到50%以上」 states no sum of money; a 「补贴标准」 asked without 多少钱 still takes one."""
+    from policyqa.answer.refusal import CHECK_ONLY_KINDS
+
+    found = dict(detail_ask("就业见习补贴每人每月的标准是多少钱？"))
+    assert "money" in found and "money" in CHECK_ONLY_KINDS
+    assert not found["money"].search("对见习期满留用率达到50%以上的见习单位") and found["amount"].search("留用率达到50%以上")
+    assert found["money"].search("每人每月补贴1500元")
+    assert "money" not in dict(detail_ask("补贴标准是多少？"))

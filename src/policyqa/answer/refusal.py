@@ -26,6 +26,8 @@ DETAIL_ASKS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 _OFF_TOPIC = re.compile(str(_vocabulary()["off_topic"]), re.I)
 # kinds whose quoted sentence need not hold the question's topic words (``"support": false`` in the data)
 UNSUPPORTED_KINDS = frozenset(d["kind"] for d in _vocabulary()["detail_asks"] if d.get("support") is False)  # type: ignore[union-attr]
+# kinds the answer is checked for but the sentence ranking does not count (``"rank": false``)
+CHECK_ONLY_KINDS = frozenset(d["kind"] for d in _vocabulary()["detail_asks"] if d.get("rank") is False)  # type: ignore[union-attr]
 
 
 @lru_cache(maxsize=1)

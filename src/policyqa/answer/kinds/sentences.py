@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from policyqa.answer.classify import QueryInfo, expand_synonyms
-from policyqa.answer.refusal import UNSUPPORTED_KINDS, detail_ask
+from policyqa.answer.refusal import CHECK_ONLY_KINDS, UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.corpus.structure import cn_small, is_row
 from policyqa.retrieve.hybrid import Ranked
@@ -126,7 +126,8 @@ class _Ask:
 
     @property
     def needs(self) -> list[re.Pattern[str]]:
-        return [need for _, need in self.details]
+        """What the ranking and the evidence's widening look for (the check-only kinds are checked at the end only)."""
+        return [need for kind, need in self.details if kind not in CHECK_ONLY_KINDS]
 
 
 class SentenceKind(Kind):
