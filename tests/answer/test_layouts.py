@@ -56,3 +56,9 @@ def test_a_task_numbered_in_decimals_is_named_by_what_it_asks(layouts_assistant)
     """「2.5.3　完善数字经济统计监测。建立…」: the task's gist is its first sentence after the numbered run-in title."""
     a = layouts_assistant.ask("岚州2024年数字经济工作要点里，市统计局牵头负责的是哪项工作？具体要做什么？")
     assert "完善数字经济统计监测" in a.answer and "数字经济运行监测平台" in a.answer
+
+
+def test_a_task_table_row_is_named_by_its_task(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The 分工表 rows of the waste-sorting plan name the department too: the row is listed by its task cell."""
+    a = layouts_assistant.ask("临澜生活垃圾分类实施方案里，市机关事务管理局负责哪些工作？")
+    assert "公共机构生活垃圾分类全覆盖" in a.answer and "|" not in a.answer

@@ -463,3 +463,26 @@ def test_labelled_blocks_of_a_service_guide_are_sections_and_field_lines_stay_ap
     assert [c.text for c in phones] == ["市民政局机关纪委：0795-3821090", "市市场监管局食品安全投诉举报电话：0795-3858315",
                                         "12345政务服务便民热线"]
     assert any(s.path_str == "【办理流程】 > 一、老年人就餐补贴" for s in doc.sections)
+
+
+def test_the_rows_of_a_task_table_carry_their_lead_and_support_units(tmp_path: Path) -> None:
+    """An 「附件：重点任务分工表」 flattened into 「｜」 rows: each row is a clause named by its task cell, responsible to
+    the units of its 牵头单位 (lead) and 配合单位 columns; a row of another width or a table without such columns
+    carries none."""
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "某市某某行动计划\n一、重点任务\n（一）加快充电设施建设。到2025年新建公共充电桩5000个。\n附件\n重点任务分工表\n"
+        "序号｜重点任务｜牵头单位｜配合单位｜完成时限\n1｜加快充电设施建设｜市发展改革委｜市住房城乡建设局、国网某市供电公司｜2025年底\n"
+        "2｜推广公交车电动化｜市交通运输局｜｜持续推进\n3｜备注｜无\n情形｜标准｜时限\n急难型｜2倍｜3日\n", encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    doc = parse_document(src)
+    first = _clause_with(doc, "1|加快充电设施建设")  # the normalized text writes ASCII bars
+    assert first.heading == "加快充电设施建设"
+    r = first.responsibility
+    assert r is not None and r.units == ("市发展改革委", "市住房城乡建设局", "国网某市供电公司") and r.lead == ("市发展改革委",)
+    assert doc.text[r.start : r.end] == r.text and r.text.startswith("市发展改革委")
+    second = _clause_with(doc, "推广公交车电动化").responsibility
+    assert second is not None and second.units == ("市交通运输局",) and second.lead == ()
+    assert _clause_with(doc, "3|备注").responsibility is None
+    assert _clause_with(doc, "急难型|2倍").responsibility is None
+    assert _clause_with(doc, "序号|重点任务").text.startswith("序号")  # the header row is a line of its own

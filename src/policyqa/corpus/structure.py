@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from policyqa.corpus.load import SourceFile
 from policyqa.corpus.provenance import origin_marks
-from policyqa.corpus.responsibility import InheritedNote, lead_rule_of, note_starts, parse_responsibility
+from policyqa.corpus.responsibility import InheritedNote, lead_rule_of, note_starts, parse_responsibility, split_units
 from policyqa.text.normalize import normalize_text
-from policyqa.types import Clause, Document, DocumentMeta, Section
+from policyqa.types import Clause, Document, DocumentMeta, Responsibility, Section
 
 CN = "一二三四五六七八九十百零〇"
 _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
@@ -168,6 +168,39 @@ def is_row(text: str) -> bool:
     return len(re.findall(r"[|｜]", text)) >= 2 or bool(_FIELD_ROW.match(text))
 
 
+_RESP_COLUMN = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门)")
+_TASK_COLUMN = re.compile(r"(?:重点|主要|工作)?(?:任务|事项|工作|内容|措施)(?:名称)?")
+
+
+def _cells(text: str) -> list[str]:
+    """The cells of a table row 「1｜…｜市城市管理局｜…」 ([] for a line that is no row)."""
+    return [c.strip() for c in re.split(r"[|｜]", text)] if len(re.findall(r"[|｜]", text)) >= 2 else []
+
+
+def _table_row(p: _Para, columns: list[str]) -> tuple[str, Responsibility | None]:
+    """A 分工表 row: the task its task column names, and the units of its 牵头 and 配合 columns as a responsibility
+    note (lead kept apart). Hand-written: the portals flatten these tables into 「｜」 rows no table reader sees."""
+    cells = _cells(p.text)
+    task = next((c for c, h in zip(cells, columns) if _TASK_COLUMN.fullmatch(h)), "")
+    lead: list[str] = []
+    units: list[str] = []
+    spans: list[int] = []
+    pos = 0
+    for cell, head in zip(re.split(r"[|｜]", p.text), columns):
+        if _RESP_COLUMN.fullmatch(head) and cell.strip():
+            found = split_units(cell)
+            units += [u for u in found if u not in units]
+            if "牵头" in head or "主责" in head:
+                lead += found
+            spans += [pos, pos + len(cell)]
+        pos += len(cell) + 1
+    if not units:
+        return task, None
+    start, end = min(spans), max(spans)
+    return task, Responsibility(tuple(units), False, p.text[start:end], p.start + start, p.start + end,
+                                lead=tuple(lead) if len(lead) < len(units) else ())
+
+
 def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
     """Join a paragraph with the next when the source split a sentence across lines (page breaks)."""
     out: list[_Para] = []
@@ -176,7 +209,7 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
         content_prev = prev is not None and (prev.kind == "body" or (prev.kind == "heading" and not _is_pure_heading(prev)))
         if p.kind == "resp" and p.text[0] not in "（〔([":
             p.kind = "resp_line"  # 「牵头单位：…。」 on a line of its own closes the clause above it (kept as its own line)
-        if prev is not None and content_prev and not (is_row(prev.text) and p.text[0] not in _CONT_START):
+        if prev is not None and content_prev and not (is_row(prev.text) and p.text[0] not in _CONT_START) and not _cells(p.text):
             if p.kind == "resp" or (p.kind in ("body", "title") and (_ends_open(prev.text) or p.text[0] in _CONT_START)):
                 prev.text += p.text
                 continue
@@ -430,11 +463,12 @@ def parse_document(src: SourceFile) -> Document:
 
     lead_rule = ""  # 「逗号前为牵头单位，下同」 / 「排在第一位的为牵头部门，下同」 seen: it holds for later notes
 
-    def add_clause(p: _Para, heading: str = "") -> None:
+    def add_clause(p: _Para, heading: str = "", row_resp: Responsibility | None = None) -> None:
         nonlocal inherited, lead_rule
         top = b.stack[-1] if b.stack else None
         path = top.path if top else (PREAMBLE,)
-        resp, note = parse_responsibility(p.text, p.start, inherited, lead_rule=lead_rule)
+        resp, note = (row_resp, None) if row_resp is not None else \
+            parse_responsibility(p.text, p.start, inherited, lead_rule=lead_rule)
         if note is not None:
             inherited = note
         if resp is not None and lead_rule_of(resp.text):
@@ -459,6 +493,7 @@ def parse_document(src: SourceFile) -> Document:
             resp = r
         clauses[-1] = replace(c, end=p.end, text=text[c.start : p.end], responsibility=resp)
 
+    columns: list[str] = []  # the header of the 分工表 whose rows are being read
     for i, p in enumerate(paras):
         in_article = bool(b.stack) and b.stack[-1].kind == "article"
         if p.kind == "header_org":
@@ -542,6 +577,15 @@ def parse_document(src: SourceFile) -> Document:
         else:  # body
             if _EFFECTIVE.match(p.text) and not in_article:
                 b.close_while(lambda o: o.kind != "attachment", p.start)
+            cells = _cells(p.text)
+            if cells and any(_RESP_COLUMN.fullmatch(c) for c in cells):
+                columns = cells  # 「序号｜重点任务｜牵头单位｜配合单位｜完成时限」: the header of a 分工表
+            elif cells and columns and len(cells) == len(columns):
+                task, resp = _table_row(p, columns)
+                add_clause(p, heading=task, row_resp=resp)
+                continue
+            elif not cells:
+                columns = []
             dash = re.match(r"^——\s*([^。，；]{2,30})。", p.text)  # 「——建设东南沿海创新策源地。…」 is a run-in item title
             add_clause(p, heading=dash.group(1) if dash else "")
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from policyqa.answer.classify import QueryInfo
 from policyqa.corpus.chunk import sentence_spans
+from policyqa.corpus.structure import is_row
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Clause, Document
 from policyqa.answer.context import NUMBERING, AnswerContext, Quote, _bare_title
@@ -87,6 +88,8 @@ def _gist(doc: Document, clause: Clause) -> tuple[int, int] | None:
     when long; None when the paragraph is nothing but its heading and note."""
     r = clause.responsibility
     heading = clause.heading
+    if is_row(clause.text):  # a 分工表 row: its task cell is all it says
+        return None
     for s0, e0 in sentence_spans(clause.text, clause.start):
         if r is not None and s0 >= r.start - 1 and e0 <= r.end + 1:
             continue
