@@ -62,3 +62,11 @@ def test_a_task_table_row_is_named_by_its_task(layouts_assistant) -> None:  # ty
     """The 分工表 rows of the waste-sorting plan name the department too: the row is listed by its task cell."""
     a = layouts_assistant.ask("临澜生活垃圾分类实施方案里，市机关事务管理局负责哪些工作？")
     assert "公共机构生活垃圾分类全覆盖" in a.answer and "|" not in a.answer
+
+
+def test_a_question_matching_an_items_question_is_answered_by_its_whole_reply(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「什么时候可以提出申请？」 is the 「问7：」 line's own wording: the answer is its reply from 「答：」 on (the window
+    of dates), not the reply's closest sentence (「线上申请渠道全天开放。」) and not the question line again."""
+    a = layouts_assistant.ask("岚州新市民购房补贴问答里，什么时候可以提出申请？")
+    assert a.answerable and "2023年6月1日至2024年10月31日" in a.answer
+    assert a.citations[0].text.startswith("答：") and all(not c.text.startswith("问") for c in a.citations)

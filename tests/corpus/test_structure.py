@@ -447,6 +447,8 @@ def test_a_question_and_answer_document_has_one_section_per_question() -> None:
     assert len(titles) == 15 and titles[2] == "问3：政策的执行期是多长？购房时间怎么认定？"
     answer = _clause_with(doc, "政策执行期为2023年5月1日至2024年4月30日")
     assert answer.section_path[-1] == titles[2]
+    asked = _clause_with(doc, "问3：政策的执行期是多长")  # the question line is a clause too: citizens ask in its words
+    assert asked.section_path[-1] == titles[2] and asked.heading == "政策的执行期是多长？购房时间怎么认定？"
     rows = [c.text for c in doc.clauses if c.text.count("|") >= 2]
     assert len(rows) >= 5 and all("\n" not in r for r in rows)
 

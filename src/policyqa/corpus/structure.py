@@ -154,8 +154,8 @@ def _is_pure_heading(p: _Para) -> bool:
     kind, _, rest = p.heading
     if kind == "article":  # 第X条 carries its own text; only a bare 「第X条」 line is a heading
         return not rest
-    if kind == "qa":  # the question is the item's title, its 「答：」 the text
-        return len(rest) <= 80
+    if kind == "qa":  # the question is the item's title and a clause of its own (it is worded as citizens ask)
+        return False
     return len(rest) <= 40 and not re.search(r"[。；！？：:]", rest)
 
 
@@ -548,7 +548,7 @@ def parse_document(src: SourceFile) -> Document:
                 extend_clause(p)  # （一）… items inside 第X条 are the article's list
                 continue
             pure = _is_pure_heading(p)
-            title = rest if pure else ("" if kind == "article" else _runin_title(rest))
+            title = rest if pure or kind == "qa" else ("" if kind == "article" else _runin_title(rest))
             closed = not clauses or clauses[-1].responsibility is not None or \
                 bool(b.stack and clauses[-1].end < b.stack[-1].start)
             if not pure and not title and kind in ("l2", "l3", "l4") and closed:

@@ -179,6 +179,19 @@ class SentenceKind(Kind):
             return []
         return block
 
+    def _reply(self, si: int, most: int = 400) -> list[int]:
+        """The sentences answering the 「问N：…？」 item question ``si`` is (up to ``most`` characters); [] for any other
+        sentence."""
+        if not _QA_LINE.match(self.sent_text[si]):
+            return []
+        section, out, size = self._section_of(si), [], 0
+        j = si + 1
+        while j < len(self.b.sentences) and self._section_of(j) == section and (not out or size + len(self.sent_text[j]) <= most):
+            out.append(j)
+            size += len(self.sent_text[j])
+            j += 1
+        return out
+
     def _section_of(self, si: int) -> str | None:
         return self.clauses[self.b.chunks[self.b.sentences[si].chunk].clause_id][1].section_id
 
@@ -391,6 +404,9 @@ class SentenceKind(Kind):
             chosen = run
         elif len(block) >= 2:  # 「【监督投诉电话】」 of 「X：0795-…」 lines, a table's rows: the block is the list
             chosen = block
+        reply = self._reply(best_si)
+        if reply:  # 「问13：夫妻双方都是新市民，可以各申请一次吗？」 matched: its 「答：…」 answers
+            chosen = reply
         elif asks_list:
             chosen += self._list_beside(chosen, best_si, hit.chunk.clause_id, terms)
         chosen += [i for i in self._whole_sentence(best_si) if i not in chosen]
@@ -411,7 +427,7 @@ class SentenceKind(Kind):
         for kind, need in ask.details:
             if not need.search(evidence):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}")
-            if key and not any(need.search(self.sent_text[i]) and key in self.sent_text[i] for i in chosen) and \
+            if key and not reply and not any(need.search(self.sent_text[i]) and key in self.sent_text[i] for i in chosen) and \
                     not any(need.search(self.sent_text[i]) for i in chosen if i <= best_si):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}:beside")
         if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(evidence, unit):
@@ -582,6 +598,7 @@ class SentenceKind(Kind):
         return text
 
 
+_QA_LINE = re.compile(r"^问题?\s*\d{1,3}\s*[：:]")  # the question line of a 政策问答 item
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 「一是…」「二是…」: items written in running text
 _LEVEL = re.compile(r"(国家|省|市|县|区|乡镇|乡|镇|村)级")
 _RANK = {"村": 0, "乡": 1, "镇": 1, "乡镇": 1, "县": 2, "区": 2, "市": 3, "省": 4, "国家": 5}
