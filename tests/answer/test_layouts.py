@@ -70,3 +70,17 @@ def test_a_question_matching_an_items_question_is_answered_by_its_whole_reply(la
     a = layouts_assistant.ask("岚州新市民购房补贴问答里，什么时候可以提出申请？")
     assert a.answerable and "2023年6月1日至2024年10月31日" in a.answer
     assert a.citations[0].text.startswith("答：") and all(not c.text.startswith("问") for c in a.citations)
+
+
+def test_a_section_named_like_a_metadata_field_is_asked_inside(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「总体要求里…哪几条原则」: the notice has a 「第一部分 总体要求」, so this asks its ①②③④ principles, not what the
+    notice is about; the items are answered by their heads."""
+    a = layouts_assistant.ask("渝川新能源汽车行动计划在总体要求里提出要坚持哪几条原则？")
+    assert a.question_type == "enumeration"
+    assert all(p in a.answer for p in ("市场主导、政府引导", "整车牵引、链群协同", "创新驱动、开放合作", "绿色低碳、安全发展"))
+
+
+def test_items_numbered_inside_one_paragraph_are_all_listed(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「…并严格落实以下措施：（1）…；（2）…；…（6）…。」 in one paragraph: every item, the first one after the intro too."""
+    a = layouts_assistant.ask("渝川扬尘通告要求施工工地落实的几个“100%”措施分别是什么？")
+    assert all(w in a.answer for w in ("围挡", "覆盖", "冲洗", "硬化", "湿法作业", "密闭运输"))

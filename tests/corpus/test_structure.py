@@ -488,3 +488,13 @@ def test_the_rows_of_a_task_table_carry_their_lead_and_support_units(tmp_path: P
     assert _clause_with(doc, "3|备注").responsibility is None
     assert _clause_with(doc, "急难型|2倍").responsibility is None
     assert _clause_with(doc, "序号|重点任务").text.startswith("序号")  # the header row is a line of its own
+
+
+def test_parts_numbered_di_yi_bu_fen_are_the_top_level(tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text("某市某某行动计划\n第一部分　总体要求\n（一）基本原则。坚持市场主导。\n第二部分　重点任务\n（一）壮大整车。"
+                    "到2027年产量达到10万辆。\n", encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    doc = parse_document(src)
+    assert [s.path_str for s in doc.sections] == ["第一部分 总体要求", "第一部分 总体要求 > （一）基本原则",
+                                                  "第二部分 重点任务", "第二部分 重点任务 > （一）壮大整车"]

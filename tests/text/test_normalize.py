@@ -78,3 +78,8 @@ def test_zero_width_and_ideographic_space_and_line_endings() -> None:
 def test_query_is_one_line_with_whitespace_collapsed() -> None:
     assert normalize_query("  未來能源\n由哪些  部門負責？ ") == "未来能源 由哪些部门负责？"
     assert normalize_query("What   about\tLED？") == "What about LED？"
+
+
+def test_circled_item_numbers_are_kept() -> None:
+    """「①坚持…②坚持…」 numbers items; NFKC would fold ① to a bare 1 that reads as a figure."""
+    assert normalize_text("工作中坚持以下原则：①坚持市场主导。②坚持创新驱动。") == "工作中坚持以下原则：①坚持市场主导。②坚持创新驱动。"

@@ -58,7 +58,7 @@ _REVERSE = re.compile(
 _ENUM = re.compile(r"包括|包含|有哪些|有什么|哪几|分别是|分别有|是什么|是哪些|指什么|指的是|具体是|内容是|列举|哪[一二三四五六七八九十两\d]+[个项类家大]|几大|哪些|什么是|which|what\s+are|list", re.I)
 _COUNT = re.compile(r"多少|几个|几家|几项|几类|几大|几[年月天种条次倍名批]|数量|到哪年|哪一年|哪年|何年|目标是|目标|规模|比例|how\s+many|how\s+much|what\s+year|target", re.I)
 # 「哪几种方式」「哪四个方面」 ask which ones (items), not how many, unless they also ask an amount
-_WHICH_ONES = re.compile(r"哪几|哪些|哪[一二三四五六七八九十两\d]+[个项类种条家大道]")
+_WHICH_ONES = re.compile(r"哪几|哪些|哪[一二三四五六七八九十两\d]+[个项类种条家大道]|分别是(?:什么|哪些|啥|哪几)")
 _ENGLISH = re.compile(r"[A-Za-z]")
 # Colloquial fillers that carry no topic (「搞氢能归谁管啊」).
 FILLERS = frozenset(

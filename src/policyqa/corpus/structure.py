@@ -20,6 +20,7 @@ CN = "一二三四五六七八九十百零〇"
 _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(rf"^第([{CN}]+)章\s*(.*)$")),
     ("part", re.compile(rf"^第([{CN}]+)节\s*(.*)$")),
+    ("division", re.compile(rf"^第([{CN}]+)部分\s*(.*)$")),  # 「第一部分　总体要求」
     ("article", re.compile(rf"^第([{CN}]+)条\s*(.*)$")),
     ("l1", re.compile(rf"^([{CN}]+)、\s*(.*)$")),
     ("l2", re.compile(rf"^[（(]([{CN}]+)[）)]\s*(.*)$")),
@@ -36,7 +37,7 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("dec", re.compile(r"^(\d{1,2})\s+([\u4e00-\u9fff][^。；，：！？]{1,30})$")),
 ]
 # Nesting order of heading kinds; an attachment (a 方案 wrapped by its 通知) is the root of its own tree.
-_RANK = {"attachment": 0, "chapter": 1, "part": 2, "l1": 3, "article": 4, "l2": 5, "l3": 6, "l4": 7,
+_RANK = {"attachment": 0, "division": 1, "chapter": 1, "part": 2, "l1": 3, "article": 4, "l2": 5, "l3": 6, "l4": 7,
          "md1": 1, "md2": 3, "md3": 5, "md4": 6, "md5": 7, "md6": 8,
          "label": 2, "qa": 5, "dec1": 3, "dec2": 5, "dec3": 6, "dec4": 7}
 
@@ -346,6 +347,8 @@ def _label(kind: str, num: str, title: str) -> str:
         return f"第{num}章 {title}".strip()
     if kind == "part":
         return f"第{num}节 {title}".strip()
+    if kind == "division":
+        return f"第{num}部分 {title}".strip()
     if kind == "article":
         return f"第{num}条"
     if kind == "l1":

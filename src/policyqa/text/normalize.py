@@ -13,7 +13,8 @@ from functools import lru_cache
 import opencc
 
 # Chinese punctuation NFKC would fold to ASCII; kept so quotes read like the 公文 itself.
-_KEEP = frozenset("（），：；！？〔〕【】《》「」『』“”‘’、。…—·～　")
+_KEEP = frozenset("（），：；！？〔〕【】《》「」『』“”‘’、。…—·～　"
+                  "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")  # 「①坚持…」 numbers an item; NFKC would make it a bare 1
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _FORMAT_MARKS = re.compile(r"\*\*|__|~~|`")
 # A space between two CJK characters is a typesetting artefact (e.g. in titles); elsewhere spaces stay.

@@ -223,6 +223,21 @@ class SentenceKind(Kind):
             hi += 1
         return list(range(lo, hi + 1))
 
+    def _circled_run(self, si: int, clause_id: str) -> list[int]:
+        """「工作中坚持以下原则：①坚持…。充分发挥…。②坚持…。」: the item sentences of the 「①②③」 list ``si`` is in or
+        introduces (each item's explanation left out); [] if ``si`` is none of them."""
+        def marked(j: int) -> bool:
+            return bool(_CIRCLED.search(self.sent_text[j]))
+        if not marked(si):
+            return []
+        lo, hi = si, si
+        while lo > 0 and self.b.chunks[self.b.sentences[lo - 1].chunk].clause_id == clause_id:
+            lo -= 1
+        while hi + 1 < len(self.b.sentences) and self.b.chunks[self.b.sentences[hi + 1].chunk].clause_id == clause_id:
+            hi += 1
+        items = [j for j in range(lo, hi + 1) if marked(j)]
+        return items if len(items) >= 2 else []
+
     def _series_head(self, si: int) -> int:
         """The first clause of the ；-series ``si`` continues (「…重大政府投资项目，财政投资1000万元以上、5000万元以下的，…；」
         then 「财政投资5000万元以上的，…」): the subject it shares; ``si`` itself when it starts a sentence."""
@@ -398,7 +413,7 @@ class SentenceKind(Kind):
                 for score, si, r in cand[1:3]:
                     if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
                         chosen.append(si)
-        run = self._ordinal_run(best_si, hit.chunk.clause_id) if asks_list else []
+        run = (self._ordinal_run(best_si, hit.chunk.clause_id) or self._circled_run(best_si, hit.chunk.clause_id)) if asks_list else []
         block = self._rows(best_si) if asks_list else []
         if len(run) >= 2:  # 「一是压实属地责任…；二是压实部门责任…；三是…」: the items of a series written in running text
             chosen = run
@@ -479,8 +494,14 @@ class SentenceKind(Kind):
         items = _list_items([self.sent_text[i] for i in chosen])
         if len(run) >= 2:
             texts = [self.sent_text[i] for i in run]
+            intro = ""
+            m = _CIRCLED.search(texts[0])
+            if m is not None and m.start() > 0:  # 「…并严格落实以下措施：（1）…」: the intro's last clause, then the items
+                intro = re.split(r"[，,；;]", texts[0][: m.start() + 1])[-1]
+                texts[0] = texts[0][m.start() + 1 :]
             # a long series is answered by each item's head (「一是压实属地责任」); the quotes hold the items whole
-            answer = "".join(texts) if sum(map(len, texts)) <= 200 else "；".join(re.split(r"[，,：:]", t, maxsplit=1)[0].rstrip("；;。") for t in texts) + "。"
+            answer = intro + ("".join(texts) if sum(map(len, texts)) <= 200 else
+                              "；".join(re.split(r"[，,：:]", t, maxsplit=1)[0].rstrip("；;。") for t in texts) + "。")
         elif items is not None:  # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head
             answer = items
         else:
@@ -598,6 +619,8 @@ class SentenceKind(Kind):
         return text
 
 
+# an item of a 「①…②…」 or 「（1）…；（2）…」 list run into one paragraph, or its intro ending in the first item
+_CIRCLED = re.compile(r"(?:^|[：:])(?:[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[（(]\d{1,2}[）)])")
 _QA_LINE = re.compile(r"^问题?\s*\d{1,3}\s*[：:]")  # the question line of a 政策问答 item
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 「一是…」「二是…」: items written in running text
 _LEVEL = re.compile(r"(国家|省|市|县|区|乡镇|乡|镇|村)级")
