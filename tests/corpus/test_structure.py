@@ -498,3 +498,16 @@ def test_parts_numbered_di_yi_bu_fen_are_the_top_level(tmp_path: Path) -> None:
     doc = parse_document(src)
     assert [s.path_str for s in doc.sections] == ["第一部分 总体要求", "第一部分 总体要求 > （一）基本原则",
                                                   "第二部分 重点任务", "第二部分 重点任务 > （一）壮大整车"]
+
+
+def test_page_number_lines_between_the_halves_of_a_sentence_are_dropped(tmp_path: Path) -> None:
+    """A 公文 copied out of its PDF or Word file keeps 「— 3 —」 and 「第 4 页 共 9 页」 lines: they are no text, and the
+    sentence they cut is joined again."""
+    path = tmp_path / "n.txt"
+    path.write_text("某市人民政府关于推进充电设施建设的通知\n一、总体要求\n（一）加快建设。到2025年，全市建成充电\n— 3 —\n"
+                    "桩1000个，实现乡镇全覆盖。（责任单位：市发展改革委）\n第 4 页 共 9 页\n（二）完善机制。建立联席会议制度。\n- 5 -\n",
+                    encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    doc = parse_document(src)
+    assert "全市建成充电桩1000个" in doc.text and "— 3 —" not in doc.text and "页" not in doc.text
+    assert [c.text for c in doc.clauses][-1] == "（二）完善机制。建立联席会议制度。"

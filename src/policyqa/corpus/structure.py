@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from policyqa.corpus.load import SourceFile
 from policyqa.corpus.provenance import origin_marks
+from policyqa.corpus.readers.gongwen import is_page_number
 from policyqa.corpus.responsibility import InheritedNote, lead_rule_of, note_starts, parse_responsibility, split_units
 from policyqa.text.normalize import normalize_text
 from policyqa.types import Clause, Document, DocumentMeta, Responsibility, Section
@@ -444,7 +445,8 @@ def parse_source(src: SourceFile) -> Document:
 def parse_document(src: SourceFile) -> Document:
     text_lines = [ln.strip() for ln in normalize_text(src.raw).split("\n")]
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
-    paras = _merge_page_breaks(_decimal_outline(_classify([ln for ln in text_lines if ln])))
+    # 「— 3 —」「第 4 页 共 9 页」 lines a PDF or Word copy leaves between the halves of a sentence are no text
+    paras = _merge_page_breaks(_decimal_outline(_classify([ln for ln in text_lines if ln and not is_page_number(ln)])))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
 
     # Lay paragraphs out as the normalized document: one per line; spans point into it.
