@@ -511,3 +511,16 @@ def test_page_number_lines_between_the_halves_of_a_sentence_are_dropped(tmp_path
     doc = parse_document(src)
     assert "全市建成充电桩1000个" in doc.text and "— 3 —" not in doc.text and "页" not in doc.text
     assert [c.text for c in doc.clauses][-1] == "（二）完善机制。建立联席会议制度。"
+
+
+def test_headings_written_yi_dot_and_half_bracketed_items(tmp_path: Path) -> None:
+    """「一．总体要求」 (a portal's full stop for 、) and 「1）加快建设。…」 items are headings like 「一、」 and 「（1）」."""
+    path = tmp_path / "n.txt"
+    path.write_text("某市人民政府关于推进充电设施建设的通知\n一．总体要求\n到2025年建成充电桩1000个。\n二．重点任务\n"
+                    "1）加快建设。新建充电站50座。（责任单位：市发展改革委）\n2）完善机制。建立联席会议制度。（责任单位：市商务局）\n",
+                    encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    doc = parse_document(src)
+    assert [s.path_str for s in doc.sections] == ["一、总体要求", "二、重点任务", "二、重点任务 > （1）加快建设",
+                                                  "二、重点任务 > （2）完善机制"]
+    assert _clause_with(doc, "新建充电站50座").heading == "加快建设"

@@ -23,10 +23,10 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"^第([{CN}]+)节\s*(.*)$")),
     ("division", re.compile(rf"^第([{CN}]+)部分\s*(.*)$")),  # 「第一部分　总体要求」
     ("article", re.compile(rf"^第([{CN}]+)条\s*(.*)$")),
-    ("l1", re.compile(rf"^([{CN}]+)、\s*(.*)$")),
+    ("l1", re.compile(rf"^([{CN}]+)(?:、|[.．](?!\d))\s*(.*)$")),  # 「一、」, and 「一．」 as some portals write it
     ("l2", re.compile(rf"^[（(]([{CN}]+)[）)]\s*(.*)$")),
     ("l3", re.compile(r"^(\d{1,2})[.．、](?!\d)\s*(.*)$")),
-    ("l4", re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)$")),
+    ("l4", re.compile(r"^[（(]?(\d{1,2})[）)]\s*(.*)$")),  # 「（1）」, and the half-bracketed 「1）」
     # 「问3：政策的执行期是多长？」 of a 政策问答; the 「答：…」 after it is that item's text
     ("qa", re.compile(r"^问题?\s*(\d{1,3})\s*[：:、.．]\s*(.*)$")),
     # 「【办理时限】」 of an 办事指南: a labelled block
