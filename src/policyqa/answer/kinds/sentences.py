@@ -415,13 +415,13 @@ class SentenceKind(Kind):
                         chosen.append(si)
         run = (self._ordinal_run(best_si, hit.chunk.clause_id) or self._circled_run(best_si, hit.chunk.clause_id)) if asks_list else []
         block = self._rows(best_si) if asks_list else []
-        if len(run) >= 2:  # 「一是压实属地责任…；二是压实部门责任…；三是…」: the items of a series written in running text
-            chosen = run
-        elif len(block) >= 2:  # 「【监督投诉电话】」 of 「X：0795-…」 lines, a table's rows: the block is the list
-            chosen = block
         reply = self._reply(best_si)
         if reply:  # 「问13：夫妻双方都是新市民，可以各申请一次吗？」 matched: its 「答：…」 answers
             chosen = reply
+        elif len(run) >= 2:  # 「一是压实属地责任…；二是压实部门责任…；三是…」: the items of a series written in running text
+            chosen = run
+        elif len(block) >= 2:  # 「【监督投诉电话】」 of 「X：0795-…」 lines, a table's rows: the block is the list
+            chosen = block
         elif asks_list:
             chosen += self._list_beside(chosen, best_si, hit.chunk.clause_id, terms)
         chosen += [i for i in self._whole_sentence(best_si) if i not in chosen]
