@@ -524,3 +524,15 @@ def test_headings_written_yi_dot_and_half_bracketed_items(tmp_path: Path) -> Non
     assert [s.path_str for s in doc.sections] == ["一、总体要求", "二、重点任务", "二、重点任务 > （1）加快建设",
                                                   "二、重点任务 > （2）完善机制"]
     assert _clause_with(doc, "新建充电站50座").heading == "加快建设"
+
+
+def test_a_label_line_cut_after_a_comma_runs_on(tmp_path: Path) -> None:
+    """「参会单位：市发展改革委、」 at a page's foot looks like a 「X：Y」 line but runs on: the next line completes it, while
+    whole 「X：0795-…」 lines stay apart."""
+    path = tmp_path / "n.txt"
+    path.write_text("某市人民政府办公室关于召开工作会议的通知\n一、会议安排\n参会单位：市发展改革委、\n市商务局、市财政局。\n"
+                    "二、联系方式\n市发展改革委：0838-2316457\n市商务局：0838-2316458\n", encoding="utf-8")
+    (src,) = read_sources(tmp_path)
+    doc = parse_document(src)
+    assert _clause_with(doc, "参会单位").text == "参会单位：市发展改革委、市商务局、市财政局。"
+    assert [c.text for c in doc.clauses if "0838" in c.text] == ["市发展改革委：0838-2316457", "市商务局：0838-2316458"]

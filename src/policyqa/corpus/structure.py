@@ -167,7 +167,7 @@ _FIELD_ROW = re.compile(r"^[^：:。，；]{2,24}[：:]\s*[^。；]{1,40}$")
 def is_row(text: str) -> bool:
     """A table row 「户型 | 建筑面积 | 补贴标准」 or a 「岚城区民政局：0795-3216620」 line: complete on its own line, never a
     sentence a page break cut (the next line starts a row or a paragraph of its own)."""
-    return len(re.findall(r"[|｜]", text)) >= 2 or bool(_FIELD_ROW.match(text))
+    return len(re.findall(r"[|｜]", text)) >= 2 or (bool(_FIELD_ROW.match(text)) and not text.endswith(("、", "，", ",")))  # 「（责任单位：市发改委、」 runs on
 
 
 _RESP_COLUMN = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门)")
