@@ -35,6 +35,12 @@ def gongga() -> Document:
     return _parse(TEST_DATA / "guangan_manufacturing_gongga_2022.txt")
 
 
+def _parse_text(path: Path, text: str) -> Document:
+    """A notice written to ``path`` (alone in its folder) and parsed as the library would."""
+    path.write_text(text, encoding="utf-8")
+    return _parse(path)
+
+
 def _clause_with(doc: Document, needle: str):  # type: ignore[no-untyped-def]
     found = [c for c in doc.clauses if needle in c.text]
     assert len(found) == 1, f"{needle!r} in {len(found)} clauses"
@@ -358,15 +364,11 @@ def test_markdown_document_with_fourth_level_headings(tmp_path: Path) -> None:
 def test_a_portal_info_block_copied_as_text_gives_the_metadata(tmp_path: Path) -> None:
     """「发文字号：…」「成文日期：…」「发布机构：…」 lines above the title (a portal page saved as text): the values are the
     metadata and their spans quote the value only; 索引号 is no title and the body starts where it did."""
-    path = tmp_path / "portal_notice.txt"
-    path.write_text(
-        "临江市人民政府办公室关于印发临江市养老服务若干措施的通知\n索引号：11510000-2024-00031\n发布机构：临江市人民政府办公室\n"
-        "发文字号：临府办发〔2024〕12号\n成文日期：2024年3月5日\n各县（市、区）人民政府，市政府各部门：\n"
-        "《临江市养老服务若干措施》已经市政府同意，现印发给你们，请认真贯彻执行。\n临江市人民政府办公室\n2024年3月5日\n"
-        "临江市养老服务若干措施\n一、扩大服务供给\n1.建设社区养老服务中心。每个街道至少建成1个。（市民政局、市财政局负责）\n",
-        encoding="utf-8")
-    (src,) = read_sources(tmp_path)
-    doc = parse_document(src)
+    doc = _parse_text(tmp_path / "portal_notice.txt",
+                      "临江市人民政府办公室关于印发临江市养老服务若干措施的通知\n索引号：11510000-2024-00031\n发布机构：临江市人民政府办公室\n"
+                      "发文字号：临府办发〔2024〕12号\n成文日期：2024年3月5日\n各县（市、区）人民政府，市政府各部门：\n"
+                      "《临江市养老服务若干措施》已经市政府同意，现印发给你们，请认真贯彻执行。\n临江市人民政府办公室\n2024年3月5日\n"
+                      "临江市养老服务若干措施\n一、扩大服务供给\n1.建设社区养老服务中心。每个街道至少建成1个。（市民政局、市财政局负责）\n")
     meta = doc.meta
     assert (meta.doc_number, meta.date, meta.issuer) == ("临府办发〔2024〕12号", "2024-03-05", "临江市人民政府办公室")
     assert meta.title == "临江市人民政府办公室关于印发临江市养老服务若干措施的通知"
@@ -389,11 +391,7 @@ def test_articles_the_portal_ran_together_are_split_where_the_numbering_checks()
 
 
 def test_an_article_cited_in_running_text_is_no_new_article(tmp_path: Path) -> None:
-    path = tmp_path / "measures.txt"
-    path.write_text("某市某某管理办法\n第一条　为规范管理，制定本办法。\n第二条　按本办法执行。第五条规定的情形除外。\n",
-                    encoding="utf-8")
-    (src,) = read_sources(tmp_path)
-    doc = parse_document(src)
+    doc = _parse_text(tmp_path / "measures.txt", "某市某某管理办法\n第一条　为规范管理，制定本办法。\n第二条　按本办法执行。第五条规定的情形除外。\n")
     assert [s.label for s in doc.sections if s.label.startswith("第")] == ["第一条", "第二条"]
 
 
@@ -432,10 +430,7 @@ def test_a_decimal_outline_nests_by_the_depth_of_its_numbers() -> None:
 
 
 def test_a_line_starting_with_an_amount_or_a_bare_number_is_no_decimal_heading(tmp_path: Path) -> None:
-    path = tmp_path / "plan.txt"
-    path.write_text("某市某某实施方案\n一、主要目标\n2.5万元以下的项目简化审批。\n3 个工作日内办结。\n", encoding="utf-8")
-    (src,) = read_sources(tmp_path)
-    doc = parse_document(src)
+    doc = _parse_text(tmp_path / "plan.txt", "某市某某实施方案\n一、主要目标\n2.5万元以下的项目简化审批。\n3 个工作日内办结。\n")
     assert [s.label for s in doc.sections] == ["一、主要目标"]
 
 
@@ -471,13 +466,9 @@ def test_the_rows_of_a_task_table_carry_their_lead_and_support_units(tmp_path: P
     """An 「附件：重点任务分工表」 flattened into 「｜」 rows: each row is a clause named by its task cell, responsible to
     the units of its 牵头单位 (lead) and 配合单位 columns; a row of another width or a table without such columns
     carries none."""
-    path = tmp_path / "plan.txt"
-    path.write_text(
-        "某市某某行动计划\n一、重点任务\n（一）加快充电设施建设。到2025年新建公共充电桩5000个。\n附件\n重点任务分工表\n"
-        "序号｜重点任务｜牵头单位｜配合单位｜完成时限\n1｜加快充电设施建设｜市发展改革委｜市住房城乡建设局、国网某市供电公司｜2025年底\n"
-        "2｜推广公交车电动化｜市交通运输局｜｜持续推进\n3｜备注｜无\n情形｜标准｜时限\n急难型｜2倍｜3日\n", encoding="utf-8")
-    (src,) = read_sources(tmp_path)
-    doc = parse_document(src)
+    doc = _parse_text(tmp_path / "plan.txt", "某市某某行动计划\n一、重点任务\n（一）加快充电设施建设。到2025年新建公共充电桩5000个。\n附件\n重点任务分工表\n"
+                    "序号｜重点任务｜牵头单位｜配合单位｜完成时限\n1｜加快充电设施建设｜市发展改革委｜市住房城乡建设局、国网某市供电公司｜2025年底\n"
+                    "2｜推广公交车电动化｜市交通运输局｜｜持续推进\n3｜备注｜无\n情形｜标准｜时限\n急难型｜2倍｜3日\n")
     first = _clause_with(doc, "1|加快充电设施建设")  # the normalized text writes ASCII bars
     assert first.heading == "加快充电设施建设"
     r = first.responsibility
@@ -491,11 +482,8 @@ def test_the_rows_of_a_task_table_carry_their_lead_and_support_units(tmp_path: P
 
 
 def test_parts_numbered_di_yi_bu_fen_are_the_top_level(tmp_path: Path) -> None:
-    path = tmp_path / "plan.txt"
-    path.write_text("某市某某行动计划\n第一部分　总体要求\n（一）基本原则。坚持市场主导。\n第二部分　重点任务\n（一）壮大整车。"
-                    "到2027年产量达到10万辆。\n", encoding="utf-8")
-    (src,) = read_sources(tmp_path)
-    doc = parse_document(src)
+    doc = _parse_text(tmp_path / "plan.txt", "某市某某行动计划\n第一部分　总体要求\n（一）基本原则。坚持市场主导。\n第二部分　重点任务\n（一）壮大整车。"
+                    "到2027年产量达到10万辆。\n")
     assert [s.path_str for s in doc.sections] == ["第一部分 总体要求", "第一部分 总体要求 > （一）基本原则",
                                                   "第二部分 重点任务", "第二部分 重点任务 > （一）壮大整车"]
 
@@ -503,24 +491,16 @@ def test_parts_numbered_di_yi_bu_fen_are_the_top_level(tmp_path: Path) -> None:
 def test_page_number_lines_between_the_halves_of_a_sentence_are_dropped(tmp_path: Path) -> None:
     """A 公文 copied out of its PDF or Word file keeps 「— 3 —」 and 「第 4 页 共 9 页」 lines: they are no text, and the
     sentence they cut is joined again."""
-    path = tmp_path / "n.txt"
-    path.write_text("某市人民政府关于推进充电设施建设的通知\n一、总体要求\n（一）加快建设。到2025年，全市建成充电\n— 3 —\n"
-                    "桩1000个，实现乡镇全覆盖。（责任单位：市发展改革委）\n第 4 页 共 9 页\n（二）完善机制。建立联席会议制度。\n- 5 -\n",
-                    encoding="utf-8")
-    (src,) = read_sources(tmp_path)
-    doc = parse_document(src)
+    doc = _parse_text(tmp_path / "n.txt", "某市人民政府关于推进充电设施建设的通知\n一、总体要求\n（一）加快建设。到2025年，全市建成充电\n— 3 —\n"
+                    "桩1000个，实现乡镇全覆盖。（责任单位：市发展改革委）\n第 4 页 共 9 页\n（二）完善机制。建立联席会议制度。\n- 5 -\n")
     assert "全市建成充电桩1000个" in doc.text and "— 3 —" not in doc.text and "页" not in doc.text
     assert [c.text for c in doc.clauses][-1] == "（二）完善机制。建立联席会议制度。"
 
 
 def test_headings_written_yi_dot_and_half_bracketed_items(tmp_path: Path) -> None:
     """「一．总体要求」 (a portal's full stop for 、) and 「1）加快建设。…」 items are headings like 「一、」 and 「（1）」."""
-    path = tmp_path / "n.txt"
-    path.write_text("某市人民政府关于推进充电设施建设的通知\n一．总体要求\n到2025年建成充电桩1000个。\n二．重点任务\n"
-                    "1）加快建设。新建充电站50座。（责任单位：市发展改革委）\n2）完善机制。建立联席会议制度。（责任单位：市商务局）\n",
-                    encoding="utf-8")
-    (src,) = read_sources(tmp_path)
-    doc = parse_document(src)
+    doc = _parse_text(tmp_path / "n.txt", "某市人民政府关于推进充电设施建设的通知\n一．总体要求\n到2025年建成充电桩1000个。\n二．重点任务\n"
+                    "1）加快建设。新建充电站50座。（责任单位：市发展改革委）\n2）完善机制。建立联席会议制度。（责任单位：市商务局）\n")
     assert [s.path_str for s in doc.sections] == ["一、总体要求", "二、重点任务", "二、重点任务 > （1）加快建设",
                                                   "二、重点任务 > （2）完善机制"]
     assert _clause_with(doc, "新建充电站50座").heading == "加快建设"
@@ -529,10 +509,7 @@ def test_headings_written_yi_dot_and_half_bracketed_items(tmp_path: Path) -> Non
 def test_a_label_line_cut_after_a_comma_runs_on(tmp_path: Path) -> None:
     """「参会单位：市发展改革委、」 at a page's foot looks like a 「X：Y」 line but runs on: the next line completes it, while
     whole 「X：0795-…」 lines stay apart."""
-    path = tmp_path / "n.txt"
-    path.write_text("某市人民政府办公室关于召开工作会议的通知\n一、会议安排\n参会单位：市发展改革委、\n市商务局、市财政局。\n"
-                    "二、联系方式\n市发展改革委：0838-2316457\n市商务局：0838-2316458\n", encoding="utf-8")
-    (src,) = read_sources(tmp_path)
-    doc = parse_document(src)
+    doc = _parse_text(tmp_path / "n.txt", "某市人民政府办公室关于召开工作会议的通知\n一、会议安排\n参会单位：市发展改革委、\n市商务局、市财政局。\n"
+                    "二、联系方式\n市发展改革委：0838-2316457\n市商务局：0838-2316458\n")
     assert _clause_with(doc, "参会单位").text == "参会单位：市发展改革委、市商务局、市财政局。"
     assert [c.text for c in doc.clauses if "0838" in c.text] == ["市发展改革委：0838-2316457", "市商务局：0838-2316458"]

@@ -167,7 +167,7 @@ _FIELD_ROW = re.compile(r"^[^：:。，；]{2,24}[：:]\s*[^。；]{1,40}$")
 def is_row(text: str) -> bool:
     """A table row 「户型 | 建筑面积 | 补贴标准」 or a 「岚城区民政局：0795-3216620」 line: complete on its own line, never a
     sentence a page break cut (the next line starts a row or a paragraph of its own)."""
-    return len(re.findall(r"[|｜]", text)) >= 2 or (bool(_FIELD_ROW.match(text)) and not text.endswith(("、", "，", ",")))  # 「（责任单位：市发改委、」 runs on
+    return bool(_cells(text)) or (bool(_FIELD_ROW.match(text)) and not text.endswith(("、", "，", ",")))  # 「（责任单位：市发改委、」 runs on
 
 
 _RESP_COLUMN = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门)")
@@ -182,13 +182,13 @@ def _cells(text: str) -> list[str]:
 def _table_row(p: _Para, columns: list[str]) -> tuple[str, Responsibility | None]:
     """A 分工表 row: the task its task column names, and the units of its 牵头 and 配合 columns as a responsibility
     note (lead kept apart). Hand-written: the portals flatten these tables into 「｜」 rows no table reader sees."""
-    cells = _cells(p.text)
-    task = next((c for c, h in zip(cells, columns) if _TASK_COLUMN.fullmatch(h)), "")
+    cells = re.split(r"[|｜]", p.text)  # as written: their offsets place the note
+    task = next((c.strip() for c, h in zip(cells, columns) if _TASK_COLUMN.fullmatch(h)), "")
     lead: list[str] = []
     units: list[str] = []
     spans: list[int] = []
     pos = 0
-    for cell, head in zip(re.split(r"[|｜]", p.text), columns):
+    for cell, head in zip(cells, columns):
         if _RESP_COLUMN.fullmatch(head) and cell.strip():
             found = split_units(cell)
             units += [u for u in found if u not in units]

@@ -131,7 +131,7 @@ class MetadataKind(Kind):
         elif f == "basis":  # 「根据《…》（川府发〔2015〕38号）…」: the documents a notice implements, from its opening
             return self._first_sentence(info, doc, lambda sent: bool(_BASIS.search(sent)) and "《" in sent)
         else:  # purpose: the opening paragraph of a 公文 states why it was issued
-            if any(x.doc_id == doc.doc_id and len(x.title) >= 3 and x.title in info.text for x in self.sections.values()):
+            if any(len(x.title) >= 3 and x.title in info.text for x in doc.sections):
                 return None  # 「总体要求里提出哪几条原则」 asks inside a section the notice titles so, not what it is about
             first = next((c for c in doc.clauses if c.section_path and c.section_path[0] == PREAMBLE_LABEL), None)
             if first is None:

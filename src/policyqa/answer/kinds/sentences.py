@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -168,12 +168,7 @@ class SentenceKind(Kind):
         if not is_row(self.sent_text[si]):
             return []
         section = self._section_of(si)
-        lo, hi = si, si
-        while lo > 0 and self._section_of(lo - 1) == section:
-            lo -= 1
-        while hi + 1 < len(self.b.sentences) and self._section_of(hi + 1) == section:
-            hi += 1
-        block = list(range(lo, hi + 1))
+        block = self._around(si, lambda j: self._section_of(j) == section)
         if len(block) > most or any(len(self.sent_text[i]) > 60 for i in block) or \
                 2 * sum(is_row(self.sent_text[i]) for i in block) < len(block):
             return []
@@ -192,8 +187,20 @@ class SentenceKind(Kind):
             j += 1
         return out
 
+    def _around(self, si: int, keep: Callable[[int], bool]) -> list[int]:
+        """``si`` and the sentences before and after it, as far as each one ``keep``s."""
+        lo, hi = si, si
+        while lo > 0 and keep(lo - 1):
+            lo -= 1
+        while hi + 1 < len(self.b.sentences) and keep(hi + 1):
+            hi += 1
+        return list(range(lo, hi + 1))
+
+    def _clause_of(self, si: int) -> str:
+        return self.b.chunks[self.b.sentences[si].chunk].clause_id
+
     def _section_of(self, si: int) -> str | None:
-        return self.clauses[self.b.chunks[self.b.sentences[si].chunk].clause_id][1].section_id
+        return self.clauses[self._clause_of(si)][1].section_id
 
     def _whole_sentence(self, si: int, limit: int = 160) -> list[int]:
         """The other ；-clauses of the short sentence ``si`` is a clause of (「享受城市低保的人员…最长不超过6个月；探索农村低保
@@ -213,29 +220,14 @@ class SentenceKind(Kind):
         """The sentences of ``si``'s clause that, with it, make one 「一是…；二是…；三是…」 series; [] if ``si`` is no item."""
         if not _ORDINAL.match(self.sent_text[si]):
             return []
-        def item(j: int) -> bool:
-            return 0 <= j < len(self.b.sentences) and bool(_ORDINAL.match(self.sent_text[j])) and \
-                self.b.chunks[self.b.sentences[j].chunk].clause_id == clause_id
-        lo, hi = si, si
-        while item(lo - 1):
-            lo -= 1
-        while item(hi + 1):
-            hi += 1
-        return list(range(lo, hi + 1))
+        return self._around(si, lambda j: bool(_ORDINAL.match(self.sent_text[j])) and self._clause_of(j) == clause_id)
 
     def _circled_run(self, si: int, clause_id: str) -> list[int]:
         """「工作中坚持以下原则：①坚持…。充分发挥…。②坚持…。」: the item sentences of the 「①②③」 list ``si`` is in or
         introduces (each item's explanation left out); [] if ``si`` is none of them."""
-        def marked(j: int) -> bool:
-            return bool(_CIRCLED.search(self.sent_text[j]))
-        if not marked(si):
+        if not _CIRCLED.search(self.sent_text[si]):
             return []
-        lo, hi = si, si
-        while lo > 0 and self.b.chunks[self.b.sentences[lo - 1].chunk].clause_id == clause_id:
-            lo -= 1
-        while hi + 1 < len(self.b.sentences) and self.b.chunks[self.b.sentences[hi + 1].chunk].clause_id == clause_id:
-            hi += 1
-        items = [j for j in range(lo, hi + 1) if marked(j)]
+        items = [j for j in self._around(si, lambda j: self._clause_of(j) == clause_id) if _CIRCLED.search(self.sent_text[j])]
         return items if len(items) >= 2 else []
 
     def _series_head(self, si: int) -> int:
