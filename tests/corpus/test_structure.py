@@ -513,3 +513,51 @@ def test_a_label_line_cut_after_a_comma_runs_on(tmp_path: Path) -> None:
                     "二、联系方式\n市发展改革委：0838-2316457\n市商务局：0838-2316458\n")
     assert _clause_with(doc, "参会单位").text == "参会单位：市发展改革委、市商务局、市财政局。"
     assert [c.text for c in doc.clauses if "0838" in c.text] == ["市发展改革委：0838-2316457", "市商务局：0838-2316458"]
+
+
+def test_a_policy_interpretation_titles_its_parts_by_questions() -> None:
+    """A 政策解读: 「《…办法》政策解读」 is its title (the 「发布日期：…来源：…」 line under it is no part of it), 「三、认定条件
+    有哪些？」 is a heading with its question as the title, and the rule it interprets takes effect by its 简称
+    (「《办法》自2024年5月1日起施行」)."""
+    doc = _parse(SYNTHETIC / "qingbei_kindergarten_fee_2024.txt")
+    assert doc.meta.title == "《青陂市普惠性民办幼儿园认定和收费管理办法》政策解读"
+    assert [s.label for s in doc.sections if s.level == 1][2:4] == ["三、认定条件有哪些？", "四、收费标准怎么定？"]
+    assert doc.meta.effective == "《办法》自2024年5月1日起施行，有效期5年。"
+
+
+def test_a_rule_named_in_the_text_takes_effect_only_if_the_title_names_it(tmp_path: Path) -> None:
+    doc = _parse_text(tmp_path / "n.txt", "某市人民政府关于做好就业工作的实施意见\n一、总体要求\n《某省就业促进条例》（以下简称《条例》）"
+                      "已施行。\n二、其他\n《条例》自2020年1月1日起施行。\n")
+    assert doc.meta.effective == ""
+
+
+def test_attachments_marked_after_the_signature_are_roots_of_their_own(tmp_path: Path) -> None:
+    """After the 落款, 「附件1：补贴标准」 opens an attachment (before it, the line lists one); a bare 「附」 line marks the
+    attachment whose title follows and is never joined to it."""
+    doc = _parse_text(tmp_path / "n.txt", "某市人民政府办公室关于印发某市补贴办法的通知\n各区县人民政府：\n现将《某市补贴办法》印发给你们。\n"
+                      "附件1：补贴申请表\n附件2：补贴标准\n某市人民政府办公室\n2024年3月1日\n附件1：补贴申请表\n申请人应当提交以下材料：\n"
+                      "1．身份证明；\n2．户口簿。\n附件2：补贴标准\n特困老年人：每人每月300元\n附\n某市人民政府关于同意调整补贴标准的批复\n"
+                      "一、同意调整。\n")
+    assert doc.meta.attachments == ("补贴申请表", "补贴标准")
+    roots = [s.label for s in doc.sections if s.parent_id is None]
+    assert roots == ["附件1：补贴申请表", "附件2：补贴标准", "某市人民政府关于同意调整补贴标准的批复"]
+    assert _clause_with(doc, "特困老年人").section_path == ("附件2：补贴标准",)
+
+
+def test_the_last_item_of_a_list_is_an_item_though_it_ends_the_sentence(tmp_path: Path) -> None:
+    """「4.无正当理由连续3个月未缴纳租金的。」 closes the list 1.–3. began: short, ending in 。, it would pass for a run-in
+    heading, but it follows item 3 of the same list."""
+    doc = _parse_text(tmp_path / "n.txt", "某市人才安居实施方案\n一、人才公寓退出\n承租人才有下列情形之一的，应当腾退：\n1.解除劳动关系的；\n"
+                      "2.购买商品住房的；\n3.转租人才公寓的；\n4.连续3个月未缴纳租金的。\n逾期不腾退的，按市场租金收取。\n二、保障措施\n")
+    assert [s.label for s in doc.sections] == ["一、人才公寓退出", "二、保障措施"]
+    assert "4.连续3个月未缴纳租金的。" in _clause_with(doc, "下列情形之一").text
+
+
+def test_a_government_order_is_titled_by_the_rule_it_promulgates() -> None:
+    """A 政府令 read from its PDF: 「云梧市人民政府令」「第21号」 are its issuer and number, the 办法 after the 市长's
+    signature is its title (not an attachment), and its chapters are the top level."""
+    doc = _parse(SYNTHETIC / "yunwu_pharmacy_supervision_2023.pdf")
+    assert doc.meta.title == "云梧市药品零售企业监督管理办法"
+    assert doc.meta.doc_number == "云梧市人民政府令第21号" and doc.meta.issuer == "云梧市人民政府"
+    assert [s.label for s in doc.sections if s.level == 1][:2] == ["第一章 总则", "第二章 经营许可"]
+    assert doc.meta.effective.startswith("本办法自2023年11月1日起施行")

@@ -42,19 +42,29 @@ _RANK = {"attachment": 0, "division": 1, "chapter": 1, "part": 2, "l1": 3, "arti
          "md1": 1, "md2": 3, "md3": 5, "md4": 6, "md5": 7, "md6": 8,
          "label": 2, "qa": 5, "dec1": 3, "dec2": 5, "dec3": 6, "dec4": 7}
 
-_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案"
+_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案|解读|答记者问|通报|纪要|命令"
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
 _DATE = re.compile(r"^(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)$")
 _ORG_SUFFIX = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团)$")
 _NOTE = re.compile(r"^[（(](此件[^）)]{1,20}|[^）)]{1,20}公开[^）)]{0,10})[）)]$")
 _ATTACHMENT_LIST = re.compile(r"^附件[：:]")
+# 「附件1：补贴标准」: before the 落款 an entry of the attachment list, after it the head of that attachment;
+# 「附」「附件2」 alone on a line mark the attachment whose title follows
+_ATTACHMENT_HEAD = re.compile(r"^附件\s*\d{1,2}\s*[：:]\s*(?P<title>[^。；！？]{2,60})$")
+# a 政府令 opens 「云梧市人民政府令」「第21号」 and then the rule it promulgates, whose title is the notice's title
+_ORDER_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:人民政府|政府)令$")
+_ORDER_NUMBER = re.compile(r"^第\s*[0-9一二三四五六七八九十百零〇]{1,6}\s*号$")
+_ATTACHMENT_MARK = re.compile(r"^附(?:件\s*\d{0,2})?\s*[：:]?$")
 _RESP_START = re.compile(r"^(?:[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)|(?:牵头单位|牵头部门|责任单位|配合单位)[：:])")
 _EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意见|规定|细则|通知|计划|措施)自.{4,20}(?:施行|实施)")
 # 「本实施细则自2022年2月1日起施行，有效期5年」 (the portal may drop the closing 。), 「自印发之日起施行」
-_EFFECTIVE_SENTENCE = re.compile(
-    r"本[^。，；\n]{0,20}?[自从](?:\d{4}年\d{1,2}月\d{1,2}日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)"
-    r"(?:[，,][^。\n]{0,60}?(?:有效期(?:至\d{4}年\d{1,2}月\d{1,2}日|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
+_FROM_DAY = (r"[自从](?:\d{4}年\d{1,2}月\d{1,2}日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)"
+             r"(?:[，,][^。\n]{0,60}?(?:有效期(?:至\d{4}年\d{1,2}月\d{1,2}日|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
+_EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)
+# a 政策解读 or a cover note speaks of the rule it is about by name: 「《办法》自2024年5月1日起施行，有效期5年」
+_NAMED_EFFECTIVE = re.compile(r"《(?P<name>[^《》\n]{1,60})》" + _FROM_DAY)
+_SHORT_NAME = re.compile(r"《(?P<name>[^《》\n]{2,60})》[^《》。\n]{0,40}?以下简称《(?P<short>[^《》\n]{1,20})》")
 # a portal's 信息公开 block copied as text: 「发文字号：临府办发〔2024〕12号」「成文日期：2024年3月5日」「索引号：…」
 _FIELD_LINE = re.compile(r"^(?P<label>发文字号|文\s*号|成文日期|印发日期|发布日期|发布机构|发文机关|索引号|主题分类|有效性|公开方式)"
                          r"[：:]\s*(?P<value>\S.{0,80})$")
@@ -68,7 +78,7 @@ PREAMBLE = "导语"
 
 @dataclass
 class _Para:
-    kind: str  # header_org|docnum|field|title|recipients|date|office|note|attachments|heading|body|resp
+    kind: str  # header_org|order|docnum|field|title|recipients|date|office|note|attachments|heading|body|resp
     text: str
     heading: tuple[str, str, str] | None = None  # (kind, number, rest)
     start: int = 0
@@ -122,12 +132,18 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "field"
         elif _DATE.match(line):
             kind = "date"
-        elif _DOC_NUMBER.match(line):
+        elif _DOC_NUMBER.match(line) or (_ORDER_NUMBER.match(line) and paras and paras[-1].kind == "order"):
             kind = "docnum"
+        elif in_header and not paras and _ORDER_HEAD.match(line):
+            kind = "order"
         elif _RESP_START.match(line):
             kind = "resp"
         elif _NOTE.match(line) and paras and paras[-1].kind in ("date", "note"):
             kind = "note"
+        elif _ATTACHMENT_MARK.match(line):
+            kind = "attach_mark"
+        elif _ATTACHMENT_HEAD.match(line):
+            kind = "attach_head"
         elif _ATTACHMENT_LIST.match(line) or (paras and paras[-1].kind == "attachments" and re.match(r"^\d{1,2}[.．、]", line)):
             kind = "attachments"
         elif _is_orgish(line) and _DATE.match(nxt):
@@ -158,7 +174,8 @@ def _is_pure_heading(p: _Para) -> bool:
         return not rest
     if kind == "qa":  # the question is the item's title and a clause of its own (it is worded as citizens ask)
         return False
-    return len(rest) <= 40 and not re.search(r"[。；！？：:]", rest)
+    # 「三、认定条件有哪些？」: a 政策解读 titles its parts as the questions it answers
+    return len(rest) <= 40 and not re.search(r"[。；！：:]|[？?](?!$)", rest)
 
 
 _FIELD_ROW = re.compile(r"^[^：:。，；]{2,24}[：:]\s*[^。；]{1,40}$")
@@ -464,6 +481,8 @@ def parse_document(src: SourceFile) -> Document:
     clauses: list[Clause] = []
     inherited: InheritedNote | None = None
     signed = False  # after the 落款 date, a title line starts an attachment
+    order: _Para | None = None  # the 「…人民政府令」 line a 政府令 opens with
+    item: tuple[str, int] | None = None  # the list item just read (its kind and number), while a list runs
     body_end = len(text)
 
     lead_rule = ""  # 「逗号前为牵头单位，下同」 / 「排在第一位的为牵头部门，下同」 seen: it holds for later notes
@@ -517,9 +536,17 @@ def parse_document(src: SourceFile) -> Document:
             elif key == "issuer" and _ORG_SUFFIX.search(value) and "issuer" not in meta:
                 meta["issuer"] = value
                 spans["issuer"] = (at, p.end)
+        elif p.kind == "order":
+            meta.setdefault("issuer", p.text[:-1])
+            spans.setdefault("issuer", (p.start, p.end - 1))
+            order = p
         elif p.kind == "docnum" and "doc_number" not in meta:
-            meta["doc_number"] = re.sub(r"\s+", "", p.text)
-            spans["doc_number"] = (p.start, p.end)
+            own = order is not None and _ORDER_NUMBER.match(p.text)  # 「云梧市人民政府令第21号」
+            meta["doc_number"] = re.sub(r"\s+", "", (order.text if own and order else "") + p.text)
+            spans["doc_number"] = (order.start if own and order else p.start, p.end)
+        elif p.kind == "title" and order is not None and "title" not in meta:
+            meta["title"] = p.text  # the rule a 政府令 promulgates: its title, not an attachment of the order
+            spans["title"] = (p.start, p.end)
         elif p.kind == "title" and not signed and "title" not in meta and not clauses:
             meta["title"] = p.text
             spans["title"] = (p.start, p.end)
@@ -547,6 +574,13 @@ def parse_document(src: SourceFile) -> Document:
             spans.setdefault("attachments", (p.start, p.end))
         elif p.kind == "title" and (signed or clauses):
             b.open("attachment", "", p.text, p.text, p.start)
+        elif p.kind == "attach_head" and signed:
+            b.open("attachment", "", p.text, p.text, p.start)
+        elif p.kind == "attach_head":
+            attachments.append(_ATTACHMENT_HEAD.match(p.text).group("title"))  # type: ignore[union-attr]
+            spans.setdefault("attachments", (p.start, p.end))
+        elif p.kind == "attach_mark":
+            continue
         elif p.kind == "heading" and p.heading is not None:
             kind, num, rest = p.heading
             if in_article and kind in ("l2", "l3", "l4") and clauses:
@@ -561,13 +595,18 @@ def parse_document(src: SourceFile) -> Document:
                 # its run-in title a phrase with a comma (「（四）坚持优质均衡，各类学校协调发展。推进…」), not a list
                 # item continuing that clause
                 title = _runin_title(rest, commas=True)
-            if not pure and not title and kind in ("l2", "l3", "l4"):
-                # a list item, not a heading: 「（一）使用本级财政预算资金的建设项目；」
+            number = int(num) if num.isdigit() else cn_small(num)
+            if not pure and kind in ("l2", "l3", "l4") and (not title or item == (kind, number - 1)):
+                # a list item, not a heading: 「（一）使用本级财政预算资金的建设项目；」, and the last item of a list whose
+                # items end in 「；」, though it ends in 。 and is short enough to pass for a run-in title (「4.无正当理由连续
+                # 3个月未缴纳租金的。」 after 「3.转租…的；」)
                 if clauses and clauses[-1].end == p.start - 1:
                     extend_clause(p)
                 else:
                     add_clause(p)
+                item = (kind, number) if p.text.endswith(("；", ";")) else None
                 continue
+            item = None
             marker = _label(kind, num, "").strip()
             b.open(kind, marker, title, _label(kind, num, title), p.start)
             if not pure:
@@ -605,6 +644,11 @@ def parse_document(src: SourceFile) -> Document:
     elif "title" not in meta:  # no paragraph at all (only markup or control characters): no title, no body
         meta["title"], spans["title"] = "", (0, 0)
     title = str(meta["title"])
+    if "effective" not in meta:  # the rule the notice is about (its title names it, or the 简称 it was given) takes effect
+        names = {m.group("short") for m in _SHORT_NAME.finditer(text) if m.group("name") in title}
+        named = [m for m in _NAMED_EFFECTIVE.finditer(text) if m.group("name") in title or m.group("name") in names]
+        if named:
+            meta["effective"] = named[-1].group(0)
     if "issuer" not in meta:
         m = re.match(r"^(.+?)(?:关于|印发)", title)
         sig = str(meta.get("signatory", ""))
