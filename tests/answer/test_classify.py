@@ -74,6 +74,17 @@ def test_when_a_notice_starts_to_count_asks_when_it_takes_effect(library_assista
     assert (info.qtype, info.meta_field) == ("metadata", "effective")
 
 
+def test_the_words_of_when_it_takes_effect_are_no_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「是从哪天开始施行的」: the whole phrase is read by the pattern, so no piece of it (「是从」) is left over as a topic
+    the notice would have to name: the words left are the ones naming the notice."""
+    from policyqa.answer.classify import about_document_terms
+
+    b = library_assistant.bundle
+    info = classify("青陂养老补贴办法是从哪天开始施行的？", b.tokenizer, b.aliases)
+    assert (info.qtype, info.meta_field) == ("metadata", "effective")
+    assert about_document_terms(info, b.tokenizer) == ["青陂", "养老", "补贴"]
+
+
 def test_who_a_notice_was_sent_to_asks_its_recipients(library_assistant) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle
     info = classify("广安殡葬方案发给了哪些单位？", b.tokenizer, b.aliases)
@@ -94,6 +105,7 @@ def test_the_words_a_metadata_pattern_reads_are_not_topics(library_assistant) ->
     ("群众揭发别人不守信用有奖励吗？", ("举报", "失信")),
     ("施工方先自己垫钱开干合规吗？", ("垫资",)),
     ("自家翻新房子的砖头能丢哪？", ("装修", "建筑垃圾")),
+    ("晚上打出租车起步价多少？", ("夜间", "出租汽车")),
 ])
 def test_everyday_words_add_the_words_notices_use(question: str, formal: tuple[str, ...]) -> None:
     from policyqa.answer.classify import expand_synonyms

@@ -70,6 +70,8 @@ class MetadataKind(Kind):
         if f == "effective" and m.effective:
             i = doc.text.find(m.effective)
             span = (i, i + len(m.effective)) if i >= 0 else None
+        if f == "doc_number" and not value:
+            return self._subject_number(info, doc)
         if not value or span is None:
             return None  # the document does not state it: let the general path decide (usually a refusal)
         name = f"《{m.title}》" if len(self.b.documents) > 1 else "本文件"
@@ -88,6 +90,19 @@ class MetadataKind(Kind):
             s = doc.spans["signatory"]
             quotes.append(self._quote(doc, s[0], s[1], "落款", 1.0))
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
+
+    def _subject_number(self, info: QueryInfo, doc: Document) -> Answer | None:
+        """A notice without a 文号 of its own (a 政策解读, a portal's copy) that is about a rule its title names gives
+        that rule's 文号 beside its name: 「《…管理办法》（青教发〔2024〕6号，以下简称《办法》）」. Another document's
+        文号 (a 依据 it cites) is never answered as this one's."""
+        for mt in _NAMED_NUMBER.finditer(doc.text):
+            if mt.group("name") in doc.meta.title:
+                s0, e0 = next(((a, b) for a, b in sentence_spans(doc.text) if a <= mt.start() < b), mt.span())
+                clause = next((c for c in doc.clauses if c.start <= mt.start() < c.end), None)
+                section = SECTION_SEP.join(clause.section_path) if clause else META_SECTION.get("doc_number", "文头")
+                text = f"《{doc.meta.title}》本身未标注文号；所涉《{mt.group('name')}》的文号是{mt.group('number')}。"
+                return Answer(text, True, self.citations([self._quote(doc, s0, e0, section, 1.0)]), info.text, "metadata")
+        return None
 
     def _derived_metadata(self, info: QueryInfo, doc: Document, f: str) -> Answer | None:
         m = doc.meta
@@ -164,6 +179,7 @@ def _asked_after(text: str, field: str, first: str) -> bool:
     return bool(a and b and b.start() > a.start())
 
 
+_NAMED_NUMBER = re.compile(r"《(?P<name>[^《》\n]{2,60})》[（(](?P<number>[\u4e00-\u9fff]{1,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号)")
 _ADOPTED = re.compile(r"(?:已经|经)[^。；]{0,24}第[\d一二三四五六七八九十百]+次[^。；]{0,12}会议[^。；]{0,6}(?:审议)?(?:通过|同意)")
 _APPLIES = re.compile(r"^(?:第[一二三四五六七八九十百]+条\s*)?(?:本|此)(?:办法|细则|实施细则|规定|条例|方案|意见|措施|政策|制度)[^。；]{0,12}适用于|适用范围[为是：:]")
 _BASIS = re.compile(r"^(?:为(?:深入)?(?:贯彻|落实)|根据|按照|依据|依照)")
