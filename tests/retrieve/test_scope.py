@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import LIBRARY
+from conftest import LIBRARY, ROOT
 from policyqa.corpus.load import read_sources
 from policyqa.corpus.structure import parse_document
 from policyqa.retrieve.scope import ScopeResolver, core_title
@@ -82,3 +82,12 @@ def test_a_document_number_written_loosely_still_names_its_notice(question: str,
     from policyqa.retrieve.scope import _loose_number
 
     assert _loose_number("广安府办规〔2023〕4号", question) is named
+
+
+def test_a_city_named_in_the_question_breaks_a_tie_of_title_words() -> None:
+    """「青陂养老补贴办法」: another city's 老年助餐服务补贴 guide shares its title words 老、补贴 nearly as well, but the
+    question names the city, and that city's notice is the one meant."""
+    synthetic = ROOT / "evals" / "synthetic" / "corpus"
+    docs = [parse_document(s) for folder in (LIBRARY, synthetic) for s in read_sources(folder)]
+    scope = ScopeResolver(docs, Tokenizer()).resolve("青陂养老补贴办法中，市财政局负责哪些事？")
+    assert scope.doc_ids == ("qingbei_elderly_care_2023",)

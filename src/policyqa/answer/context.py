@@ -15,6 +15,7 @@ from policyqa.answer.classify import QueryInfo
 from policyqa.corpus.responsibility import note_starts
 from policyqa.index.store import IndexBundle
 from policyqa.retrieve.hybrid import Ranked
+from policyqa.retrieve.scope import places_of
 from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Responsibility, Section
 
 REFUSAL = "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭文件以外的信息作答。"
@@ -80,8 +81,7 @@ class AnswerContext:
         self.clause_terms = {cid: set(ts) for cid, ts in zip(ids, self.tok.terms_many(texts))}
         titles = [c.section_path[-1] if c.section_path else "" for _, c in self.clauses.values()]
         self.title_terms = {cid: set(ts) for cid, ts in zip(ids, self.tok.terms_many(titles))}
-        self.doc_places = {d.doc_id: set(re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", d.meta.issuer + d.meta.title))
-                           for d in bundle.documents.values()}
+        self.doc_places = {d.doc_id: places_of(d) for d in bundle.documents.values()}
         self.jurisdictions = set().union(*self.doc_places.values()) if self.doc_places else set()
         self.corpus_text = "\n".join(d.text for d in bundle.documents.values())
         self.titles = tuple(d.meta.title for d in bundle.documents.values())

@@ -49,6 +49,11 @@ class Scope:
         return bool(self.doc_ids) and self.reason != "none"
 
 
+def places_of(doc: Document) -> set[str]:
+    """The places a notice is of, from its issuer and title: 「广安市人民政府关于…」 -> {广安}."""
+    return set(re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", doc.meta.issuer + doc.meta.title))
+
+
 def core_title(title: str) -> str:
     """「广安市人民政府办公室关于印发《广安市政府投资管理办法》的通知」 -> 「广安市政府投资管理办法」."""
     inner = re.findall(r"《([^》]{4,})》", title)
@@ -123,6 +128,8 @@ class ScopeResolver:
         self._units = re.compile("|".join(map(re.escape, names))) if names else None
         self.numbers = {d.doc_id: re.sub(r"\s", "", d.meta.doc_number) for d in self.docs}
         self.years = {d.doc_id: _years(self.titles[d.doc_id]) for d in self.docs}
+        self.places = {d.doc_id: places_of(d) for d in self.docs}
+        self.all_places = set().union(*self.places.values()) if self.places else set()
         # a term found in more than a third of the library names no notice (「企业」「发展」)
         self.max_df = max(2, n // 3)
         # a follow-up's history is resolved by several steps of one ask (and again by the next turn): pure, so cached
@@ -183,6 +190,9 @@ class ScopeResolver:
         # other 若干政策 notices, 「文旅」 too for the 文旅 one) is no rival; the same matches (two years' orders) stay tied
         tied = tuple(k for k in ranked if scores[k] >= self.tie_ratio * best
                      and (k == ranked[0] or not hits[k] < hits[ranked[0]]))
+        named_places = {p for p in self.all_places if p in q}
+        if len(tied) > 1 and named_places:  # 「青陂养老补贴办法」: a notice of another city fits no better for its words
+            tied = tuple(k for k in tied if self.places[k] & named_places) or tied
         second = scores[ranked[1]] if len(ranked) > 1 else 0.0
         confidence = max(0.0, min(1.0, (best - max(second, 0.0)) / best))
         # the naming words are worked out for the notices that fit only (it tokenizes the question again)
