@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policyqa.retrieve.rewrite import QueryRewriter
+from policyqa.text.tokenize import Tokenizer
 from policyqa.types import Turn
 
 
@@ -163,3 +164,20 @@ def test_a_new_place_replaces_the_earlier_place(rewriter: QueryRewriter) -> None
     # no word of the earlier question ends in 区: the new topic takes the place of the word naming a place (停车场)
     out = rewriter.rewrite("那新建住宅小区呢？", _users("公共停车场建设充电设施有什么比例要求？"))
     assert "新建住宅小区" in out and "停车场" not in out and "充电设施" in out
+
+
+def test_the_new_topic_takes_the_place_of_the_whole_earlier_phrase() -> None:
+    """「那人才子女入学保障这项任务呢？」: the words pointing back (这项任务) are not part of the new topic, and it replaces
+    the whole noun phrase the earlier topic heads (「人才公寓建设用地年度供应计划」), not its first words."""
+    rw = QueryRewriter(Tokenizer(), topics=["人才公寓"])
+    out = rw.rewrite("那人才子女入学保障这项任务呢？", _users("人才公寓建设用地年度供应计划由哪个部门牵头？"))
+    assert out == "人才子女入学保障由哪个部门牵头？"
+
+
+def test_a_new_topic_replaces_the_earlier_word_of_its_head() -> None:
+    """「那纯电动的出租车呢？」 after a question on the 燃油车's 燃油附加费: the 车 is replaced, what is asked of it stays;
+    「每趟」「收」 frame the question, they are no part of a noun phrase."""
+    rw = QueryRewriter(Tokenizer(), topics=[])
+    out = rw.rewrite("那纯电动的出租车呢？", _users("燃油车每趟要收燃油附加费吗？"))
+    assert out == "纯电动的出租车每趟要收燃油附加费吗？"
+

@@ -43,7 +43,7 @@ def _content_terms(tok: Tokenizer, text: str) -> list[str]:
 # words that join two content words into one noun phrase (「全职两院院士的单位」「技术、项目、资金」)
 _GLUE = frozenset("的 和 与 及 、".split())
 # verbs and prepositions of a question's frame, around the thing asked about (「提出到2025年…要达到多少」)
-_FRAME = frozenset("到 达到 达 要 给 给予 按 按照 对于 至 为 可 能 还 才 得 拿 领 算 属于 提 让 用 年 月 日 "
+_FRAME = frozenset("到 达到 达 要 给 给予 按 按照 对于 至 为 可 能 还 才 得 拿 领 算 属于 提 让 用 年 月 日 收 交 缴 付 单个 各个 "
                    "一共 总共 合计 共计 总计 大概 大约 一般 最多 最少 至少 到底 究竟".split())
 # 「那名师工作室要新建几个？」: a leading 那 that only links the question to the conversation (not the demonstrative of
 # 「那是」「那个」「那天」「那家」)
@@ -58,7 +58,7 @@ def unlinked(question: str) -> str:
 def _is_content(word: str) -> bool:
     w = word.lower()
     return bool(re.search(r"[\u4e00-\u9fffA-Za-z]", w)) and w not in STOPWORDS and w not in INTENT_WORDS \
-        and w not in _FRAME and not (len(w) <= 3 and _ASKS.search(w)) and not re.fullmatch(r"\d+年?|[a-z]", w)
+        and w not in _FRAME and not (len(w) <= 3 and _ASKS.search(w)) and not re.fullmatch(r"\d+年?|[a-z]|每[\u4e00-\u9fff]|(?:最多|最少|最高|最低|至少|至多)[能要可得]?", w)
 
 
 def noun_spans(tok: Tokenizer, text: str) -> list[str]:
@@ -193,7 +193,10 @@ class QueryRewriter:
         if doc or (_PRONOUN.search(q) and self.about_notice(q)):
             # 「这个方案谁牵头？」「它什么时候印发的？」: the notice itself, never the earlier question's topic
             return (_DOC_PRONOUN if doc else _PRONOUN).sub(name, q, count=1) if name else q
-        if _PRONOUN.search(q) and not self._names_topic(q):  # 1) pronoun: 「它重点发展什么？」
+        m = _ELLIPSIS.match(q)
+        # 「那人才子女入学保障这项任务呢？」 names its topic beside the pointing words: an ellipsis (2), not a pronoun
+        named = bool(m and _ELLIPSIS_CUE.search(q) and _content_terms(self.tok, _PRONOUN.sub("", m.group("topic"))))
+        if _PRONOUN.search(q) and not self._names_topic(q) and not named:  # 1) pronoun: 「它重点发展什么？」
             if prev_topic:
                 return _PRONOUN.sub(prev_topic, q, count=1)
             # the earlier question was about the notice itself (「…办法从哪天开始施行？」): 「它」 is the notice
@@ -201,9 +204,9 @@ class QueryRewriter:
         if not prev_topic:
             return q
         # 2) ellipsis: 「那元宇宙呢？」 — a short question that names a new topic and asks nothing of its own
-        m = _ELLIPSIS.match(q)
         if m and _ELLIPSIS_CUE.search(q) and len(q) <= 30:
-            new_topic = m.group("topic").strip(" 的")
+            # 「那人才子女入学保障这项任务呢」: the words pointing back (这项任务) are not the new topic's
+            new_topic = (_PRONOUN.sub("", m.group("topic")) or m.group("topic")).strip(" 的")
             if new_topic and not _ASKS.search(new_topic) and new_topic != prev_topic \
                     and len(_content_terms(self.tok, new_topic)) >= 1:
                 varied = _number_variant(new_topic, prev)
@@ -214,7 +217,10 @@ class QueryRewriter:
                 same_head = [sp for sp in noun_spans(self.tok, prev) if sp[-1] == new_topic[-1] and sp != new_topic]
                 if not same_head:  # 「新建住宅小区」 after 「公共停车场…」: a word of prev whose head is of the same kind (a place)
                     same_head = [t for t in self.tok.terms(prev) if len(t) >= 3 and _same_kind(t[-1], new_topic[-1])]
-                old = max(same_head, key=len) if same_head else prev_topic
+                # the earlier topic with the words that run on from it in its noun phrase (「人才公寓」 of 「人才公寓建设用地
+                # 年度供应计划」): the new topic takes the whole phrase's place
+                whole = [sp for sp in noun_spans(self.tok, prev) if sp.startswith(prev_topic)]
+                old = max(same_head, key=len) if same_head else (max(whole, key=len) if whole else prev_topic)
                 if old in prev:
                     return prev.replace(old, new_topic, 1)
                 return f"{new_topic} {prev}"
