@@ -12,7 +12,7 @@ import pytest
 
 from conftest import LIBRARY, ROOT, make_settings
 
-pytestmark = pytest.mark.slow  # builds an index of 35 notices (the real ones' vectors come from the shared cache)
+pytestmark = pytest.mark.slow  # builds an index of 44 notices (the real ones' vectors come from the shared cache)
 
 SYNTHETIC = ROOT / "evals" / "synthetic" / "corpus"
 
@@ -22,7 +22,7 @@ def layouts_assistant(tmp_path_factory: pytest.TempPathFactory):  # type: ignore
     from policyqa.pipeline import Assistant
 
     corpus = tmp_path_factory.mktemp("corpus-layouts")
-    for p in [*LIBRARY.glob("*.txt"), *SYNTHETIC.glob("*.txt")]:
+    for p in [*LIBRARY.glob("*.txt"), *SYNTHETIC.iterdir()]:  # the synthetic notices as .txt, .docx, .pdf and .html
         shutil.copy(p, corpus / p.name)
     return Assistant(make_settings(corpus, tmp_path_factory.mktemp("index-layouts"), today=date(2026, 11, 30)),
                      progress=False)
@@ -84,3 +84,31 @@ def test_items_numbered_inside_one_paragraph_are_all_listed(layouts_assistant) -
     """「…并严格落实以下措施：（1）…；（2）…；…（6）…。」 in one paragraph: every item, the first one after the intro too."""
     a = layouts_assistant.ask("渝川扬尘通告要求施工工地落实的几个“100%”措施分别是什么？")
     assert all(w in a.answer for w in ("围挡", "覆盖", "冲洗", "硬化", "湿法作业", "密闭运输"))
+
+
+def test_a_figure_in_a_standards_block_is_said_by_its_heading(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「特困老年人：每人每月300元」 under 「附件2：补贴标准」: the row names no 补贴, its heading does."""
+    a = layouts_assistant.ask("青陂养老补贴办法里，特困老年人每人每月补贴多少钱？")
+    assert a.answerable and "300元" in a.answer
+
+
+def test_one_duty_of_a_sentence_that_gives_several_answers_who(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「市财政局负责…；市市场监管局负责对幼儿园收费行为开展监督检查…；市卫生健康委负责…」: the clause of the task asked."""
+    a = layouts_assistant.ask("青陂幼儿园收费解读里，哪个部门负责对幼儿园收费行为开展监督检查？")
+    assert "市市场监管局" in a.answer and "市财政局" not in a.answer and "市卫生健康委" not in a.answer
+    assert len(a.citations) == 1 and "收费行为" in a.citations[0].text
+
+
+def test_a_department_with_table_tasks_and_duties_in_the_text_gets_both(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The DOCX 实施方案: 市财政局 leads rows of its 重点任务分工表 (a Word table) and is given a duty in a paragraph."""
+    a = layouts_assistant.ask("市财政局在云梧人才安居工程实施方案里负责哪些事？")
+    assert "绩效评价" in a.answer and "5000万元" in a.answer
+
+
+def test_an_interpretation_gives_the_number_of_the_rule_it_interprets(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A 政策解读 has no 文号 of its own; the 办法 its title names is given one beside its name. A notice that has none
+    and only cites another's (the 就业创业 意见 cites 川府发〔2015〕38号) says it does not state one."""
+    a = layouts_assistant.ask("青陂幼儿园收费解读里解读的那个普惠性民办幼儿园认定和收费管理办法，文号是多少？")
+    assert a.answerable and "青教发〔2024〕6号" in a.answer
+    b = layouts_assistant.ask("广安就业创业意见的文号是多少？")
+    assert not b.answerable and "川府发" not in b.answer

@@ -36,6 +36,18 @@ class DutyListKind(Kind):
 
     def duties_of(self, info: QueryInfo, doc: Document, who: str, names: tuple[str, ...]) -> Answer | None:
         """Every sentence of ``doc`` with one of ``names`` as its subject (and what follows it without a subject)."""
+        spans = self.duty_spans(doc, who, names)
+        if not spans:
+            return None
+        shown = spans[: self.max_items]
+        more = f"（另有{len(spans) - len(shown)}处）" if len(spans) > len(shown) else ""
+        text = f"《{doc.meta.title}》中写明{who}职责的有{len(spans)}处{more}：" + "".join(
+            f"（{i}）{doc.text[s:e]}" for i, (s, e, _) in enumerate(shown, 1))
+        quotes = [self._quote(doc, s, e, section, 1.0) for s, e, section in shown]
+        return Answer(text, True, self.citations(quotes), info.text, "reverse_responsibility")
+
+    def duty_spans(self, doc: Document, who: str, names: tuple[str, ...]) -> list[tuple[int, int, str]]:
+        """(start, end, section path) of every sentence of ``doc`` that gives one of ``names`` a duty."""
         name = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         # 「市住房城乡建设局、市城市管理局负责…」: a subject shared with other departments is the department's duty too
         # 「县级人民政府林业行政主管部门或承接有关行政处罚权的乡镇人民政府…依法给予」: the level named before the type
@@ -45,8 +57,8 @@ class DutyListKind(Kind):
         stem = who.removesuffix("部门")
         listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"
                             rf"|[、和及]{re.escape(stem)}等(?:有关|相关)?部门") if stem != who and len(stem) >= 2 else None
-        quotes = []
         found: list[str] = []
+        out: list[tuple[int, int, str]] = []
         for c in doc.clauses:
             spans = sentence_spans(c.text, c.start)
             i = 0
@@ -62,11 +74,5 @@ class DutyListKind(Kind):
                 sent = doc.text[s:e]
                 if sent not in found:
                     found.append(sent)
-                    quotes.append(self._quote(doc, s, e, SECTION_SEP.join(c.section_path), 1.0))
-        if not found:
-            return None
-        shown = found[: self.max_items]
-        more = f"（另有{len(found) - len(shown)}处）" if len(found) > len(shown) else ""
-        text = f"《{doc.meta.title}》中写明{who}职责的有{len(found)}处{more}：" + "".join(
-            f"（{i}）{t}" for i, t in enumerate(shown, 1))
-        return Answer(text, True, self.citations(quotes[: self.max_items]), info.text, "reverse_responsibility")
+                    out.append((s, e, SECTION_SEP.join(c.section_path)))
+        return out

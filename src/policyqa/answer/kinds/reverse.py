@@ -58,11 +58,20 @@ class ReverseResponsibilityKind(Kind):
         # a few tasks are named with what they ask for (「加强跟踪监测——建立完善…统计监测体系」): a title alone rarely says
         # what the department has to do; a long list stays titles only
         gist = {c.id: _gist(d, c) for d, c in found} if len(found) <= _GIST_MAX else {}
+        extra: list[tuple[int, int, str]] = []
+        if len(docs) == 1 and not together:
+            # a notice with a 分工表 and duties in its text (「市财政局负责统筹安排…」) gives the department both
+            doc = self.b.documents[docs[0]]
+            noted = [(c.start, c.end) for _, c in found]
+            extra = [x for x in self.duties.duty_spans(doc, dept, (*self.b.aliases.names(dept), *_type_names(dept)))
+                     if not any(a <= x[0] < b for a, b in noted)][: self.duties.max_items]
         if len(docs) == 1:
             items = "；".join(_bare_title(c) + (f"——{d.text[gist[c.id][0]:gist[c.id][1]].rstrip('。；;，,')}" if gist.get(c.id) else "")
                              for d, c in found)
             text = (f"{dept}共同作为责任单位的工作有以下{len(found)}项：{items}。" if together
                     else f"{dept}是以下{len(found)}项工作的责任单位：{items}。")
+            if extra:
+                text += f"文中还写明{dept}：" + "".join(f"（{i}）{doc.text[s:e]}" for i, (s, e, _) in enumerate(extra, 1))
         else:  # same-named departments of different cities are kept apart
             parts = []
             for doc_id in docs:
@@ -76,6 +85,7 @@ class ReverseResponsibilityKind(Kind):
             quotes.append(self._quote(d, r.start, r.end, SECTION_SEP.join(c.section_path), 1.0))
             if gist.get(c.id) and len(docs) == 1:
                 quotes.append(self._quote(d, *gist[c.id], SECTION_SEP.join(c.section_path), 1.0))
+        quotes.extend(self._quote(self.b.documents[docs[0]], s, e, section, 1.0) for s, e, section in extra)
         return Answer(text, True, self.citations(quotes), info.text, "reverse_responsibility")
 
 

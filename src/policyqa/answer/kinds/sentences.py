@@ -16,7 +16,7 @@ from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.corpus.structure import cn_small, is_row
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import topic_names
-from policyqa.types import Answer
+from policyqa.types import SECTION_SEP, Answer
 from policyqa.answer.context import (
     SUBJECTLESS_DUTY, AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
 )
@@ -431,11 +431,19 @@ class SentenceKind(Kind):
         # it is said of something else (the neighbour's 「活动支出的50%」 is about 促销活动, not 消费券)
         held_best = [t for t in terms if t in self.sent_text[best_si] and self.w(t) >= 1.0]
         key = max(held_best, key=self.w, default="")
+        # rows of a table or a 「标准」 block (「特困老年人：每人每月300元」 under 「补贴标准」) say what their figure is
+        # by their heading
+        heading = hit.chunk.section.split(SECTION_SEP)[-1] + "："
+        headed = heading + evidence if all(is_row(self.sent_text[i]) for i in chosen) else evidence
+
+        def states(need: re.Pattern[str], i: int) -> bool:
+            return bool(need.search(heading + self.sent_text[i] if is_row(self.sent_text[i]) else self.sent_text[i]))
+
         for kind, need in ask.details:
-            if not need.search(evidence):
+            if not need.search(headed):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}")
-            if key and not reply and not any(need.search(self.sent_text[i]) and key in self.sent_text[i] for i in chosen) and \
-                    not any(need.search(self.sent_text[i]) for i in chosen if i <= best_si):
+            if key and not reply and not any(states(need, i) and key in self.sent_text[i] for i in chosen) and \
+                    not any(states(need, i) for i in chosen if i <= best_si):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}:beside")
         if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(evidence, unit):
             return self.refuse(info, ranked, f"detail_not_stated:quantity:{unit or ''}")
@@ -480,6 +488,8 @@ class SentenceKind(Kind):
             named = [self.b.documents[d].text for d in info.scope]
             if not any(w in t for t in named for w in (head, *expand_synonyms(head).split())):
                 return self.refuse(info, ranked, f"asked_not_in_notice:{head}")
+        if info.qtype == "responsibility":
+            chosen = self._own_duty(chosen, terms)
         doc = self.b.documents[hit.chunk.doc_id]
         section = hit.chunk.section
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
@@ -609,6 +619,19 @@ class SentenceKind(Kind):
                     keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
                 text = "".join(dict.fromkeys(keep)).rstrip("，；。") + "。"
         return text
+
+
+    def _own_duty(self, chosen: list[int], terms: tuple[str, ...] | list[str]) -> list[int]:
+        """「市财政局负责…资金；市市场监管局负责…收费行为…；市卫生健康委负责…。」 asked who checks the fees: of the duty
+        clauses chosen, the one that holds the task asked, not the departments given the other duties beside it."""
+        duties = [i for i in chosen if _DUTY.match(re.sub(r"^(?:同时|此外|另外|其中)[，,]?", "", self.sent_text[i]))]
+        if len(duties) < 2:
+            return chosen
+        score = {i: sum(self.w(t) for t in terms if t in self.sent_text[i]) for i in duties}
+        best, second = sorted(duties, key=lambda i: -score[i])[:2]
+        if score[best] <= 0 or score[best] <= score[second]:
+            return chosen
+        return [i for i in chosen if i == best or i not in duties]
 
 
 # an item of a 「①…②…」 or 「（1）…；（2）…」 list run into one paragraph, or its intro ending in the first item
