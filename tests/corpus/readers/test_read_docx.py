@@ -68,6 +68,25 @@ def test_heading_style_without_numbering_becomes_a_heading(tmp_path: Path) -> No
     assert doc.clauses[-1].responsibility.units == ("市科技局",)  # type: ignore[union-attr]
 
 
+def test_paragraphs_word_numbers_itself_are_headings_at_their_list_level(tmp_path: Path) -> None:
+    """「一、」「（一）」 drawn by Word's automatic numbering are not in the paragraph text: a short numbered paragraph is a
+    heading at its list level; a numbered sentence stays body text."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("某市农村电商行动方案", style="Title")
+    d.add_paragraph("主要任务", style="List Number")
+    d.add_paragraph("完善公共服务体系", style="List Number 2")
+    d.add_paragraph("建设县级电商公共服务中心2个。（牵头单位：市商务局）")
+    d.add_paragraph("每年培训5000人次，培训合格的给予补贴。", style="List Number 2")
+    d.save(str(tmp_path / "n.docx"))
+    r, doc = _doc(tmp_path / "n.docx")
+    assert "# 主要任务" in r.text.splitlines() and "## 完善公共服务体系" in r.text.splitlines()
+    assert "每年培训5000人次，培训合格的给予补贴。" in r.text.splitlines()
+    clause = next(c for c in doc.clauses if "公共服务中心" in c.text)
+    assert clause.section_path == ("主要任务", "完善公共服务体系") and clause.responsibility.lead == ("市商务局",)  # type: ignore[union-attr]
+
+
 def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
     bomb = nf.zip_bomb_docx(tmp_path / "bomb.docx")
     with pytest.raises(FileTooLargeError, match="zip bomb") as exc:

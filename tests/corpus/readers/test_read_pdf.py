@@ -63,3 +63,11 @@ def test_damaged_pdf(tmp_path: Path) -> None:
     p.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage")
     with pytest.raises(UnreadableFileError):
         read_file(p)
+
+
+def test_a_number_broken_across_lines_is_joined_without_a_space() -> None:
+    """「（48.」 at a line's end and 「50米）」 at the next: one number, 48.50 (a space is for words of Latin script)."""
+    from policyqa.corpus.readers.pdf import _cjk_edge
+
+    assert _cjk_edge("警戒水位（48.", "50米）") and _cjk_edge("增长12", "%")
+    assert not _cjk_edge("the", "notice")

@@ -17,6 +17,30 @@ _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十百]+、|[（(][一�
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 
 
+_LIST_STYLE = re.compile(r"^(?:List Number|列表编号)\s*(\d)?$", re.I)
+
+
+def _list_level(paragraph) -> int | None:  # type: ignore[no-untyped-def]
+    """The automatic-numbering level (0 = first) of a paragraph, from its own numPr, its style's, or a
+    「List Number 2」 style name; None when Word draws no number before it."""
+    own = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+    if own is not None and own.numId is not None and own.numId.val != 0 and own.ilvl is not None:
+        return int(own.ilvl.val)
+    m = _LIST_STYLE.match(paragraph.style.name if paragraph.style is not None else "")
+    if m:  # 「List Number 2」: the level is in the name (its own list definition starts at level 0)
+        return int(m.group(1) or 1) - 1
+    for ppr in (paragraph._p.pPr, getattr(getattr(paragraph.style, "element", None), "pPr", None)):
+        num = getattr(ppr, "numPr", None) if ppr is not None else None
+        if num is not None and num.numId is not None and num.numId.val != 0:
+            return int(num.ilvl.val) if num.ilvl is not None else 0
+    return None
+
+
+def _is_title(text: str) -> bool:
+    """Short and not a sentence: what a heading's text looks like (「总体要求」, 「加快县级电商公共服务中心建设」)."""
+    return len(text) <= 40 and not re.search(r"[。；;！？?：:]", text)
+
+
 def check_zip(data: bytes, name: str) -> None:
     """Refuse a DOCX whose unpacked size is out of proportion before anything unpacks it."""
     try:
@@ -56,6 +80,10 @@ def read(data: bytes, name: str = "") -> ReadResult:
             m = _HEADING_STYLE.match(style or "")
             if m and not _NUMBERED.match(text):
                 text = "#" * int(m.group(1)) + " " + text
+            elif not _NUMBERED.match(text) and (level := _list_level(item)) is not None and _is_title(text):
+                # Word's automatic numbering (「一、」「（一）」 drawn by Word, not in the text): a short numbered
+                # paragraph is a heading at its list level
+                text = "#" * (level + 1) + " " + text
             parts.append((text, "paragraph", index, -1))
         elif isinstance(item, Table):
             rows = [[cell.text for cell in row.cells] for row in item.rows]

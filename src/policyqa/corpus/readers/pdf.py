@@ -136,5 +136,8 @@ def read(data: bytes, name: str = "") -> ReadResult:
 
 
 def _cjk_edge(a: str, b: str) -> bool:
-    """No space when joining across a CJK character or punctuation (Chinese has no spaces between words)."""
+    """No space when joining across a CJK character or punctuation (Chinese has no spaces between words), or inside a
+    number."""
+    if a and b and re.match(r"[\d.]", a[-1]) and re.match(r"[\d.%]", b[0]):
+        return True  # 「48.」 and 「50米」 across a line break are one number
     return bool(a) and bool(b) and (ord(a[-1]) > 0x2E80 or ord(b[0]) > 0x2E80)
