@@ -561,3 +561,36 @@ def test_a_government_order_is_titled_by_the_rule_it_promulgates() -> None:
     assert doc.meta.doc_number == "云梧市人民政府令第21号" and doc.meta.issuer == "云梧市人民政府"
     assert [s.label for s in doc.sections if s.level == 1][:2] == ["第一章 总则", "第二章 经营许可"]
     assert doc.meta.effective.startswith("本办法自2023年11月1日起施行")
+
+
+def test_an_organ_name_alone_above_the_number_is_the_letterhead(tmp_path: Path) -> None:
+    """「临川湾市人民政府」 on the first line, then 「川湾府发〔2024〕2号」 and the title: a 版头 without 「文件」, not a clause that
+    would make the title an attachment."""
+    doc = _parse_text(tmp_path / "n.txt", "某市人民政府\n某府发〔2024〕2号\n某市人民政府关于表彰先进集体的决定\n各区县人民政府：\n"
+                      "现决定授予某单位先进集体称号。\n某市人民政府\n2024年1月18日\n")
+    assert doc.meta.title == "某市人民政府关于表彰先进集体的决定" and doc.meta.issuer == "某市人民政府"
+    assert doc.meta.doc_number == "某府发〔2024〕2号" and all(s.level > 0 for s in doc.sections)
+
+
+def test_a_table_of_contents_is_no_part_of_the_body(tmp_path: Path) -> None:
+    """A 条例's 「目　录」 lists its chapters once more: they are not sections of their own."""
+    doc = _parse_text(tmp_path / "n.txt", "某市夜间经济促进条例\n目　　录\n第一章　总则\n第二章　规划与经营\n第一节　规划与布局\n"
+                      "第三章　附则\n第一章　总则\n第一条　为了促进夜间经济发展，制定本条例。\n第二章　规划与经营\n第一节　规划与布局\n"
+                      "第二条　市商务主管部门负责编制专项规划。\n第三章　附则\n第三条　本条例自2025年1月1日起施行。\n")
+    assert [s.path_str for s in doc.sections if s.level == 1] == ["第一章 总则", "第二章 规划与经营", "第三章 附则"]
+    assert doc.meta.effective == "本条例自2025年1月1日起施行。"
+
+
+def test_a_portal_info_bar_gives_several_fields() -> None:
+    """「发布时间：2025年3月18日　来源：临川湾市人民政府新闻办公室」 on one line: the date and the issuer."""
+    doc = _parse(SYNTHETIC / "chuanwan_tourism_answers_2025.txt")
+    assert doc.meta.date == "2025-03-18" and doc.meta.issuer == "临川湾市人民政府新闻办公室"
+
+
+def test_a_press_conference_has_one_section_per_question() -> None:
+    """An 答记者问: each 「【记者】…？」 is a question item, the speaker's 「【市商务局党组成员　周涛】…」 its answer (no heading)."""
+    doc = _parse(SYNTHETIC / "chuanwan_tourism_answers_2025.txt")
+    labels = [s.label for s in doc.sections]
+    assert len(labels) == 10 and all(x.startswith(f"问{i}：") for i, x in enumerate(labels, 1))
+    answer = _clause_with(doc, "市商务局党组成员周涛】")
+    assert answer.section_path[-1].startswith("问7：")

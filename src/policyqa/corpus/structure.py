@@ -66,10 +66,12 @@ _EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)
 _NAMED_EFFECTIVE = re.compile(r"《(?P<name>[^《》\n]{1,60})》" + _FROM_DAY)
 _SHORT_NAME = re.compile(r"《(?P<name>[^《》\n]{2,60})》[^《》。\n]{0,40}?以下简称《(?P<short>[^《》\n]{1,20})》")
 # a portal's 信息公开 block copied as text: 「发文字号：临府办发〔2024〕12号」「成文日期：2024年3月5日」「索引号：…」
-_FIELD_LINE = re.compile(r"^(?P<label>发文字号|文\s*号|成文日期|印发日期|发布日期|发布机构|发文机关|索引号|主题分类|有效性|公开方式)"
-                         r"[：:]\s*(?P<value>\S.{0,80})$")
+_FIELD_LABELS = r"发文字号|文\s*号|成文日期|印发日期|发布日期|发布时间|发布机构|发文机关|来源|索引号|主题分类|有效性|公开方式"
+_FIELD_LINE = re.compile(rf"^(?P<label>{_FIELD_LABELS})[：:]\s*(?P<value>\S.{{0,80}})$")
+# 「发布时间：2025年3月18日　来源：…」: a portal's info bar holds several fields, each up to the next label
+_FIELD = re.compile(rf"(?P<label>{_FIELD_LABELS})[：:]\s*(?P<value>.+?)\s*(?=(?:{_FIELD_LABELS})[：:]|$)")
 _FIELD_KEYS = {"发文字号": "doc_number", "文号": "doc_number", "成文日期": "date", "印发日期": "date", "发布日期": "date",
-               "发布机构": "issuer", "发文机关": "issuer"}
+               "发布时间": "date", "发布机构": "issuer", "发文机关": "issuer", "来源": "issuer"}
 _SENTENCE_END = re.compile(r"(?:[。！？；：…!?;]|[。！？；][”’」』])$")
 _CONT_START = "、，。；：）〕”,.;:)"
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*)")
@@ -78,7 +80,7 @@ PREAMBLE = "导语"
 
 @dataclass
 class _Para:
-    kind: str  # header_org|order|docnum|field|title|recipients|date|office|note|attachments|heading|body|resp
+    kind: str  # header_org|order|toc|docnum|field|title|recipients|date|office|note|attachments|heading|body|resp
     text: str
     heading: tuple[str, str, str] | None = None  # (kind, number, rest)
     start: int = 0
@@ -114,14 +116,33 @@ def _is_titleish(line: str) -> bool:
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
+_TOC = re.compile(r"^目\s*录$")
+# 「【记者】…？」 asks and the speaker's paragraph after it answers (a 答记者问); 「【主持人】…」 speaks, heads nothing
+_ASKER = re.compile(r"^【(?:记者|问|提问|网友|群众)】\s*(\S.*)$")
+_SPEAKER = re.compile(r"^【(?:主持人|答)】\s*\S")
+
+
 def _classify(lines: list[str]) -> list[_Para]:
     paras: list[_Para] = []
     in_header = True
+    toc: list[str] | None = None  # the entries of a 目录 being read (its chapters, listed again in the body)
+    asked = 0
     for i, raw_line in enumerate(lines):
         md = _MD_HEADING.match(raw_line)
         line = md.group(2).strip() if md else raw_line
         nxt = _MD_HEADING.sub(r"\2", lines[i + 1]) if i + 1 < len(lines) else ""
         h = _heading(line)
+        if _TOC.match(line) or (toc is not None and h is not None and h[0] in ("chapter", "part", "division", "l1")
+                                and line not in toc[:1]):
+            toc = [] if toc is None else toc + [line]  # 「目　录」 and the headings it lists: no part of the body
+            paras.append(_Para("toc", line))
+            continue
+        toc = None
+        if _ASKER.match(line):
+            asked += 1
+            h = ("qa", str(asked), _ASKER.match(line).group(1))  # type: ignore[union-attr]
+        elif _SPEAKER.match(line) or (asked and re.match(r"^【[^】]{2,30}】\s*\S", line)):
+            h = None  # a speaker's turn: 「【市商务局党组成员　周涛】…」 after the first question
         if md and h is None and line and not (_is_titleish(line) and in_header):
             # a Markdown heading without 公文 numbering: its level comes from the number of #
             paras.append(_Para("heading", line, (f"md{len(md.group(1))}", "", line)))
@@ -150,6 +171,8 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "office"
         elif in_header and line.endswith("文件") and len(line) <= 30:
             kind = "header_org"
+        elif in_header and not paras and _is_orgish(line) and (_DOC_NUMBER.match(nxt) or _is_titleish(nxt)):
+            kind = "header_org"  # 「临川湾市人民政府」 above 「川湾府发〔2024〕2号」: a 版头 without 「文件」
         elif h is not None and not (h[0] == "l1" and len(h[2]) == 0):
             kind = "heading"
         elif _is_titleish(line):
@@ -521,21 +544,22 @@ def parse_document(src: SourceFile) -> Document:
     for i, p in enumerate(paras):
         in_article = bool(b.stack) and b.stack[-1].kind == "article"
         if p.kind == "header_org":
-            meta.setdefault("issuer", p.text[: -len("文件")])
+            meta.setdefault("issuer", p.text.removesuffix("文件"))
             spans.setdefault("issuer", (p.start, p.end))  # quote the whole 版头 line: 「福州市人民政府办公厅文件」
-        elif p.kind == "field" and (f := _FIELD_LINE.match(p.text)):  # every field paragraph is one such line
-            key = _FIELD_KEYS.get(re.sub(r"\s+", "", f.group("label")))
-            value, at = f.group("value").strip(), p.start + f.start("value")
-            day = _DATE.match(value) if key == "date" else None
-            if key == "doc_number" and _DOC_NUMBER.match(value) and "doc_number" not in meta:
-                meta["doc_number"] = re.sub(r"\s+", "", value)
-                spans["doc_number"] = (at, p.end)
-            elif day and "date" not in meta:
-                meta["date"], meta["date_text"] = _iso_date(day), value
-                spans["date"] = (at, p.end)
-            elif key == "issuer" and _ORG_SUFFIX.search(value) and "issuer" not in meta:
-                meta["issuer"] = value
-                spans["issuer"] = (at, p.end)
+        elif p.kind == "field":  # one or more 「标签：值」 fields on the line
+            for f in _FIELD.finditer(p.text):
+                key = _FIELD_KEYS.get(re.sub(r"\s+", "", f.group("label")))
+                value, at, end = f.group("value").strip(), p.start + f.start("value"), p.start + f.end("value")
+                day = _DATE.match(value) if key == "date" else None
+                if key == "doc_number" and _DOC_NUMBER.match(value) and "doc_number" not in meta:
+                    meta["doc_number"] = re.sub(r"\s+", "", value)
+                    spans["doc_number"] = (at, end)
+                elif day and "date" not in meta:
+                    meta["date"], meta["date_text"] = _iso_date(day), value
+                    spans["date"] = (at, end)
+                elif key == "issuer" and _ORG_SUFFIX.search(value) and "issuer" not in meta:
+                    meta["issuer"] = value
+                    spans["issuer"] = (at, end)
         elif p.kind == "order":
             meta.setdefault("issuer", p.text[:-1])
             spans.setdefault("issuer", (p.start, p.end - 1))
@@ -579,7 +603,7 @@ def parse_document(src: SourceFile) -> Document:
         elif p.kind == "attach_head":
             attachments.append(_ATTACHMENT_HEAD.match(p.text).group("title"))  # type: ignore[union-attr]
             spans.setdefault("attachments", (p.start, p.end))
-        elif p.kind == "attach_mark":
+        elif p.kind in ("attach_mark", "toc"):
             continue
         elif p.kind == "heading" and p.heading is not None:
             kind, num, rest = p.heading
