@@ -112,3 +112,41 @@ def test_an_interpretation_gives_the_number_of_the_rule_it_interprets(layouts_as
     assert a.answerable and "青教发〔2024〕6号" in a.answer
     b = layouts_assistant.ask("广安就业创业意见的文号是多少？")
     assert not b.answerable and "川府发" not in b.answer
+
+
+def test_who_leads_a_task_and_by_when(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A 分工表 row of the DOCX plan: asked who leads it and by when, the answer gives its 完成时限 as well."""
+    a = layouts_assistant.ask("云梧人才安居方案里，“云梧人才安居”服务平台由哪个部门牵头建设？要求什么时候完成？")
+    assert "市政务服务数据管理局" in a.answer and "2024年9月底前" in a.answer
+
+
+def test_a_bureau_named_only_in_the_text_is_asked_for_its_duties(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「市水利局」 is in no 责任单位 note of the library, only in the PDF 预案's 「市水利局：负责…」 lines: still a department."""
+    a = layouts_assistant.ask("松阳防汛预案中市水利局负责哪些事？")
+    assert a.question_type == "reverse_responsibility" and "洪水防御方案" in a.answer
+
+
+def test_a_question_naming_a_city_is_about_that_citys_notice(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「松阳停车收费通知」: the 松阳 notice's title says 停放服务收费, another city's 停车设施管理办法 shares more of the
+    question's title words; the city decides."""
+    a = layouts_assistant.ask("松阳停车收费通知里，市城市管理局负责哪些工作？")
+    assert a.answerable and a.citations[0].doc_id == "songyang_parking_fee_2025"
+
+
+def test_the_tasks_a_department_leads(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「市商务局牵头负责哪些任务」: the rows and paragraphs it leads, not those it supports; few enough to say what each asks
+    (the DOCX plan numbers its headings with Word's automatic numbering)."""
+    a = layouts_assistant.ask("松阳农村电商行动方案里，市商务局牵头负责哪些任务？")
+    assert "牵头单位" in a.answer and "县级电商公共服务中心" in a.answer and "育苗壮干" in a.answer
+    assert "健全县乡村三级物流配送体系" not in a.answer  # 市商务局 only supports it
+
+
+def test_the_meeting_that_passed_a_regulation(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A 条例's 「（2024年6月28日…第十九次会议通过…）」 under its title says which meeting passed it."""
+    a = layouts_assistant.ask("川湾夜间经济条例是哪次会议通过的？从什么时候开始施行？")
+    assert "第十九次会议" in a.answer and "2025年1月1日" in a.answer
+
+
+def test_a_reporters_question_is_answered_by_the_speakers_reply(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("川湾文旅消费券发布会上说，消费券领取以后多长时间内有效？")
+    assert a.answerable and "7日内" in a.answer

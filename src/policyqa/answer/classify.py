@@ -137,10 +137,17 @@ def is_english(text: str) -> bool:
     return letters > 3 * max(cjk, 1)
 
 
+_NAMED_BODY = re.compile(r"(?<![\u4e00-\u9fff])[市县区][\u4e00-\u9fff]{2,10}?(?:管理局|局|委员会|委|办公室|支队)(?![\u4e00-\u9fff])|"
+                         r"(?:(?<=[在里中，,、和])|^)[市县区][\u4e00-\u9fff]{2,10}?(?:管理局|局|委员会|委|办公室|支队)(?=负责|牵头|承担|要|有|的职责|都)")
+
+
 def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[str] = frozenset()) -> QueryInfo:
     """``ignore``: words that name no topic in this corpus (the documents' own jurisdictions, e.g. 福州)."""
     english = is_english(text)
     depts = tuple(aliases.find(text))
+    # 「市水利局负责哪些事」: a bureau the library names only in its text (「市水利局：负责…」), not in any 责任单位 note
+    depts += tuple(m.group(0) for m in _NAMED_BODY.finditer(text)
+                   if not any(m.group(0) in d or d in m.group(0) or aliases.same(d, m.group(0)) for d in depts))
     extra = expand_synonyms(text)
     terms = tok.index_terms(f"{text} {extra}" if extra else text)
     for d in depts:  # alias expansion: the corpus may write the other name

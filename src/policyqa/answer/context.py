@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from policyqa.answer.classify import QueryInfo
 from policyqa.corpus.responsibility import note_starts
+from policyqa.corpus.structure import PREAMBLE
 from policyqa.index.store import IndexBundle
 from policyqa.retrieve.hybrid import Ranked
-from policyqa.retrieve.scope import places_of
+from policyqa.retrieve.scope import places_of, same_place
 from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Responsibility, Section
 
 REFUSAL = "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭文件以外的信息作答。"
@@ -117,7 +118,7 @@ class AnswerContext:
         named = {j for j in self.jurisdictions if j in text}
         if not named or len(self.b.documents) == 1:
             return None
-        return {d for d, places in self.doc_places.items() if places & named}
+        return {d for d, places in self.doc_places.items() if same_place(places, named)}
 
     def w(self, t: str) -> float:
         return self.idf.get(t, self.idf_unknown)
@@ -275,7 +276,10 @@ def _title(clause: Clause) -> str:
     """A clause's own name: its run-in heading (「提升智育水平」) when the paragraph has one, else its section."""
     if clause.heading and clause.responsibility is not None:
         return clause.heading
-    return clause.section_path[-1] if clause.section_path else ""
+    label = clause.section_path[-1] if clause.section_path else ""
+    if label in ("", PREAMBLE) and clause.responsibility is not None:  # a task outside any heading: its first words
+        return re.split(r"[。；;！？，,（(]", NUMBERING.sub("", clause.text), maxsplit=1)[0][:30] or label
+    return label
 
 
 NUMBERING = re.compile(r"^(?:\d{1,2}(?:[.．]\d{1,2}){1,3}\s*|\d{1,2}\.\s*|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)")  # 「1.」「2.5.3」「（三）」「二、」

@@ -54,6 +54,11 @@ def places_of(doc: Document) -> set[str]:
     return set(re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", doc.meta.issuer + doc.meta.title))
 
 
+def same_place(places: set[str], named: set[str]) -> bool:
+    """One of ``places`` is one of ``named``, or its short form (「川湾」 of 「临川湾」) or long form."""
+    return any(n in p or p in n for p in places for n in named)
+
+
 def core_title(title: str) -> str:
     """「广安市人民政府办公室关于印发《广安市政府投资管理办法》的通知」 -> 「广安市政府投资管理办法」."""
     inner = re.findall(r"《([^》]{4,})》", title)
@@ -182,7 +187,11 @@ class ScopeResolver:
             scores[d.doc_id] = score
             body_of[d.doc_id] = body
             hits[d.doc_id] = {g for g in grams if self.gram_df[g] <= self.max_df}  # 「广安」 names no one notice
-        ranked = sorted(scores, key=lambda k: -scores[k])
+        # 「松阳停车收费通知」: a question naming a city asks about that city's notices (another city's 停车 办法 may match
+        # more of its title words)
+        named_places = {p for p in self.all_places if p in q}
+        local = [k for k in scores if same_place(self.places[k], named_places)] if named_places else []
+        ranked = sorted(local or scores, key=lambda k: -scores[k])
         best = scores[ranked[0]]
         if best < self.min_score:
             return Scope((), 0.0, scores, (), "none")
@@ -190,9 +199,6 @@ class ScopeResolver:
         # other 若干政策 notices, 「文旅」 too for the 文旅 one) is no rival; the same matches (two years' orders) stay tied
         tied = tuple(k for k in ranked if scores[k] >= self.tie_ratio * best
                      and (k == ranked[0] or not hits[k] < hits[ranked[0]]))
-        named_places = {p for p in self.all_places if p in q}
-        if len(tied) > 1 and named_places:  # 「青陂养老补贴办法」: a notice of another city fits no better for its words
-            tied = tuple(k for k in tied if self.places[k] & named_places) or tied
         second = scores[ranked[1]] if len(ranked) > 1 else 0.0
         confidence = max(0.0, min(1.0, (best - max(second, 0.0)) / best))
         # the naming words are worked out for the notices that fit only (it tokenizes the question again)

@@ -147,6 +147,14 @@ class ResponsibilityKind(Kind):
             if e - s <= 20 and len(spans) > 1:  # 「3. 未来能源。」 alone says nothing: quote through the first sentence
                 e = spans[1][1]
             quotes.append(self._quote(doc, s, min(e, resp.start) if s < resp.start < e else e, section, score))
+        if _ASKS_WHEN.search(info.text):  # 「由哪个部门牵头？要求什么时候完成？」: the task's deadline, where it states one
+            for s, e in sentence_spans(clause.text, clause.start):
+                when = _DEADLINE.search(doc.text[s:e])
+                if when and not (resp.start <= s < resp.end):
+                    lead += f"完成时限：{(when.group('when') or when.group('when2')).rstrip('。；;')}。"
+                    if not any(q.start <= s and e <= q.end for q in quotes):
+                        quotes.append(self._quote(doc, s, e, section, score))
+                    break
         return Answer(lead, True, self.citations(quotes), info.text, "responsibility", departments=named_units)
 
     def _stated_actor(self, info: QueryInfo, places: list[tuple[Document, Clause]], matched: str) -> Answer | None:
@@ -186,6 +194,8 @@ class ResponsibilityKind(Kind):
         return None
 
 
+_ASKS_WHEN = re.compile(r"什么时候|何时|啥时候|哪年|几月|完成时限|时间节点|时限|截止")
+_DEADLINE = re.compile(r"(?:完成时限|时间节点|完成时间|时限)[：:]\s*(?P<when>[^。；\n]{2,30})|(?P<when2>\d{4}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前))")
 _ASKED_ACT = re.compile(r"(?:由|归|找)?(?:哪个|哪些|哪家|什么|谁)(?:部门|单位|机构|机关)?(?:来|负责|去)?(?P<act>[\u4e00-\u9fff]{2})(?P<rest>[\u4e00-\u9fff]{0,6})")
 _PLACE = "市|县|区|省"
 _BODY = "(?:局|委员会|委|办公室|办|厅|中心|政府|财政|法院|检察院|支行|分行|管委会)"  # what a named body's name ends in

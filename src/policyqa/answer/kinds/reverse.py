@@ -45,6 +45,12 @@ class ReverseResponsibilityKind(Kind):
                 continue
             if all(any(self.b.aliases.same(x, u) for u in r.units + r.inherited_units) for x in info.departments[: 2 if together else 1]):
                 found.append((d, c))
+        if re.search(r"牵头", info.text) and not re.search(r"配合|参与|协助|责任单位", info.text) and not together:
+            # 「市商务局牵头负责哪些任务」: the tasks it leads, where the notes tell the lead apart
+            led = [(d, c) for d, c in found if c.responsibility and any(self.b.aliases.same(dept, u) for u in c.responsibility.lead)]
+            found = led or found
+        role = "牵头单位" if found and all(any(self.b.aliases.same(dept, u) for u in c.responsibility.lead)
+                                          for _, c in found if c.responsibility) else "责任单位"
         if not found and len(info.scope) == 1 and not together:
             # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty
             doc = self.b.documents[info.scope[0]]
@@ -69,7 +75,7 @@ class ReverseResponsibilityKind(Kind):
             items = "；".join(_bare_title(c) + (f"——{d.text[gist[c.id][0]:gist[c.id][1]].rstrip('。；;，,')}" if gist.get(c.id) else "")
                              for d, c in found)
             text = (f"{dept}共同作为责任单位的工作有以下{len(found)}项：{items}。" if together
-                    else f"{dept}是以下{len(found)}项工作的责任单位：{items}。")
+                    else f"{dept}是以下{len(found)}项工作的{role}：{items}。")
             if extra:
                 text += f"文中还写明{dept}：" + "".join(f"（{i}）{doc.text[s:e]}" for i, (s, e, _) in enumerate(extra, 1))
         else:  # same-named departments of different cities are kept apart

@@ -636,7 +636,7 @@ class SentenceKind(Kind):
 
 # an item of a 「①…②…」 or 「（1）…；（2）…」 list run into one paragraph, or its intro ending in the first item
 _CIRCLED = re.compile(r"(?:^|[：:])(?:[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[（(]\d{1,2}[）)])")
-_QA_LINE = re.compile(r"^问题?\s*\d{1,3}\s*[：:]")  # the question line of a 政策问答 item
+_QA_LINE = re.compile(r"^(?:问题?\s*\d{1,3}\s*[：:]|【(?:记者|问|提问|网友|群众)】)")  # a 政策问答 or 答记者问 question line
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 「一是…」「二是…」: items written in running text
 _LEVEL = re.compile(r"(国家|省|市|县|区|乡镇|乡|镇|村)级")
 _RANK = {"村": 0, "乡": 1, "镇": 1, "乡镇": 1, "县": 2, "区": 2, "市": 3, "省": 4, "国家": 5}
