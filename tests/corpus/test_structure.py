@@ -594,3 +594,21 @@ def test_a_press_conference_has_one_section_per_question() -> None:
     assert len(labels) == 10 and all(x.startswith(f"问{i}：") for i, x in enumerate(labels, 1))
     answer = _clause_with(doc, "市商务局党组成员周涛】")
     assert answer.section_path[-1].startswith("问7：")
+
+
+def test_articles_numbered_in_arabic_figures(tmp_path: Path) -> None:
+    """「第1条」「第12条」: a 细则 numbering its articles in figures has articles as one in Chinese numerals does."""
+    doc = _parse_text(tmp_path / "n.txt", "某市取暖补贴发放实施细则\n第1条　为保障困难群众温暖过冬，制定本细则。\n第2条　补贴标准如下：\n"
+                      "1.特困人员每人每年900元；\n2.低保对象每户每年800元。\n第12条　本细则自2024年11月1日起施行。\n")
+    assert [s.label for s in doc.sections] == ["第1条", "第2条", "第12条"]
+    assert "2.低保对象每户每年800元。" in _clause_with(doc, "补贴标准如下").text
+
+
+def test_bullet_signs_title_blocks_and_a_markdown_rule_is_no_text(tmp_path: Path) -> None:
+    """「◎招生计划」 heads a part, 「▲报名时间」 a block inside a 【小学】 block; the 「|---|---|」 rule of a Markdown table
+    is dropped while its rows stay rows."""
+    doc = _parse_text(tmp_path / "n.txt", "某市招生入学工作方案\n◎报名安排\n【小学】\n▲报名时间\n网上报名：7月1日—7月5日；\n▲所需材料\n"
+                      "户口簿、出生医学证明。\n◎收费标准\n| 类别 | 金额（元） |\n|---|---|\n| 住宿费 | 800 |\n")
+    paths = [s.path_str for s in doc.sections]
+    assert "◎报名安排 > 【小学】 > ▲报名时间" in paths and "◎收费标准" in paths
+    assert "---" not in doc.text and _clause_with(doc, "住宿费").text == "| 住宿费 | 800 |"

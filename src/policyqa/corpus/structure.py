@@ -22,7 +22,7 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(rf"^第([{CN}]+)章\s*(.*)$")),
     ("part", re.compile(rf"^第([{CN}]+)节\s*(.*)$")),
     ("division", re.compile(rf"^第([{CN}]+)部分\s*(.*)$")),  # 「第一部分　总体要求」
-    ("article", re.compile(rf"^第([{CN}]+)条\s*(.*)$")),
+    ("article", re.compile(rf"^第\s*([{CN}]+|\d{{1,3}})\s*条\s*(.*)$")),  # 「第1条」 too, as some 细则 number them
     ("l1", re.compile(rf"^([{CN}]+)(?:、|[.．](?!\d))\s*(.*)$")),  # 「一、」, and 「一．」 as some portals write it
     ("l2", re.compile(rf"^[（(]([{CN}]+)[）)]\s*(.*)$")),
     ("l3", re.compile(r"^(\d{1,2})[.．、](?!\d)\s*(.*)$")),
@@ -31,6 +31,9 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("qa", re.compile(r"^问题?\s*(\d{1,3})\s*[：:、.．]\s*(.*)$")),
     # 「【办理时限】」 of an 办事指南: a labelled block
     ("label", re.compile(r"^【([^】\s]{2,12})】\s*(.*)$")),
+    # 「◎招生计划」「▲报名时间」: a short line under a bullet sign titles what follows (◎■ above 【】 blocks, ▲●◆ below)
+    ("mark1", re.compile(r"^([◎■□])\s*([^。；，！？]{2,20})$")),
+    ("mark2", re.compile(r"^([▲●◆△◇])\s*([^。；，！？]{2,20})$")),
     # 「2.1　夯实数字基础设施」「2.1.1　加快5G…。」: decimal outline numbering (its depth is the heading's level);
     # 「2.5万元…」 at a line's start is an amount, not a heading
     ("dec", re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:\s+|(?=[\u4e00-\u9fff“（]))(?![万亿元个%％倍])(.*)$")),
@@ -40,7 +43,7 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
 # Nesting order of heading kinds; an attachment (a 方案 wrapped by its 通知) is the root of its own tree.
 _RANK = {"attachment": 0, "division": 1, "chapter": 1, "part": 2, "l1": 3, "article": 4, "l2": 5, "l3": 6, "l4": 7,
          "md1": 1, "md2": 3, "md3": 5, "md4": 6, "md5": 7, "md6": 8,
-         "label": 2, "qa": 5, "dec1": 3, "dec2": 5, "dec3": 6, "dec4": 7}
+         "label": 2, "qa": 5, "dec1": 3, "dec2": 5, "dec3": 6, "dec4": 7, "mark1": 1, "mark2": 4}
 
 _DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案|解读|答记者问|通报|纪要|命令"
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
@@ -117,6 +120,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
 _TOC = re.compile(r"^目\s*录$")
+_TABLE_RULE = re.compile(r"^[|｜]?(?:\s*:?-{3,}:?\s*[|｜])+\s*(?::?-{3,}:?)?\s*$")
 # 「【记者】…？」 asks and the speaker's paragraph after it answers (a 答记者问); 「【主持人】…」 speaks, heads nothing
 _ASKER = re.compile(r"^【(?:记者|问|提问|网友|群众)】\s*(\S.*)$")
 _SPEAKER = re.compile(r"^【(?:主持人|答)】\s*\S")
@@ -402,6 +406,8 @@ def _label(kind: str, num: str, title: str) -> str:
         return f"问{num}：{title}"
     if kind.startswith("dec"):
         return f"{num} {title}".strip()
+    if kind.startswith("mark"):
+        return f"{num}{title}"
     return f"{num}. {title}"
 
 
@@ -426,7 +432,9 @@ def _iso_date(m: re.Match[str]) -> str:
 
 
 def cn_small(s: str) -> int:
-    """Chinese numerals up to 99: 「五」 -> 5, 「十二」 -> 12, 「二十」 -> 20."""
+    """Chinese numerals up to 99: 「五」 -> 5, 「十二」 -> 12, 「二十」 -> 20 (and 「12」 -> 12)."""
+    if s.isdigit():
+        return int(s)
     vals = {c: i for i, c in enumerate("零一二三四五六七八九")}
     if s == "十":
         return 10
@@ -486,7 +494,9 @@ def parse_document(src: SourceFile) -> Document:
     text_lines = [ln.strip() for ln in normalize_text(src.raw).split("\n")]
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
     # 「— 3 —」「第 4 页 共 9 页」 lines a PDF or Word copy leaves between the halves of a sentence are no text
-    paras = _merge_page_breaks(_decimal_outline(_classify([ln for ln in text_lines if ln and not is_page_number(ln)])))
+    # 「|---|---|」 under a Markdown table's header draws a rule, it says nothing
+    lines = [ln for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln)]
+    paras = _merge_page_breaks(_decimal_outline(_classify(lines)))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
 
     # Lay paragraphs out as the normalized document: one per line; spans point into it.
