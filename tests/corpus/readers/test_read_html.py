@@ -39,3 +39,14 @@ def test_html_task_table_and_gbk_page() -> None:
             "<p>请各单位认真贯彻执行。</p></div></body></html>")
     r = read_bytes(page.encode("gbk"), "n.html")
     assert "完善测试制度。（牵头单位：市科技局；配合单位：市工信局）" in r.text.splitlines()
+
+
+def test_an_old_page_laid_out_in_nested_tables_keeps_its_body() -> None:
+    """A portal page framed by nested <table>s (no <div>, no <article>): the frame is no table of the notice, main-content
+    extraction gives its body as table rows, so the page's paragraphs are read instead; the data table inside stays a
+    table (one line per row); link columns and the footer are chrome."""
+    page = Path(__file__).resolve().parents[3] / "evals" / "synthetic" / "corpus" / "tongshan_old_community_2023.html"
+    r = read_file(page)
+    assert "全市计划改造城镇老旧小区386个" in r.text and "本意见自印发之日起施行" in r.text
+    assert any(line.startswith("南湖区") for line in r.text.splitlines())
+    assert "中国政府网" not in r.text and "网站标识码" not in r.text

@@ -21,7 +21,8 @@ _FIELD_INLINE = re.compile(r"(标题|文号|发文字号|发文机关|发布机�
 _INFO_LABELS = re.compile(r"索引号|主题分类|发文机关|发布机构|文号|发文字号|成文日期|发布日期|有效性")
 _CHROME = re.compile(
     r"^(?:.*扫一扫.*|.*二维码.*|分享到.*|【?\s*(?:打印|关闭|关闭窗口|收藏|返回顶部|打印本页)\s*】?.*|字号[：:].*|"
-    r"当前位置[：:].*|(?:发布时间|来源|浏览次数|访问量)[：:].*|.*(?:微信|微博|QQ空间)\s*$|上一篇.*|下一篇.*|相关(?:链接|文件|阅读).*)$")
+    r"当前位置[：:].*|.*(?:网站标识码|ICP备|公网安备).*|(?:发布时间|来源|浏览次数|访问量)[：:].*|.*(?:微信|微博|QQ空间)\s*$|上一篇.*|下一篇.*|相关(?:链接|文件|阅读).*)$")
+_LINK_LINE = re.compile(r"^[·•]\s*[^，。；：:,.、]{2,16}$")  # 「·市财政局」: an entry of a link column, no sentence
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _META_NAMES = {"articletitle": "title", "pubdate": "published", "firstpublishedtime": "published",
                "contentsource": "issuer"}
@@ -34,6 +35,27 @@ def _iso(value: str) -> str:
 
 def _text(el: object) -> str:
     return re.sub(r"\s+", "", "".join(el.itertext()))  # type: ignore[attr-defined]
+
+
+def _kept_lines(extracted: str) -> list[str]:
+    """Extracted text as lines, without Markdown marks, page chrome and Markdown table rows."""
+    lines = [ln.strip() for ln in extracted.splitlines()]
+    lines = [ln.lstrip("#").strip() if ln.startswith("#") else ln for ln in lines]
+    return [re.sub(r"^[-*•]\s+", "", ln) for ln in lines if ln and not _CHROME.match(ln) and not ln.startswith("|")
+            and not _LINK_LINE.match(ln)]
+
+
+def _only_links(p: object) -> bool:
+    """A paragraph that is nothing but links (「·市财政局」 in a 相关链接 column): navigation, not text."""
+    links = "".join(_text(a) for a in p.iter("a"))  # type: ignore[attr-defined]
+    return bool(links) and len(re.sub(r"[·•\s|｜]", "", _text(p))) <= len(links)
+
+
+def _is_layout(table: object) -> bool:
+    """An old portal lays its whole page out in nested tables: a table holding a table, or a cell holding paragraphs of
+    text, is the page's frame, not a table of the notice (flattening it would flatten the notice)."""
+    return table.find(".//table") is not None or any(  # type: ignore[attr-defined]
+        len(_text(td)) > 300 or td.find(".//p") is not None for td in table.iter("td", "th"))  # type: ignore[attr-defined]
 
 
 def read(data: bytes, name: str = "") -> ReadResult:
@@ -54,7 +76,7 @@ def read(data: bytes, name: str = "") -> ReadResult:
         if key and meta.get("content") and key not in fields:
             fields[key] = meta.get("content", "").strip()
     # the portal's 信息公开 table: label cells followed by value cells; then the table leaves the body
-    for table in list(tree.iter("table")):
+    for table in [t for t in tree.iter("table") if not _is_layout(t)]:
         cells = [_text(td) for td in table.iter("td", "th")]
         if len([c for c in cells if _INFO_LABELS.search(c) and len(c) <= 8]) >= 2:
             for label, value in zip(cells, cells[1:]):
@@ -70,7 +92,7 @@ def read(data: bytes, name: str = "") -> ReadResult:
                        "发布机构": "issuer"}.get(m.group(1), "published")
                 fields.setdefault(key, m.group(2))
     # a task-allocation table inside the body becomes 责任单位 clauses before extraction flattens it
-    for table in list(tree.iter("table")):
+    for table in [t for t in tree.iter("table") if not _is_layout(t)]:
         rows = [[_text(td) for td in tr.iter("td", "th")] for tr in table.iter("tr")]
         lines = table_lines(rows)
         if not lines:
@@ -89,9 +111,12 @@ def read(data: bytes, name: str = "") -> ReadResult:
     extracted = trafilatura.extract(lxml.html.tostring(tree, encoding="unicode"), favor_recall=True,
                                     include_tables=True, include_comments=False, include_links=False,
                                     include_images=False, deduplicate=False, output_format="txt") or ""
-    lines = [ln.strip() for ln in extracted.splitlines()]
-    lines = [ln.lstrip("#").strip() if ln.startswith("#") else ln for ln in lines]
-    lines = [re.sub(r"^[-*•]\s+", "", ln) for ln in lines if ln and not _CHROME.match(ln) and not ln.startswith("|")]
+    lines = _kept_lines(extracted)
+    # an old page laid out in tables defeats main-content extraction (its body comes out as table rows): the page's
+    # paragraphs, in order, when they hold far more text than what was kept
+    paragraphs = [t for t in (_text(p) for p in tree.iter("p") if not _only_links(p)) if t]
+    if len("".join(lines)) < 0.5 * sum(map(len, paragraphs)):
+        lines = _kept_lines("\n".join(paragraphs))
     lines, copy_to, printed = split_distribution(lines)
     if not "".join(lines).strip():
         raise UnreadableFileError(f"HTML 页面中没有正文：{name} / no article text found in {name}")
