@@ -181,3 +181,9 @@ def test_a_new_topic_replaces_the_earlier_word_of_its_head() -> None:
     out = rw.rewrite("那纯电动的出租车呢？", _users("燃油车每趟要收燃油附加费吗？"))
     assert out == "纯电动的出租车每趟要收燃油附加费吗？"
 
+
+
+def test_another_ordinal_of_the_same_measure_replaces_the_ordinal() -> None:
+    """「那第三批呢？」 after 「第一批消费券什么时候发？」 asks of the third batch of the same 消费券."""
+    rw = QueryRewriter(Tokenizer(), topics=[])
+    assert rw.rewrite("那第三批呢？", _users("第一批消费券什么时候发？")) == "第三批消费券什么时候发？"

@@ -98,6 +98,10 @@ def _same_kind(a: str, b: str) -> bool:
 def _number_variant(new_topic: str, prev: str) -> str:
     """The earlier question with its quantity swapped for the follow-up's, when the follow-up names the same thing
     with another quantity (「单项投资2亿元以上」 for 「单项投资5000万元以下」); "" when it does not."""
+    nth = re.fullmatch(r"第[一二三四五六七八九十\d]+([批期轮次届档])", new_topic)
+    if nth:  # 「那第三批呢？」 after 「第一批消费券什么时候发？」: the ordinal of the same measure
+        old = re.search(rf"第[一二三四五六七八九十\d]+{nth.group(1)}", prev)
+        return prev[: old.start()] + new_topic + prev[old.end():] if old else ""
     m = _AMOUNT.search(new_topic)
     if not m or not m.group(0).strip() or not re.search(r"\d", m.group(0)):
         return ""
