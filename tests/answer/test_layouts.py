@@ -12,7 +12,7 @@ import pytest
 
 from conftest import LIBRARY, ROOT, make_settings
 
-pytestmark = pytest.mark.slow  # builds an index of 44 notices (the real ones' vectors come from the shared cache)
+pytestmark = pytest.mark.slow  # builds an index of 56 notices (the real ones' vectors come from the shared cache)
 
 SYNTHETIC = ROOT / "evals" / "synthetic" / "corpus"
 
@@ -150,3 +150,16 @@ def test_the_meeting_that_passed_a_regulation(layouts_assistant) -> None:  # typ
 def test_a_reporters_question_is_answered_by_the_speakers_reply(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     a = layouts_assistant.ask("川湾文旅消费券发布会上说，消费券领取以后多长时间内有效？")
     assert a.answerable and "7日内" in a.answer
+
+
+def test_a_table_row_is_read_with_its_header(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「| 60周岁及以上老年居民 | 400 | 730 |」 states no 元 of its own; its header 「| 人员类别 | 个人缴费（元/年） | 财政补助（元/年）
+    |」 does: the figure is an amount, and the answer quotes the header row above the row so the columns are named."""
+    a = layouts_assistant.ask("江屿医保缴费通知里，60周岁及以上老年居民每年的财政补助是多少元？")
+    assert a.answerable and "730" in a.answer and "财政补助（元/年）" in a.answer
+    assert [c.text.split("|")[1].strip() for c in a.citations[:2]] == ["人员类别", "60周岁及以上老年居民"]
+
+
+def test_an_old_table_laid_page_is_answered_from_its_body(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("桐山老旧小区改造意见规定既有住宅加装电梯每台补助多少钱？")
+    assert a.answerable and "20万元" in a.answer

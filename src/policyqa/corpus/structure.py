@@ -211,14 +211,14 @@ _FIELD_ROW = re.compile(r"^[^：:。，；]{2,24}[：:]\s*[^。；]{1,40}$")
 def is_row(text: str) -> bool:
     """A table row 「户型 | 建筑面积 | 补贴标准」 or a 「岚城区民政局：0795-3216620」 line: complete on its own line, never a
     sentence a page break cut (the next line starts a row or a paragraph of its own)."""
-    return bool(_cells(text)) or (bool(_FIELD_ROW.match(text)) and not text.endswith(("、", "，", ",")))  # 「（责任单位：市发改委、」 runs on
+    return bool(table_cells(text)) or (bool(_FIELD_ROW.match(text)) and not text.endswith(("、", "，", ",")))  # 「（责任单位：市发改委、」 runs on
 
 
 _RESP_COLUMN = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门)")
 _TASK_COLUMN = re.compile(r"(?:重点|主要|工作)?(?:任务|事项|工作|内容|措施)(?:名称)?")
 
 
-def _cells(text: str) -> list[str]:
+def table_cells(text: str) -> list[str]:
     """The cells of a table row 「1｜…｜市城市管理局｜…」 ([] for a line that is no row)."""
     return [c.strip() for c in re.split(r"[|｜]", text)] if len(re.findall(r"[|｜]", text)) >= 2 else []
 
@@ -255,7 +255,7 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
         content_prev = prev is not None and (prev.kind == "body" or (prev.kind == "heading" and not _is_pure_heading(prev)))
         if p.kind == "resp" and p.text[0] not in "（〔([":
             p.kind = "resp_line"  # 「牵头单位：…。」 on a line of its own closes the clause above it (kept as its own line)
-        if prev is not None and content_prev and not (is_row(prev.text) and p.text[0] not in _CONT_START) and not _cells(p.text):
+        if prev is not None and content_prev and not (is_row(prev.text) and p.text[0] not in _CONT_START) and not table_cells(p.text):
             if p.kind == "resp" or (p.kind in ("body", "title") and (_ends_open(prev.text) or p.text[0] in _CONT_START)):
                 prev.text += p.text
                 continue
@@ -655,7 +655,7 @@ def parse_document(src: SourceFile) -> Document:
         else:  # body
             if _EFFECTIVE.match(p.text) and not in_article:
                 b.close_while(lambda o: o.kind != "attachment", p.start)
-            cells = _cells(p.text)
+            cells = table_cells(p.text)
             if cells and any(_RESP_COLUMN.fullmatch(c) for c in cells):
                 columns = cells  # 「序号｜重点任务｜牵头单位｜配合单位｜完成时限」: the header of a 分工表
             elif cells and columns and len(cells) == len(columns):

@@ -13,7 +13,7 @@ import numpy as np
 from policyqa.answer.classify import QueryInfo, expand_synonyms
 from policyqa.answer.refusal import CHECK_ONLY_KINDS, UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
-from policyqa.corpus.structure import cn_small, is_row
+from policyqa.corpus.structure import table_cells, cn_small, is_row
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import topic_names
 from policyqa.types import SECTION_SEP, Answer
@@ -173,6 +173,26 @@ class SentenceKind(Kind):
                 2 * sum(is_row(self.sent_text[i]) for i in block) < len(block):
             return []
         return block
+
+    def _table_head(self, si: int) -> int | None:
+        """The header row of the table whose row ``si`` is (its first row, naming columns, no figure); None if ``si`` is
+        no table row or is the header."""
+        if not table_cells(self.sent_text[si]):
+            return None
+        head = si
+        while head > 0 and table_cells(self.sent_text[head - 1]) and self._section_of(head - 1) == self._section_of(si):
+            head -= 1
+        return head if head != si and not re.search(r"\d", self.sent_text[head]) else None
+
+    def _as_stated(self, si: int) -> str:
+        """A table row as it reads with its header: 「| 60周岁及以上老年居民 | 400 | 730 |」 under 「| 人员类别 | 个人缴费（元/年）
+        | 财政补助（元/年） |」 states amounts in 元 (the unit its header gives); any other sentence as written."""
+        text = self.sent_text[si]
+        head = self._table_head(si)
+        unit = re.search(r"[（(](万元|亿元|元)", self.sent_text[head]) if head is not None else None
+        if head is None or unit is None:
+            return text
+        return self.sent_text[head] + re.sub(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.%％万亿元])", rf"\g<1>{unit.group(1)}", text)
 
     def _reply(self, si: int, most: int = 400) -> list[int]:
         """The sentences answering the 「问N：…？」 item question ``si`` is (up to ``most`` characters); [] for any other
@@ -434,10 +454,10 @@ class SentenceKind(Kind):
         # rows of a table or a 「标准」 block (「特困老年人：每人每月300元」 under 「补贴标准」) say what their figure is
         # by their heading
         heading = hit.chunk.section.split(SECTION_SEP)[-1] + "："
-        headed = heading + evidence if all(is_row(self.sent_text[i]) for i in chosen) else evidence
+        headed = heading + "".join(self._as_stated(i) for i in chosen) if all(is_row(self.sent_text[i]) for i in chosen) else evidence
 
         def states(need: re.Pattern[str], i: int) -> bool:
-            return bool(need.search(heading + self.sent_text[i] if is_row(self.sent_text[i]) else self.sent_text[i]))
+            return bool(need.search(heading + self._as_stated(i) if is_row(self.sent_text[i]) else self.sent_text[i]))
 
         for kind, need in ask.details:
             if not need.search(headed):
@@ -445,7 +465,7 @@ class SentenceKind(Kind):
             if key and not reply and not any(states(need, i) and key in self.sent_text[i] for i in chosen) and \
                     not any(states(need, i) for i in chosen if i <= best_si):
                 return self.refuse(info, ranked, f"detail_not_stated:{kind}:beside")
-        if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(evidence, unit):
+        if info.qtype == "count" and (unit or "多少" in info.text) and not _has_quantity(headed, unit):
             return self.refuse(info, ranked, f"detail_not_stated:quantity:{unit or ''}")
         asked = [k for k, _ in ask.details if k not in UNSUPPORTED_KINDS] + (["quantity"] if info.qtype == "count" and "多少" in info.text else [])
         if known and not info.english:
@@ -490,6 +510,9 @@ class SentenceKind(Kind):
                 return self.refuse(info, ranked, f"asked_not_in_notice:{head}")
         if info.qtype == "responsibility":
             chosen = self._own_duty(chosen, terms)
+        heads = {self._table_head(i) for i in chosen} - {None}
+        if len(heads) == 1 and all(table_cells(self.sent_text[i]) for i in chosen):
+            chosen = sorted({*heads, *chosen})  # type: ignore[arg-type]  # a row quoted with the header naming its columns
         doc = self.b.documents[hit.chunk.doc_id]
         section = hit.chunk.section
         quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
@@ -596,7 +619,7 @@ class SentenceKind(Kind):
     def _trim(self, info: QueryInfo, sents: list[str], ask: _Ask, best_sentence: str = "") -> str:
         """A direct answer: drop the run-in heading; for counts keep the clauses that carry the number asked — those
         of the best-ranked sentence when it states one (its neighbour's figure is about another case)."""
-        text = "".join(sents)
+        text = ("\n" if len(sents) > 1 and all(table_cells(x) for x in sents) else "").join(sents)  # rows stay lines
         text = re.sub(rf"^{_MARKER}[^。；，]{{1,30}}?。", "", text) or text  # a run-in title has no comma
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60 and not _several_asks(info.text):
