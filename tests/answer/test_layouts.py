@@ -12,7 +12,7 @@ import pytest
 
 from conftest import LIBRARY, ROOT, make_settings
 
-pytestmark = pytest.mark.slow  # builds an index of 56 notices (the real ones' vectors come from the shared cache)
+pytestmark = pytest.mark.slow  # builds an index of 59 notices (the real ones' vectors come from the shared cache)
 
 SYNTHETIC = ROOT / "evals" / "synthetic" / "corpus"
 
