@@ -122,7 +122,8 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _TOC = re.compile(r"^目\s*录$")
 _TABLE_RULE = re.compile(r"^[|｜]?(?:\s*:?-{3,}:?\s*[|｜])+\s*(?::?-{3,}:?)?\s*$")
 # 「【记者】…？」 asks and the speaker's paragraph after it answers (a 答记者问); 「【主持人】…」 speaks, heads nothing
-_ASKER = re.compile(r"^【(?:记者|问|提问|网友|群众)】\s*(\S.*)$")
+ASKER_TAG = r"【(?:记者|问|提问|网友|群众)】"  # who asks in an 答记者问 or an online 问答
+_ASKER = re.compile(rf"^{ASKER_TAG}\s*(\S.*)$")
 _SPEAKER = re.compile(r"^【(?:主持人|答)】\s*\S")
 
 

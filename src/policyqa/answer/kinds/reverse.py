@@ -45,12 +45,13 @@ class ReverseResponsibilityKind(Kind):
                 continue
             if all(any(self.b.aliases.same(x, u) for u in r.units + r.inherited_units) for x in info.departments[: 2 if together else 1]):
                 found.append((d, c))
+        def leads(c: Clause) -> bool:
+            return c.responsibility is not None and any(self.b.aliases.same(dept, u) for u in c.responsibility.lead)
+
         if re.search(r"牵头", info.text) and not re.search(r"配合|参与|协助|责任单位", info.text) and not together:
             # 「市商务局牵头负责哪些任务」: the tasks it leads, where the notes tell the lead apart
-            led = [(d, c) for d, c in found if c.responsibility and any(self.b.aliases.same(dept, u) for u in c.responsibility.lead)]
-            found = led or found
-        role = "牵头单位" if found and all(any(self.b.aliases.same(dept, u) for u in c.responsibility.lead)
-                                          for _, c in found if c.responsibility) else "责任单位"
+            found = [(d, c) for d, c in found if leads(c)] or found
+        role = "牵头单位" if found and all(leads(c) for _, c in found) else "责任单位"
         if not found and len(info.scope) == 1 and not together:
             # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty
             doc = self.b.documents[info.scope[0]]

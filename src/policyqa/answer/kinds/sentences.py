@@ -13,7 +13,7 @@ import numpy as np
 from policyqa.answer.classify import QueryInfo, expand_synonyms
 from policyqa.answer.refusal import CHECK_ONLY_KINDS, UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
-from policyqa.corpus.structure import table_cells, cn_small, is_row
+from policyqa.corpus.structure import ASKER_TAG, cn_small, is_row, table_cells
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import topic_names
 from policyqa.types import SECTION_SEP, Answer
@@ -643,7 +643,6 @@ class SentenceKind(Kind):
                 text = "".join(dict.fromkeys(keep)).rstrip("，；。") + "。"
         return text
 
-
     def _own_duty(self, chosen: list[int], terms: tuple[str, ...] | list[str]) -> list[int]:
         """「市财政局负责…资金；市市场监管局负责…收费行为…；市卫生健康委负责…。」 asked who checks the fees: of the duty
         clauses chosen, the one that holds the task asked, not the departments given the other duties beside it."""
@@ -659,7 +658,7 @@ class SentenceKind(Kind):
 
 # an item of a 「①…②…」 or 「（1）…；（2）…」 list run into one paragraph, or its intro ending in the first item
 _CIRCLED = re.compile(r"(?:^|[：:])(?:[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[（(]\d{1,2}[）)])")
-_QA_LINE = re.compile(r"^(?:问题?\s*\d{1,3}\s*[：:]|【(?:记者|问|提问|网友|群众)】)")  # a 政策问答 or 答记者问 question line
+_QA_LINE = re.compile(rf"^(?:问题?\s*\d{{1,3}}\s*[：:]|{ASKER_TAG})")  # a 政策问答 or 答记者问 question line
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 「一是…」「二是…」: items written in running text
 _LEVEL = re.compile(r"(国家|省|市|县|区|乡镇|乡|镇|村)级")
 _RANK = {"村": 0, "乡": 1, "镇": 1, "乡镇": 1, "县": 2, "区": 2, "市": 3, "省": 4, "国家": 5}
