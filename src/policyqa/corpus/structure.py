@@ -143,9 +143,9 @@ def _classify(lines: list[str]) -> list[_Para]:
             paras.append(_Para("toc", line))
             continue
         toc = None
-        if _ASKER.match(line):
+        if asker := _ASKER.match(line):
             asked += 1
-            h = ("qa", str(asked), _ASKER.match(line).group(1))  # type: ignore[union-attr]
+            h = ("qa", str(asked), asker.group(1))
         elif _SPEAKER.match(line) or (asked and re.match(r"^【[^】]{2,30}】\s*\S", line)):
             h = None  # a speaker's turn: 「【市商务局党组成员　周涛】…」 after the first question
         if md and h is None and line and not (_is_titleish(line) and in_header):
@@ -630,7 +630,7 @@ def parse_document(src: SourceFile) -> Document:
                 # its run-in title a phrase with a comma (「（四）坚持优质均衡，各类学校协调发展。推进…」), not a list
                 # item continuing that clause
                 title = _runin_title(rest, commas=True)
-            number = int(num) if num.isdigit() else cn_small(num)
+            number = cn_small(num)
             if not pure and kind in ("l2", "l3", "l4") and (not title or item == (kind, number - 1)):
                 # a list item, not a heading: 「（一）使用本级财政预算资金的建设项目；」, and the last item of a list whose
                 # items end in 「；」, though it ends in 。 and is short enough to pass for a run-in title (「4.无正当理由连续

@@ -179,9 +179,8 @@ class SentenceKind(Kind):
         no table row or is the header."""
         if not table_cells(self.sent_text[si]):
             return None
-        head = si
-        while head > 0 and table_cells(self.sent_text[head - 1]) and self._section_of(head - 1) == self._section_of(si):
-            head -= 1
+        section = self._section_of(si)
+        head = self._around(si, lambda j: bool(table_cells(self.sent_text[j])) and self._section_of(j) == section)[0]
         return head if head != si and not re.search(r"\d", self.sent_text[head]) else None
 
     def _as_stated(self, si: int) -> str:
