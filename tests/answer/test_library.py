@@ -451,6 +451,26 @@ def test_a_departments_few_tasks_are_named_with_what_they_ask(library_assistant)
     assert any("统计监测体系" in c.text for c in a.citations)
 
 
+def test_the_one_task_a_department_leads_is_quoted_past_its_first_sentence(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    # the task's first sentence is about education and 用人机制; what it says of pay comes two sentences later
+    a = library_assistant.ask("广安现代医院管理制度实施方案里，市人力资源社会保障局牵头负责哪块工作？")
+    assert a.question_type == "reverse_responsibility" and "薪酬水平和绩效工资总量" in a.answer
+
+
+def test_the_tasks_a_department_leads_leave_out_the_notes_it_only_shares(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 「（市卫生健康委、市医疗保障局负责）」 ends a task the bureau does not lead: neither a duty of its own nor a lead
+    a = library_assistant.ask("广安互联网+医疗健康实施意见里，市医疗保障局牵头干哪些事？")
+    assert a.question_type == "reverse_responsibility" and "医保智能审核" in a.answer
+    assert "负责）" not in a.answer and "市商务局" not in a.answer
+
+
+def test_a_citys_department_type_has_the_duties_the_articles_give_the_type(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 第五条 names 「市交通运输主管部门」 (under the city government); the later articles write 「交通运输主管部门」
+    a = library_assistant.ask("广安网约车细则里，市交通运输主管部门要干哪些活？")
+    assert a.question_type == "reverse_responsibility"
+    assert "广安区、前锋区" in a.answer and "政府监管平台" in a.answer and "服务质量测评" in a.answer
+
+
 def test_points_of_interest_asked_are_a_percentage(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("林业经济高质量发展意见里，诚信涉林企业的林业贷款政府贴息几个点？")
     assert a.answerable and "3%" in a.answer

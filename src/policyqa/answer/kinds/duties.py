@@ -32,7 +32,7 @@ class DutyListKind(Kind):
         # the longest end of the words before 「部门」 that the notice writes (「广安殡葬方案中民政部门」 -> 「民政部门」)
         asked = m.group("who")
         who = next((asked[k:] for k in range(len(asked) - 3) if asked[k:] in doc.text), asked)
-        return self.duties_of(info, doc, who, (who,))
+        return self.duties_of(info, doc, who, (who, *type_names(who)))
 
     def duties_of(self, info: QueryInfo, doc: Document, who: str, names: tuple[str, ...]) -> Answer | None:
         """Every sentence of ``doc`` with one of ``names`` as its subject (and what follows it without a subject)."""
@@ -51,8 +51,9 @@ class DutyListKind(Kind):
         name = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         # 「市住房城乡建设局、市城市管理局负责…」: a subject shared with other departments is the department's duty too
         # 「县级人民政府林业行政主管部门或承接有关行政处罚权的乡镇人民政府…依法给予」: the level named before the type
+        # 「市交通运输主管部门在市人民政府领导下，负责…」: who it works under, between the subject and its duty
         subject = re.compile(rf"(?:^|[。；，、：\s]|由|{_ARTICLE})(?:[市县区]级?(?:人民政府)?|各级)?(?:{name})"
-                             rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?{_SUBJECT_AFTER}")  # 「市卫生健康委：负责…」 of a 责任部门 block
+                             rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?(?:在[^，。；]{{2,16}}?下，?)?{_SUBJECT_AFTER}")  # 「市卫生健康委：负责…」 of a 责任部门 block
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
         stem = who.removesuffix("部门")
         listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"
@@ -76,3 +77,14 @@ class DutyListKind(Kind):
                     found.append(sent)
                     out.append((s, e, SECTION_SEP.join(c.section_path)))
         return out
+
+
+def type_names(dept: str) -> tuple[str, ...]:
+    """The department type a named bureau is one of, as an 办法 writes it: 市民政局 -> 民政部门, 民政主管部门 …; a city's
+    type (市交通运输主管部门) is the type the articles name bare (交通运输主管部门)."""
+    bare = re.sub(r"^[市县区省]", "", dept)
+    if bare.endswith("部门"):
+        core = re.sub(r"(?:行政)?(?:主管)?部门$", "", bare)
+    else:
+        core = re.sub(r"(?:管理局|局|委员会|委|办公室|办)$", "", bare)
+    return tuple(f"{core}{suffix}" for suffix in ("部门", "主管部门", "行政部门", "行政主管部门")) if len(core) >= 2 else ()

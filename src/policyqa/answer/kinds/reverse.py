@@ -13,7 +13,7 @@ from policyqa.corpus.structure import is_row
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Clause, Document
 from policyqa.answer.context import NUMBERING, AnswerContext, Quote, _bare_title
-from policyqa.answer.kinds.duties import DutyListKind
+from policyqa.answer.kinds.duties import DutyListKind, type_names
 from policyqa.answer.kinds.base import Kind
 
 
@@ -48,6 +48,7 @@ class ReverseResponsibilityKind(Kind):
         def leads(c: Clause) -> bool:
             return c.responsibility is not None and any(self.b.aliases.same(dept, u) for u in c.responsibility.lead)
 
+        named = [(c.start, c.end) for _, c in found]  # every clause a note names it in, led or not
         if re.search(r"牵头", info.text) and not re.search(r"配合|参与|协助|责任单位", info.text) and not together:
             # 「市商务局牵头负责哪些任务」: the tasks it leads, where the notes tell the lead apart
             found = [(d, c) for d, c in found if leads(c)] or found
@@ -55,7 +56,7 @@ class ReverseResponsibilityKind(Kind):
         if not found and len(info.scope) == 1 and not together:
             # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty
             doc = self.b.documents[info.scope[0]]
-            duties = self.duties.duties_of(info, doc, dept, (*self.b.aliases.names(dept), *_type_names(dept)))
+            duties = self.duties.duties_of(info, doc, dept, (*self.b.aliases.names(dept), *type_names(dept)))
             if duties is not None:
                 return duties
         if not found:
@@ -64,14 +65,15 @@ class ReverseResponsibilityKind(Kind):
         docs = list(dict.fromkeys(d.doc_id for d, _ in found))
         # a few tasks are named with what they ask for (「加强跟踪监测——建立完善…统计监测体系」): a title alone rarely says
         # what the department has to do; a long list stays titles only
-        gist = {c.id: _gist(d, c) for d, c in found} if len(found) <= _GIST_MAX else {}
+        budget = max(_GIST_CHARS, _GIST_TOTAL // max(1, len(found)))  # one or two tasks are quoted at more length
+        gist = {c.id: _gist(d, c, budget) for d, c in found} if len(found) <= _GIST_MAX else {}
         extra: list[tuple[int, int, str]] = []
         if len(docs) == 1 and not together:
             # a notice with a 分工表 and duties in its text (「市财政局负责统筹安排…」) gives the department both
             doc = self.b.documents[docs[0]]
-            noted = [(c.start, c.end) for _, c in found]
-            extra = [x for x in self.duties.duty_spans(doc, dept, (*self.b.aliases.names(dept), *_type_names(dept)))
-                     if not any(a <= x[0] < b for a, b in noted)][: self.duties.max_items]
+            # a clause whose note names it is already answered (or, asked what it leads, left out on purpose)
+            extra = [x for x in self.duties.duty_spans(doc, dept, (*self.b.aliases.names(dept), *type_names(dept)))
+                     if not any(a <= x[0] < b for a, b in named)][: self.duties.max_items]
         if len(docs) == 1:
             items = "；".join(_bare_title(c) + (f"——{d.text[gist[c.id][0]:gist[c.id][1]].rstrip('。；;，,')}" if gist.get(c.id) else "")
                              for d, c in found)
@@ -97,33 +99,37 @@ class ReverseResponsibilityKind(Kind):
 
 
 _GIST_MAX = 4  # tasks shown with their first sentence; more are listed by title
-_GIST_CHARS = 120
+_GIST_CHARS = 120  # one task's first sentence, cut at a clause boundary beyond this
+_GIST_TOTAL = 360  # what the shown tasks may quote together: one task gets its first sentences up to this
 
 
-def _gist(doc: Document, clause: Clause) -> tuple[int, int] | None:
-    """The span of a task's first sentence after its heading and outside its 责任单位 note, cut at a clause boundary
-    when long; None when the paragraph is nothing but its heading and note."""
+def _gist(doc: Document, clause: Clause, budget: int = _GIST_CHARS) -> tuple[int, int] | None:
+    """The span of a task's opening after its heading and outside its 责任单位 note: its first sentence, cut at a clause
+    boundary when long, and the sentences after it while they fit in ``budget``; None when the paragraph is nothing
+    but its heading and note."""
     r = clause.responsibility
     heading = clause.heading
     if is_row(clause.text):  # a 分工表 row: its task cell is all it says
         return None
+    start = end = None
     for s0, e0 in sentence_spans(clause.text, clause.start):
         if r is not None and s0 >= r.start - 1 and e0 <= r.end + 1:
-            continue
+            if start is None:
+                continue
+            break  # the note closes the task
         if r is not None and s0 < r.start < e0:
             e0 = r.start  # the note closes the sentence it ends
+        if start is not None:  # a following sentence, whole, while the budget lasts
+            if e0 - start > budget:
+                break
+            end = e0
+            continue
         sent = doc.text[s0:e0]
         bare = NUMBERING.sub("", sent).rstrip("。；;：: ")
         if not bare or (heading and len(bare) <= len(heading) + 2 and heading.startswith(bare[: max(2, len(bare) - 2)])):
             continue  # the run-in heading itself
         if len(sent) > _GIST_CHARS:
             cut = max(sent.rfind(p, 0, _GIST_CHARS) for p in "，；,;")
-            e0 = s0 + cut + 1 if cut >= 20 else s0 + _GIST_CHARS
-        return s0, e0
-    return None
-
-
-def _type_names(dept: str) -> tuple[str, ...]:
-    """The department type a named bureau is one of, as an 办法 writes it: 市民政局 -> 民政部门, 民政主管部门 …"""
-    core = re.sub(r"(?:管理局|局|委员会|委|办公室|办)$", "", re.sub(r"^[市县区省]", "", dept))
-    return tuple(f"{core}{suffix}" for suffix in ("部门", "主管部门", "行政部门", "行政主管部门")) if len(core) >= 2 else ()
+            return s0, (s0 + cut + 1 if cut >= 20 else s0 + _GIST_CHARS)
+        start, end = s0, e0
+    return None if start is None or end is None else (start, end)
