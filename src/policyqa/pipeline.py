@@ -17,17 +17,19 @@ from policyqa.answer.compose import Composer, Thresholds
 from policyqa.answer.gate import load_gate
 from policyqa.answer.scorer import load_scorer
 from policyqa.answer.verify import verify_citations
-from policyqa.corpus.validity import status_of
+from policyqa.corpus.chunk import sentence_spans
+from policyqa.corpus.provenance import origin_at
+from policyqa.corpus.validity import REPEAL, status_of
 from policyqa.errors import InputError, NotFoundError, PolicyQAError
 from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
 from policyqa.index.store import IndexBundle, current_version, ensure_index, load_index
 from policyqa.library import Library
 from policyqa.retrieve.hybrid import HybridRetriever
 from policyqa.retrieve.rewrite import QueryRewriter, unlinked
-from policyqa.retrieve.scope import DOC_KINDS, KIND_END, Scope, ScopeResolver, naming_spans
+from policyqa.retrieve.scope import DOC_KINDS, KIND_END, Scope, ScopeResolver, core_title, naming_spans
 from policyqa.settings import Settings
 from policyqa.text.normalize import normalize_query
-from policyqa.types import Answer, Document, Hit, Turn
+from policyqa.types import SECTION_SEP, Answer, Citation, Document, DocumentMeta, Hit, Turn
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -162,6 +164,10 @@ class Assistant:
         rewritten, info, qvec, ranked = self._retrieve(question, turns, k, timings)
         t = time.perf_counter()
         answer = self.composer.compose(info, ranked, qvec)
+        if not answer.answerable and info.scope_others:  # the version in force does not say: the earlier ones may
+            info = replace(info, scope=info.scope + info.scope_others, scope_others=())
+            ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope)
+            answer = self.composer.compose(info, ranked, qvec)
         answer = self._other_parts(question, turns, k, answer)
         answer = verify_citations(answer, self.bundle.documents)
         answer = with_status(answer, self.bundle.documents, self.today())
@@ -299,8 +305,13 @@ class Assistant:
         if scope.confident:
             if len(scope.doc_ids) > 1 and not scope.year_mismatch:  # several years' notices fit: the one in force first
                 today = self.today()
-                order = sorted(scope.doc_ids, key=lambda d: status_of(self.bundle.documents[d].meta, today) != "in_force")
-                scope = replace(scope, doc_ids=tuple(order))
+                current = tuple(d for d in scope.doc_ids if status_of(self.bundle.documents[d].meta, today) == "in_force")
+                older = tuple(d for d in scope.doc_ids if d not in current)
+                if current and older and not scope.names_year:
+                    # asked without a year, a rule revised (or an order reissued) is answered from the version in force;
+                    # the others are named beside the answer and asked only when it does not say
+                    return replace(scope, doc_ids=current, others=older)
+                scope = replace(scope, doc_ids=current + older)
             return scope
         earlier = self._conversation_scope(turns)
         if earlier.confident:
@@ -354,7 +365,7 @@ def scoped(info: QueryInfo, scope: Scope, known: Container[str] = frozenset()) -
         topic = info.content_terms
     # inside the notice its own title words match its preamble, not the passage asked about
     terms = tuple(t for t in info.terms if not any(part in named for part in t.split("_")))
-    return replace(info, scope=scope.doc_ids, scope_reason=scope.reason, year_mismatch=scope.year_mismatch,
+    return replace(info, scope=scope.doc_ids, scope_others=scope.others, scope_reason=scope.reason, year_mismatch=scope.year_mismatch,
                    scope_terms=tuple(dict.fromkeys(scope.matched_terms + scope.evidence_terms)),
                    content_terms=topic or info.content_terms, terms=terms or info.terms)
 
@@ -372,16 +383,23 @@ def _without_names(text: str, info: QueryInfo) -> str:
 
 def with_alternatives(answer: Answer, info: QueryInfo, documents: dict[str, Document]) -> Answer:
     """Several notices fit the question equally (two years' orders): say which one answered and name the others."""
-    if not answer.answerable or len(info.scope) < 2 or not answer.citations:
+    if not answer.answerable or len(info.scope + info.scope_others) < 2 or not answer.citations:
         return answer
     used = {c.doc_id for c in answer.citations}
-    others = [d for d in info.scope if d not in used]
+    others = [d for d in info.scope + info.scope_others if d not in used]
     if not others or len(used) > 1:
         return answer
-    chosen = documents[answer.citations[0].doc_id].meta.title
-    names = "、".join(f"《{documents[d].meta.title}》" for d in others)
-    return replace(answer, answer=f"{answer.answer}\n（以上依据《{chosen}》；文件库中还有{names}也与问题相符，"
+    first = documents[answer.citations[0].doc_id].meta
+    same = any(documents[d].meta.title == first.title for d in others)
+    names = "、".join(version_name(documents[d].meta, same) for d in others)
+    return replace(answer, answer=f"{answer.answer}\n（以上依据{version_name(first, same)}；文件库中还有{names}也与问题相符，"
                                   f"如问的是那一份，请在问题中写明年份或文号。）")
+
+
+def version_name(meta: DocumentMeta, same_title: bool) -> str:
+    """《title》, with its 文号 (else its date) when another version of the notice has the same title."""
+    which = meta.doc_number or meta.date_text or meta.date
+    return f"《{meta.title}》" + (f"（{which}）" if same_title and which else "")
 
 
 def with_status(answer: Answer, documents: dict[str, Document], today: date) -> Answer:
@@ -391,17 +409,43 @@ def with_status(answer: Answer, documents: dict[str, Document], today: date) -> 
     cites = tuple(replace(c, status=status_of(documents[c.doc_id].meta, today)) for c in answer.citations)
     text = answer.answer
     warned: list[str] = []
+    extra: list[Citation] = []  # the sentence that repealed a cited notice
     for c in cites:
         if c.doc_id in warned or c.status not in ("expired", "repealed"):
             continue
         warned.append(c.doc_id)
         m = documents[c.doc_id].meta
         if c.status == "repealed":
-            by = documents[m.repealed_by].meta.title if m.repealed_by in documents else m.repealed_by
-            text += f"\n（提示：《{m.title}》已被《{by}》废止，以上内容仅供参考。）"
+            by_doc = documents.get(m.repealed_by)
+            if by_doc is None:
+                text += f"\n（提示：《{m.title}》已被《{m.repealed_by}》废止，以上内容仅供参考。）"
+                continue
+            same = by_doc.meta.title == m.title
+            own, by = version_name(m, same), version_name(by_doc.meta, same)
+            said = repeal_sentence(by_doc, m)
+            if said is None:
+                text += f"\n（提示：{own}已被{by}废止，以上内容仅供参考。）"
+                continue
+            s0, e0, section = said
+            text += f"\n（提示：{own}已被{by}废止——「{by_doc.text[s0:e0]}」以上内容仅供参考。）"
+            extra.append(Citation(0, by_doc.doc_id, by_doc.meta.title, section, by_doc.text[s0:e0], s0, e0, 1.0,
+                                  status_of(by_doc.meta, today), origin_at(by_doc.origins, s0, e0)))
         else:
             text += f"\n（提示：《{m.title}》的有效期至{m.valid_until}，截至{today.isoformat()}已过有效期。）"
+    extra = [e for e in extra if not any(e.doc_id == c.doc_id and e.start == c.start for c in cites)]
+    cites += tuple(replace(e, id=len(cites) + i) for i, e in enumerate(extra, 1))
     return replace(answer, answer=text, citations=cites)
+
+
+def repeal_sentence(by: Document, repealed: DocumentMeta) -> tuple[int, int, str] | None:
+    """(start, end, section) of the sentence of ``by`` that repeals the notice ``repealed`` (by its 文号 or title)."""
+    names = [n for n in (re.sub(r"\s", "", repealed.doc_number), core_title(repealed.title)) if n]
+    for c in by.clauses:
+        for s0, e0 in sentence_spans(c.text, c.start):
+            sent = by.text[s0:e0]
+            if REPEAL.search(sent) and any(n in re.sub(r"\s", "", sent) for n in names):
+                return s0, e0, SECTION_SEP.join(c.section_path)
+    return None
 
 
 _ASK_CUE = re.compile(r"多少|几|哪|什么|谁|怎么|如何|怎样|吗|是否|能否|能不能|可不可以|呢|啥|咋|多久|多长")

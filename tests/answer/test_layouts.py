@@ -163,3 +163,22 @@ def test_a_table_row_is_read_with_its_header(layouts_assistant) -> None:  # type
 def test_an_old_table_laid_page_is_answered_from_its_body(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     a = layouts_assistant.ask("桐山老旧小区改造意见规定既有住宅加装电梯每台补助多少钱？")
     assert a.answerable and "20万元" in a.answer
+
+
+def test_an_items_figure_is_paid_as_its_list_says(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「（二）90周岁至99周岁的，每人每月400元；」 says no 发放; the sentence introducing the list does (「…分档发放，标准如下：」).
+    Asked without a year, the 2025 办法 in force answers, and the 2021 one of the same title is named by its 文号."""
+    a = layouts_assistant.ask("白沙洲高龄老人津贴管理办法规定，90到99周岁的老人每月能领多少钱？")
+    assert a.answerable and "400元" in a.answer and "分档发放" in a.answer
+    assert a.citations[0].doc_id == "baisha_elderly_allowance_2025" and "（沙政办发〔2021〕18号）" in a.answer
+
+
+def test_a_year_names_the_version_issued_that_year(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("2021年白沙洲高龄津贴管理办法里，市财政局负责哪些工作？")
+    assert a.question_type == "reverse_responsibility" and "预算安排" in a.answer
+    assert a.citations[0].doc_id == "baisha_elderly_allowance_2021"
+
+
+def test_a_lead_cell_merged_over_several_task_rows_leads_each(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("白沙洲充电三年行动方案里，既有居住社区的充电设施改造由哪个部门牵头负责？")
+    assert "市住房城乡建设局" in a.answer and "每年" not in a.answer.split("。")[0]

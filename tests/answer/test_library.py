@@ -139,6 +139,36 @@ def test_two_years_orders_answer_from_the_one_in_force_and_name_the_other(tmp_pa
     assert "还有" in either.answer and "森林防火命令》也与问题相符" in either.answer
 
 
+def test_a_revised_rule_answers_from_the_version_in_force_unless_a_year_names_the_other(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The 网约车 细则 and a (made-up) 2025 revision under the same title that raises the price floor and repeals it:
+    asked without a year, the revision answers and the older one is named by its date; asked with 2021 (the year it was
+    issued, in no title), the older one answers and says which sentence repealed it."""
+    import shutil
+    from datetime import date
+
+    from conftest import LIBRARY, make_settings
+    from policyqa.pipeline import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    old = LIBRARY / "guangan_ride_hailing_2021.txt"
+    for name in (old.name, "guangan_forest_fire_order_2023.txt", "guangan_funeral_services_2022.txt",
+                 "guangan_social_credit_2017.txt", "guangan_construction_waste_2022.txt"):
+        shutil.copy(LIBRARY / name, corpus)
+    revised = (old.read_text(encoding="utf-8").replace("2021年12月28日", "2025年1月6日").replace("不低于7万元", "不低于8万元")
+               .replace("本实施细则自2022年2月1日起施行，有效期5年",
+                        "本实施细则自2025年3月1日起施行。2021年12月28日印发的《广安市网络预约出租汽车经营服务管理实施细则》同时废止。"))
+    (corpus / "guangan_ride_hailing_2025.txt").write_text(revised, encoding="utf-8")
+    a = Assistant(make_settings(corpus, tmp_path / "index", today=date(2026, 11, 30)), progress=False)
+    now = a.ask("广安网约车细则规定车辆首次上户时裸车价格不低于多少？")
+    assert "8万元" in now.answer and "7万元" not in now.answer and now.citations[0].doc_id == "guangan_ride_hailing_2025"
+    assert "文件库中还有" in now.answer and "（2021年12月28日）" in now.answer
+    then = a.ask("2021年的广安网约车细则规定车辆首次上户时裸车价格不低于多少？")
+    assert "7万元" in then.answer and then.citations[0].doc_id == "guangan_ride_hailing_2021"
+    assert "废止——「" in then.answer and any(c.doc_id == "guangan_ride_hailing_2025" and "同时废止" in c.text
+                                               for c in then.citations)
+
+
 def test_a_detail_about_something_else_is_no_answer(library_assistant) -> None:  # type: ignore[no-untyped-def]
     """An amount stated for another thing in the notice does not answer 「…注册资本…多少」: refused from the evidence."""
     a = library_assistant.ask("广安网约车细则规定平台公司的注册资本最少要多少万元？")

@@ -612,3 +612,12 @@ def test_bullet_signs_title_blocks_and_a_markdown_rule_is_no_text(tmp_path: Path
     paths = [s.path_str for s in doc.sections]
     assert "◎报名安排 > 【小学】 > ▲报名时间" in paths and "◎收费标准" in paths
     assert "---" not in doc.text and _clause_with(doc, "住宿费").text == "| 住宿费 | 800 |"
+
+
+def test_a_title_wrapped_after_its_issuer_and_guanyu_is_one_title(tmp_path: Path) -> None:
+    """「…办公室关于印发《白沙」 / 「洲市…办法》的通知」 (a printed title in two lines, the break inside the name) is the title,
+    and the 主送 line after it is no part of it."""
+    doc = _parse_text(tmp_path / "n.txt", "某市人民政府办公室文件\n某政办发〔2025〕9号\n某市人民政府办公室关于印发《某市高龄\n"
+                      "老人津贴管理办法》的通知\n各区县人民政府，市政府各部门：\n现印发给你们，请认真贯彻执行。\n某市人民政府办公室\n"
+                      "2025年3月12日\n")
+    assert doc.meta.title == "某市人民政府办公室关于印发《某市高龄老人津贴管理办法》的通知"

@@ -80,6 +80,7 @@ class QueryInfo:
     content_terms: tuple[str, ...] = ()  # terms that name the topic (no intent words, fillers)
     english: bool = False
     scope: tuple[str, ...] = ()  # documents the question is about (resolved before retrieval); () = the library
+    scope_others: tuple[str, ...] = ()  # notices that fit as well but are no longer in force: asked only if scope fails
     scope_reason: str = ""
     scope_terms: tuple[str, ...] = ()  # words that picked the scope (title words, words only that notice uses)
     year_mismatch: str = ""  # a year the question names that no fitting notice has
@@ -90,7 +91,7 @@ META_WORDS = frozenset(
     机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
     政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号 时候 多久 期限
     多长 开始 起 从 哪里 几年 几月 几天 几日 多长时间 什么时候 提供 一份 给 送给 请 吗 废止 作废 取代 以前 原来 老 旧 文件 同时
-    会议 常务 审议 通过 上会 经过 之前 此前 适用 适用范围 范围 对象 适用对象""".split()
+    会议 常务 审议 通过 上会 经过 之前 此前 适用 适用范围 范围 对象 适用对象 修订 修订版 修改 新版 旧版 版本 那版 这版 最新 现行""".split()
 )
 
 

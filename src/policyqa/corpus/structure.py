@@ -47,6 +47,7 @@ _RANK = {"attachment": 0, "division": 1, "chapter": 1, "part": 2, "l1": 3, "arti
 
 _DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案|解读|答记者问|通报|纪要|命令"
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
+_TITLE_DONE = re.compile(rf"(?:{_DOC_KINDS})[）)]?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
 _DATE = re.compile(r"^(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)$")
 _ORG_SUFFIX = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团)$")
@@ -182,6 +183,8 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "heading"
         elif _is_titleish(line):
             kind = "title"
+        elif in_header and "关于" in line and len(line) <= 60 and not re.search(r"[，。；：:]", line):
+            kind = "title"  # 「白沙洲市人民政府办公室关于印发《白沙洲」: a title wrapped after its issuer and 关于
         elif in_header and line.endswith(("：", ":")) and re.search(r"政府|委|局|部门|管委会|单位|公司", line):
             kind = "recipients"
         if kind in ("body", "heading", "resp"):
@@ -260,7 +263,9 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
             if p.kind == "resp" or (p.kind in ("body", "title") and (_ends_open(prev.text) or p.text[0] in _CONT_START)):
                 prev.text += p.text
                 continue
-        if prev is not None and prev.kind == "title" and p.kind in ("title", "body") and p.text.startswith("关于"):
+        if prev is not None and prev.kind == "title" and (
+                (p.kind in ("title", "body") and p.text.startswith("关于"))
+                or (p.kind == "title" and "关于" in prev.text and not _TITLE_DONE.search(prev.text))):  # 「…关于印发《白沙洲」「市…办法》的通知」
             prev.text += p.text
             continue
         if p.kind == "resp":  # a responsibility note with nothing before it is still body

@@ -43,6 +43,8 @@ class Scope:
     reason: str = ""  # doc_number | title | none | inherited | single
     year_mismatch: str = ""  # the question names a year no fitting notice has (「2021年森林防火命令」)
     evidence_terms: tuple[str, ...] = ()  # every word that picked the scope, incl. words only its body uses
+    names_year: bool = False  # the question names a year (「2021年的…办法」)
+    others: tuple[str, ...] = ()  # notices that fit as well but are no longer in force (set by the pipeline)
 
     @property
     def confident(self) -> bool:
@@ -133,6 +135,8 @@ class ScopeResolver:
         self._units = re.compile("|".join(map(re.escape, names))) if names else None
         self.numbers = {d.doc_id: re.sub(r"\s", "", d.meta.doc_number) for d in self.docs}
         self.years = {d.doc_id: _years(self.titles[d.doc_id]) for d in self.docs}
+        # the year a notice was issued in (its date, its 文号): tells apart two versions of one 办法 whose titles agree
+        self.issued = {d.doc_id: _years(f"{d.meta.date[:4]}年 {d.meta.doc_number}") for d in self.docs}
         self.places = {d.doc_id: places_of(d) for d in self.docs}
         self.all_places = set().union(*self.places.values()) if self.places else set()
         # a term found in more than a third of the library names no notice (「企业」「发展」)
@@ -201,6 +205,9 @@ class ScopeResolver:
                      and (k == ranked[0] or not hits[k] < hits[ranked[0]]))
         second = scores[ranked[1]] if len(ranked) > 1 else 0.0
         confidence = max(0.0, min(1.0, (best - max(second, 0.0)) / best))
+        if len(tied) > 1 and q_years:  # 「2021年的高龄津贴办法」: the version issued that year, when the titles agree
+            issued = tuple(k for k in tied if q_years & (self.years[k] | self.issued[k]))
+            tied = issued if issued else tied
         # the naming words are worked out for the notices that fit only (it tokenizes the question again)
         matched = {k: self._naming_terms(q, self.titles[k]) for k in tied}
         names = sorted(set().union(*matched.values()))
@@ -212,7 +219,7 @@ class ScopeResolver:
                 if own and len(after) == 2 and any(f"{o}年{after}" in self.titles[k] for o in own):
                     mismatch = y
         found = sorted(set().union(*(matched[k] | {t for t in body_of[k] if self.term_df[t] <= 2} for k in tied)))
-        return Scope(tied[:3], confidence, scores, tuple(names), "title", mismatch, tuple(found))
+        return Scope(tied[:3], confidence, scores, tuple(names), "title", mismatch, tuple(found), bool(q_years))
 
 
 def naming_spans(question: str, title: str, min_len: int = 3) -> list[tuple[int, int]]:

@@ -50,3 +50,19 @@ def test_an_old_page_laid_out_in_nested_tables_keeps_its_body() -> None:
     assert "全市计划改造城镇老旧小区386个" in r.text and "本意见自印发之日起施行" in r.text
     assert any(line.startswith("南湖区") for line in r.text.splitlines())
     assert "中国政府网" not in r.text and "网站标识码" not in r.text
+
+
+def test_merged_cells_of_a_task_table_cover_every_row_they_span() -> None:
+    """A 分工表 whose 牵头单位 cell spans four task rows (rowspan) under a two-level header (「责任单位」 over 「牵头单位」
+    「配合单位」, colspan): each task gets its own lead, and the 任务类别 column groups the tasks rather than naming them."""
+    page = ("<html><body><div class='content'><h1>关于印发测试方案的通知</h1><p>各有关单位：现将方案印发给你们。</p><table>"
+            "<tr><th rowspan='2'>序号</th><th rowspan='2'>任务类别</th><th rowspan='2'>重点任务</th><th colspan='2'>责任单位</th>"
+            "<th rowspan='2'>完成时限</th></tr><tr><th>牵头单位</th><th>配合单位</th></tr>"
+            "<tr><td>1</td><td rowspan='2'>完善网络</td><td>编制专项规划</td><td rowspan='2'>市发展改革委</td><td>市财政局</td>"
+            "<td rowspan='2'>2025年底前</td></tr>"
+            "<tr><td>2</td><td>建设示范站</td><td>市商务局</td></tr>"
+            "<tr><td>3</td><td>推进乡村覆盖</td><td>加快充电设施进村</td><td>市交通运输局</td><td>市农业农村局</td>"
+            "<td>2026年底前</td></tr></table></div></body></html>")
+    lines = read_bytes(page.encode("utf-8"), "n.html").text.splitlines()
+    assert "完善网络：建设示范站。完成时限：2025年底前。（牵头单位：市发展改革委；配合单位：市商务局）" in lines
+    assert "推进乡村覆盖：加快充电设施进村。完成时限：2026年底前。（牵头单位：市交通运输局；配合单位：市农业农村局）" in lines

@@ -455,8 +455,19 @@ class SentenceKind(Kind):
         heading = hit.chunk.section.split(SECTION_SEP)[-1] + "："
         headed = heading + "".join(self._as_stated(i) for i in chosen) if all(is_row(self.sent_text[i]) for i in chosen) else evidence
 
+        lead = ""  # the sentence introducing the list the answer's items are of, where it says what their figures are
+        if any(not need.search(headed) for _, need in ask.details):
+            # 「（二）90周岁至99周岁的，每人每月400元；」 is paid under 「高龄津贴按照年龄段分档发放，标准如下：」: an item's
+            # detail (what the figure is) may be said once, by the sentence that introduces the list
+            intro = [j for j in self._list_intro(best_si) if j not in chosen]
+            said = "".join(self.sent_text[j] for j in intro) + evidence
+            if intro and all(need.search(said) for _, need in ask.details):
+                chosen = sorted([*intro, *chosen])
+                evidence = headed = "".join(self.sent_text[i] for i in chosen)
+                lead = "".join(self.sent_text[j] for j in intro)
+
         def states(need: re.Pattern[str], i: int) -> bool:
-            return bool(need.search(heading + self._as_stated(i) if is_row(self.sent_text[i]) else self.sent_text[i]))
+            return bool(need.search(heading + self._as_stated(i) if is_row(self.sent_text[i]) else lead + self.sent_text[i]))
 
         for kind, need in ask.details:
             if not need.search(headed):

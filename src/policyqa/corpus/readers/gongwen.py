@@ -16,6 +16,7 @@ _LEAD_HEAD = re.compile(r"牵头")
 _UNIT_HEAD = re.compile(r"责任单位|责任部门|配合单位|配合部门|参与单位|协同单位")
 _DEADLINE_HEAD = re.compile(r"时限|时间|期限|进度")
 _SKIP_HEAD = re.compile(r"^(?:序号|编号|备注)$")
+_GROUP_HEAD = re.compile(r"类别|分类|类型|领域|方面")
 
 
 def is_page_number(line: str) -> bool:
@@ -46,11 +47,13 @@ def _clean(cell: str) -> str:
 def table_lines(rows: list[list[str]]) -> list[str]:
     """Rows of a table (first row = header) as paragraph lines. A 分工表 (a task column and a 牵头/责任单位
     column) gives one clause per task ending in 「（牵头单位：X；责任单位：Y）」; other tables a line per row."""
-    rows = [[_clean(c) for c in r] for r in rows if any(_clean(c) for c in r)]
+    rows = _two_level_header([[_clean(c) for c in r] for r in rows if any(_clean(c) for c in r)])
     if not rows:
         return []
     header = rows[0]
-    task_col = next((i for i, h in enumerate(header) if _TASK_HEAD.search(h) and not _UNIT_HEAD.search(h)), None)
+    tasks = [i for i, h in enumerate(header) if _TASK_HEAD.search(h) and not _UNIT_HEAD.search(h)]
+    # 「任务类别」 groups the tasks; the task is the column that names it (「重点任务」)
+    task_col = next((i for i in tasks if not _GROUP_HEAD.search(header[i])), tasks[0] if tasks else None)
     lead_col = next((i for i, h in enumerate(header) if _LEAD_HEAD.search(h)), None)
     unit_col = next((i for i, h in enumerate(header) if _UNIT_HEAD.search(h) and i != lead_col), None)
     if task_col is None or (lead_col is None and unit_col is None):
@@ -78,6 +81,20 @@ def table_lines(rows: list[list[str]]) -> list[str]:
             line = line.rstrip("；;，,") + ("" if line.endswith("。") else "。") + f"（{'；'.join(notes)}）"
         out.append(line)
     return out
+
+
+def _two_level_header(rows: list[list[str]]) -> list[list[str]]:
+    """A two-level header (「责任单位」 over 「牵头单位」「配合单位」) arrives, merged cells spread, as two rows: the first
+    repeats a cell over the columns the second splits, the second repeats the first's other cells. One header row of
+    both (「责任单位牵头单位」); any other table is left as it is."""
+    if len(rows) < 3 or len(rows[0]) != len(rows[1]):
+        return rows
+    top, sub = rows[0], rows[1]
+    same = [a == b for a, b in zip(top, sub)]
+    under = [0 < i and top[i - 1] == top[i] or i + 1 < len(top) and top[i + 1] == top[i] for i in range(len(top))]
+    if not any(same) or all(same) or any(not s and not u for s, u in zip(same, under)):
+        return rows
+    return [[a if s else a + b for a, b, s in zip(top, sub, same)], *rows[2:]]
 
 
 def _dedupe(cells: list[str]) -> list[str]:

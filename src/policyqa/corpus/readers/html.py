@@ -58,6 +58,42 @@ def _is_layout(table: object) -> bool:
         len(_text(td)) > 300 or td.find(".//p") is not None for td in table.iter("td", "th"))  # type: ignore[attr-defined]
 
 
+def _span(value: object) -> int:
+    try:
+        return max(1, min(int(str(value)), 200))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _grid(table: object) -> list[list[str]]:
+    """A table's rows with every merged cell spread over the grid cells it covers (rowspan, colspan): a 牵头单位 cell
+    spanning four task rows belongs to each of them. Hand-written: lxml gives the cells, not the grid they cover."""
+    grid: list[list[str]] = []
+    below: dict[int, tuple[int, str]] = {}  # column -> (rows it still covers, text) of a cell spanning rows
+    for tr in table.iter("tr"):  # type: ignore[attr-defined]
+        row: list[str] = []
+
+        def carried() -> None:  # the cells of rows above that reach into this row, from the current column on
+            while len(row) in below:
+                left, text = below[len(row)]
+                if left <= 1:
+                    del below[len(row)]
+                else:
+                    below[len(row)] = (left - 1, text)
+                row.append(text)
+
+        for td in tr.iter("td", "th"):
+            carried()
+            text, down = _text(td), _span(td.get("rowspan"))
+            for _ in range(_span(td.get("colspan"))):
+                if down > 1:
+                    below[len(row)] = (down - 1, text)
+                row.append(text)
+        carried()
+        grid.append(row)
+    return grid
+
+
 def read(data: bytes, name: str = "") -> ReadResult:
     import lxml.html
     import trafilatura
@@ -93,8 +129,7 @@ def read(data: bytes, name: str = "") -> ReadResult:
                 fields.setdefault(key, m.group(2))
     # a task-allocation table inside the body becomes 责任单位 clauses before extraction flattens it
     for table in [t for t in tree.iter("table") if not _is_layout(t)]:
-        rows = [[_text(td) for td in tr.iter("td", "th")] for tr in table.iter("tr")]
-        lines = table_lines(rows)
+        lines = table_lines(_grid(table))
         if not lines:
             table.drop_tree()
             continue
