@@ -218,12 +218,15 @@ class Assistant:
         info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
         timings["rewrite"] = _ms(t)
         t = time.perf_counter()
-        info = scoped(info, self._scope(own, normalized, turns, rewritten), self.composer.idf)
+        scope = self._scope(own, normalized, turns, rewritten)
+        # 「北汀…」 naming only a city: retrieval stays among its notices, the answer judges as though none were named
+        place = scope.doc_ids if scope.reason == "place" else ()
+        info = scoped(info, scope, self.composer.idf)
         timings["scope"] = _ms(t)
         t = time.perf_counter()
         qvec = self.encode_query(_dense_query(_without_names(info.text, info), info.departments, self.bundle))
         timings["embed"] = _ms(t)
-        ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope or None)
+        ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope or place or None)
         timings.update(ranked.timings_ms)
         return rewritten, info, qvec, ranked
 

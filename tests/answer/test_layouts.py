@@ -182,3 +182,25 @@ def test_a_year_names_the_version_issued_that_year(layouts_assistant) -> None:  
 def test_a_lead_cell_merged_over_several_task_rows_leads_each(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     a = layouts_assistant.ask("白沙洲充电三年行动方案里，既有居住社区的充电设施改造由哪个部门牵头负责？")
     assert "市住房城乡建设局" in a.answer and "每年" not in a.answer.split("。")[0]
+
+
+def test_the_row_of_the_district_the_asker_names(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("我在临江区开了个小厂，想问问北汀这个数字化转型补贴，该打哪个电话咨询啊？")
+    assert "临江区：0591-86451726" in a.answer and "北汀区" not in a.answer
+
+
+def test_the_tier_that_holds_the_askers_own_age(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 「80至89周岁…100元」 ranks first; the asker is 92, in the tier 「90至99周岁老年人，每人每月200元」
+    a = layouts_assistant.ask("我爷爷今年92岁了，户口在北汀，按北汀十四五养老规划他每个月能领多少高龄津贴啊？")
+    assert "200元" in a.answer and "100元" not in a.answer
+
+
+def test_a_word_of_an_attachments_title_asks_for_nothing(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 「申报指南」 titles the 通知's attachment; the question asks for a list of cases, not for a procedure
+    a = layouts_assistant.ask("北汀中小企业数字化转型专项资金申报指南里，有哪些情形不予支持？")
+    assert a.answerable and "严重失信主体名单" in a.answer and "破产清算" in a.answer
+
+
+def test_joint_issuers_are_each_named(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("北汀2025年度中小企业数字化转型专项资金申报通知是哪些部门发的？")
+    assert "北汀市工业和信息化局、北汀市财政局" in a.answer

@@ -554,3 +554,18 @@ def test_a_detail_stated_only_beside_the_thing_asked_is_not_its(library_assistan
     """「…消费券的支出，市级财政按照一定比例予以补助。」 names no ratio; the 50% of the next sentence is paid on 促销活动."""
     a = library_assistant.ask("广安激发市场活力推动经济回升的若干措施里，各县区发消费券的支出，市财政具体按百分之几给补助？")
     assert not a.answerable and a.refusal_reason == "detail_not_stated:ratio:beside"
+
+
+def test_aspects_listed_inline_in_a_heading(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安社会信用体系建设工作实施方案要求全面推进哪几方面的诚信建设？")
+    assert a.answerable and all(w in a.answer for w in ("政务诚信", "商务诚信", "社会诚信", "司法公信"))
+
+
+def test_which_aspects_a_notice_is_divided_into_is_its_outline(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安《关于进一步支持科技创新的若干政策》一共分哪几个方面？")
+    assert "创新平台建设后激励" in a.answer and "高端创新人才（团队）引育支持" in a.answer
+
+
+def test_an_attachment_glued_onto_the_text_is_the_notices_attachment(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安市社会信用体系建设工作实施方案的附件是什么？")
+    assert a.question_type == "metadata" and "联席会议成员名单" in a.answer

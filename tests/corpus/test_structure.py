@@ -621,3 +621,21 @@ def test_a_title_wrapped_after_its_issuer_and_guanyu_is_one_title(tmp_path: Path
                       "老人津贴管理办法》的通知\n各区县人民政府，市政府各部门：\n现印发给你们，请认真贯彻执行。\n某市人民政府办公室\n"
                       "2025年3月12日\n")
     assert doc.meta.title == "某市人民政府办公室关于印发《某市高龄老人津贴管理办法》的通知"
+
+
+def test_joint_issuers_whose_spacing_was_lost_are_told_apart() -> None:
+    from policyqa.corpus.structure import joint_issuers
+
+    assert joint_issuers("江屿市医疗保障局江屿市财政局国家税务总局江屿市税务局") == "江屿市医疗保障局、江屿市财政局、国家税务总局江屿市税务局"
+    assert joint_issuers("广安市人民政府办公室") == "广安市人民政府办公室"
+    assert joint_issuers("广安市市场监管局关于广安市") == "广安市市场监管局关于广安市"  # not organs that tile the line
+
+
+def test_an_attachment_glued_onto_the_last_paragraph_is_listed_and_opened(tmp_path: Path) -> None:
+    """A copy that lost its line breaks: 「…〕附件：X附件X召集人：…」 lists attachment X, then X itself under its title."""
+    doc = _parse_text(tmp_path / "n.txt", "某市人民政府办公室关于印发某方案的通知\n各区县人民政府：\n现印发给你们。\n某市人民政府办公室\n"
+                      "2024年1月8日\n一、加强领导\n建立联席会议制度。〔市发展改革委牵头〕附件：某市联席会议成员名单附件某市联席会议成员名单"
+                      "召集人：张三副市长成员单位：市发展改革委、市财政局\n")
+    assert doc.meta.attachments == ("某市联席会议成员名单",)
+    members = next(c for c in doc.clauses if c.text.startswith("召集人"))
+    assert members.section_path[0] == "某市联席会议成员名单"

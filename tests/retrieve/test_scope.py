@@ -91,3 +91,29 @@ def test_a_city_named_in_the_question_breaks_a_tie_of_title_words() -> None:
     docs = [parse_document(s) for folder in (LIBRARY, synthetic) for s in read_sources(folder)]
     scope = ScopeResolver(docs, Tokenizer()).resolve("青陂养老补贴办法中，市财政局负责哪些事？")
     assert scope.doc_ids == ("qingbei_elderly_care_2023",)
+
+
+def test_a_city_named_with_no_title_fitting_keeps_the_search_in_that_citys_notices(resolver: ScopeResolver) -> None:
+    """「广安对未来能源有什么支持」: no 广安 notice fits the words (the Fuzhou notice does); the city named rules it out — a
+    place scope, searched in but naming no notice (so no notice's words are taken for its name)."""
+    scope = resolver.resolve("广安对未来能源有什么支持？")
+    assert scope.reason == "place" and not scope.confident
+    assert len(scope.doc_ids) == 25 and all(d.startswith("guangan_") for d in scope.doc_ids)
+
+
+def test_a_place_is_the_jurisdiction_a_notice_opens_with() -> None:
+    """「…石湖市2025年城镇老旧小区改造…」: 石湖 is its place; 「老旧小区」 makes no place 「老旧小」."""
+    from policyqa.retrieve.scope import places_of
+
+    synthetic = ROOT / "evals" / "synthetic" / "corpus"
+    shihu = next(parse_document(s) for s in read_sources(synthetic) if s.doc_id == "shihu_old_community_renovation_2025")
+    assert places_of(shihu) == {"石湖"}
+
+
+def test_a_year_picks_the_version_issued_that_year_among_same_titled_notices() -> None:
+    synthetic = ROOT / "evals" / "synthetic" / "corpus"
+    docs = [parse_document(s) for folder in (LIBRARY, synthetic) for s in read_sources(folder)]
+    resolver = ScopeResolver(docs, Tokenizer())
+    both = resolver.resolve("白沙洲高龄老人津贴管理办法规定每月发多少？")
+    assert set(both.doc_ids) == {"baisha_elderly_allowance_2021", "baisha_elderly_allowance_2025"} and not both.names_year
+    assert resolver.resolve("2021年的白沙洲高龄老人津贴管理办法文号是多少？").doc_ids == ("baisha_elderly_allowance_2021",)

@@ -109,6 +109,41 @@ def _decimal_outline(paras: list[_Para]) -> list[_Para]:
             for p in paras]
 
 
+# 「…（责任单位：市委宣传部）附件：学校示范引领工程目标任务分配表」: a copy that lost its line breaks glues the attachment
+# list onto the last paragraph — and the attachment itself, 「附件：X附件X召集人：…」 (its mark and title X again, then it)
+_GLUED_ATTACHMENT = re.compile(r"(?<=[。〕）)])附件[：:]")
+
+
+def _unglue_attachment(line: str) -> list[str]:
+    m = _GLUED_ATTACHMENT.search(line)
+    if m is None:
+        return [line]
+    head, tail = line[: m.start()], line[m.start() :]
+    again = re.match(r"附件[：:](.{4,60}?)附件\d{0,2}\1(.*)$", tail)
+    if again is None:
+        return [head, tail]
+    return [head, f"附件：{again.group(1)}", "附件", again.group(1), *([again.group(2)] if again.group(2) else [])]
+
+
+def joint_issuers(line: str) -> str:
+    """「北汀市工业和信息化局北汀市财政局」 (a joint 版头 or 落款 whose spacing was lost) -> 「北汀市工业和信息化局、北汀市财政局」:
+    split where the first issuer's place starts again, when the parts are organs' names that tile the line."""
+    m = re.match(r"[\u4e00-\u9fff]{2,4}?[省市县区]", line)
+    if m is None or line.count(m.group(0)) < 2:
+        return line
+    place = re.escape(m.group(0))
+    organ = re.compile(rf"(?:国家[\u4e00-\u9fff]{{2,10}}?总局)?{place}[\u4e00-\u9fff]+?"
+                       rf"(?:{_ORG_SUFFIX.pattern.rstrip('$').strip('()')}|联合会|协会)(?=国家|{place}|$)")
+    parts, at = [], 0
+    while at < len(line):
+        p = organ.match(line, at)
+        if p is None:
+            return line
+        parts.append(p.group(0))
+        at = p.end()
+    return "、".join(parts) if len(parts) >= 2 else line
+
+
 def _is_orgish(line: str) -> bool:
     return len(line) <= 30 and not re.search(r"[，。；：、！？]", line) and bool(_ORG_SUFFIX.search(line))
 
@@ -169,6 +204,9 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "note"
         elif _ATTACHMENT_MARK.match(line):
             kind = "attach_mark"
+        elif paras and paras[-1].kind == "attach_mark" and len(line) <= 60 and not _SENTENCE_END.search(line) \
+                and _heading(line) is None:
+            kind = "title"  # the line under 「附件」 titles the attachment (「…联席会议成员名单」 ends in no 文种)
         elif _ATTACHMENT_HEAD.match(line):
             kind = "attach_head"
         elif _ATTACHMENT_LIST.match(line) or (paras and paras[-1].kind == "attachments" and re.match(r"^\d{1,2}[.．、]", line)):
@@ -501,7 +539,8 @@ def parse_document(src: SourceFile) -> Document:
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
     # 「— 3 —」「第 4 页 共 9 页」 lines a PDF or Word copy leaves between the halves of a sentence are no text
     # 「|---|---|」 under a Markdown table's header draws a rule, it says nothing
-    lines = [ln for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln)]
+    lines = [part for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln)
+             for part in _unglue_attachment(ln)]
     paras = _merge_page_breaks(_decimal_outline(_classify(lines)))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
 
@@ -697,6 +736,8 @@ def parse_document(src: SourceFile) -> Document:
             spans["issuer"] = (spans["title"][0], spans["title"][0] + len(m.group(1)))
         elif "signatory" in meta:
             meta["issuer"], spans["issuer"] = meta["signatory"], spans["signatory"]
+    if "issuer" in meta:
+        meta["issuer"] = joint_issuers(str(meta["issuer"]))
     doc_meta = DocumentMeta(
         doc_id=src.doc_id,
         title=title,

@@ -40,7 +40,7 @@ class Scope:
     confidence: float = 0.0  # 0..1: how clearly the best document beats the next one
     scores: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     matched_terms: tuple[str, ...] = ()  # words of the question that name the notice, not the topic
-    reason: str = ""  # doc_number | title | none | inherited | single
+    reason: str = ""  # doc_number | title | none | inherited | single | place (every notice of the city the question names)
     year_mismatch: str = ""  # the question names a year no fitting notice has (「2021年森林防火命令」)
     evidence_terms: tuple[str, ...] = ()  # every word that picked the scope, incl. words only its body uses
     names_year: bool = False  # the question names a year (「2021年的…办法」)
@@ -48,12 +48,19 @@ class Scope:
 
     @property
     def confident(self) -> bool:
-        return bool(self.doc_ids) and self.reason != "none"
+        return bool(self.doc_ids) and self.reason not in ("none", "place")  # a city alone names no notice
+
+
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)")
 
 
 def places_of(doc: Document) -> set[str]:
-    """The places a notice is of, from its issuer and title: 「广安市人民政府关于…」 -> {广安}."""
-    return set(re.findall(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)", doc.meta.issuer + doc.meta.title))
+    """The places a notice is of: the jurisdiction its issuers and its title open with (「广安市人民政府关于…」 -> {广安});
+    never a word inside the title (「老旧小区」 is no place 「老旧小」, 「激发市场」 no place 「激发」)."""
+    m = doc.meta
+    opens = [*m.issuer.split("、"), m.title, *re.findall(r"(?:关于(?:印发|转发)|《)(.+)", m.title)]
+    found = {p.group(1) for t in opens if (p := _PLACE.match(t))}
+    return found or set(_PLACE.findall(m.issuer + m.title))  # an issuer line the parser could not read alone
 
 
 def same_place(places: set[str], named: set[str]) -> bool:
@@ -198,6 +205,8 @@ class ScopeResolver:
         ranked = sorted(local or scores, key=lambda k: -scores[k])
         best = scores[ranked[0]]
         if best < self.min_score:
+            if local and len(local) < len(scores):  # 「北汀…老旧小区改造」: no title fits, the city named rules the rest out
+                return Scope(tuple(ranked), 0.0, scores, (), "place")
             return Scope((), 0.0, scores, (), "none")
         # a close second whose title matches nothing the best one's does not (「文旅若干政策」: 「若干政策」 alone for the
         # other 若干政策 notices, 「文旅」 too for the 文旅 one) is no rival; the same matches (two years' orders) stay tied

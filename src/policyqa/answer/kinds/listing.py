@@ -13,7 +13,23 @@ from policyqa.answer.context import Quote, _OUTLINE_WORDS, _VAGUE, _abbreviates
 from policyqa.answer.kinds.base import Kind
 
 
-_ASKS_PARTS = re.compile(r"几个?部分|哪几个?部分|几章|哪几章|章节|结构|由哪些部分|组成")
+_ASKS_PARTS = re.compile(r"几个?部分|哪几个?部分|几章|哪几章|章节|结构|由哪些部分|组成|分(?:哪|几)几?个?方面")
+
+
+def _inline_list(title: str) -> tuple[str, list[str], str] | None:
+    """「全面推进政务诚信、商务诚信、社会诚信和司法公信建设」 -> (全面推进, [政务诚信, 商务诚信, 社会诚信, 司法公信], 建设): the
+    items of an inline list of at least three, sized by its middle items (the first and last carry the heading's words)."""
+    parts = title.split("、")
+    if len(parts) < 3 or any(not re.fullmatch(r"[\u4e00-\u9fff“”]{2,10}", p) for p in parts[1:-1]):
+        return None
+    size = len(parts[1])
+    if any(len(p) != size for p in parts[1:-1]) or len(parts[0]) < size:
+        return None
+    last = re.match(r"^(.+?)(?:和|及|与|以及)(.+)$", parts[-1])
+    if last is None or len(last.group(1)) != size or len(last.group(2)) < size:
+        return None
+    items = [parts[0][-size:], *parts[1:-1], last.group(1), last.group(2)[:size]]
+    return parts[0][:-size], items, last.group(2)[size:]
 
 
 class ListingKind(Kind):
@@ -39,12 +55,37 @@ class ListingKind(Kind):
                 if best is None or len(s.title) > best[0]:
                     best = (len(s.title), s)
         if best is None:
-            return self._outline(info)
+            return self._inline_heading(info) or self._outline(info)
         text, quotes = self._listing(best[1])
         quoted = re.findall(r"[“\"「]([^”\"」]{2,12})[”\"」]", info.text)
         if quoted and not any(q in text for q in quoted):
             return None  # 「保障措施里的“六个一”机制」: the section only says where; the quoted name is what is asked
         return Answer(text, True, self.citations(quotes), info.text, "enumeration")
+
+    def _inline_heading(self, info: QueryInfo) -> Answer | None:
+        """「全面推进哪几方面的诚信建设」: a heading that lists them inline (「四、全面推进政务诚信、商务诚信、社会诚信和司法公信
+        建设」), the question holding the heading's own words around the list."""
+        allowed = self._allowed(info)
+        best: tuple[int, Section, list[str]] | None = None
+        for s in self.sections.values():
+            if (allowed is not None and s.doc_id not in allowed) or not s.title:
+                continue
+            split = _inline_list(s.title)
+            if split is None:
+                continue
+            pre, items, post = split
+            frame = [w for w in (pre, post) if len(w) >= 2]
+            if sum(map(len, frame)) >= 4 and all(w in info.text for w in frame) and not any(i in info.text for i in items):
+                if best is None or sum(map(len, frame)) > best[0]:
+                    best = (sum(map(len, frame)), s, items)
+        if best is None:
+            return None
+        _, sec, items = best
+        doc = self.b.documents[sec.doc_id]
+        i = doc.text.find(sec.title, sec.start)
+        quote = self._quote(doc, sec.start, i + len(sec.title) if i >= 0 else sec.end, sec.path_str, 1.0)
+        return Answer(f"「{sec.label}」列出{len(items)}个方面：{'、'.join(items)}。", True, self.citations([quote]), info.text,
+                      "enumeration")
 
     def _outline(self, info: QueryInfo) -> Answer | None:
         """「科技创新若干政策分哪几个方面」: a question about the notice as a whole lists its top-level parts."""

@@ -72,6 +72,29 @@ def _asked_figures(question: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
+_UNIT_OF = {"周岁": "岁", "岁": "岁", "平方米": "平方米", "平米": "平方米", "㎡": "平方米", "万元": "万元", "元": "元"}
+_U = r"(周岁|岁|平方米|平米|㎡|万元|元)"
+_SPAN = re.compile(rf"(\d+(?:\.\d+)?)\s*{_U}?\s*(?:至|到|—|-|～|~)\s*(\d+(?:\.\d+)?)\s*{_U}")
+_FROM = re.compile(rf"(\d+(?:\.\d+)?)\s*{_U}(?:及|以)以?上")
+_BELOW = re.compile(rf"(?:不满|不足|未满|低于)\s*(\d+(?:\.\d+)?)\s*{_U}")
+
+
+def _ranges(text: str) -> list[tuple[float, float, str]]:
+    """The figure ranges a tier states: 「90周岁至99周岁」 (90, 99, 岁), 「100周岁及以上」 (100, inf), 「不满80周岁」."""
+    out = [(float(m.group(1)), float(m.group(3)), _UNIT_OF[m.group(4)]) for m in _SPAN.finditer(text)]
+    out += [(float(m.group(1)), float("inf"), _UNIT_OF[m.group(2)]) for m in _FROM.finditer(text)]
+    out += [(float("-inf"), float(m.group(1)) - 1e-9, _UNIT_OF[m.group(2)]) for m in _BELOW.finditer(text)]
+    return out
+
+
+def _own_figures(question: str) -> list[tuple[float, str]]:
+    """Figures the asker states of their own case, with their unit: 「今年92岁」 (92, 岁), 「今年85了」 (an age), 「房子
+    120平米」 (120, 平方米)."""
+    out = [(float(m.group(1)), _UNIT_OF[m.group(2)]) for m in re.finditer(rf"(\d+(?:\.\d+)?)\s*{_U}(?![至到以及—\-～~])", question)]
+    out += [(float(m.group(1)), "岁") for m in re.finditer(r"今年(\d{1,3})(?:了|啦)", question)]
+    return out
+
+
 def _states_figure(text: str, number: str, want: int) -> bool:
     """``text`` states ``number``, and not as the opposite of the bound asked (「5000万元以下」 for 「5000万元以上」)."""
     found = list(_figure(number).finditer(text))
@@ -173,6 +196,31 @@ class SentenceKind(Kind):
                 2 * sum(is_row(self.sent_text[i]) for i in block) < len(block):
             return []
         return block
+
+    def _item_in_range(self, si: int, question: str) -> int | None:
+        """The sentence of ``si``'s clause whose range (「90周岁至99周岁」「100周岁及以上」「不满80周岁」) holds the figure the
+        asker states of themselves (「今年92岁」「85了」), when ``si``'s own range does not; None otherwise."""
+        asked = _own_figures(question)
+        if not asked:
+            return None
+        clause = self.b.chunks[self.b.sentences[si].chunk].clause_id
+
+        def holds(j: int) -> bool:
+            return any(lo <= x <= hi and unit == u for lo, hi, u in _ranges(self.sent_text[j]) for x, unit in asked)
+
+        if holds(si) or not _ranges(self.sent_text[si]):
+            return None
+        near = self._around(si, lambda j: self.b.chunks[self.b.sentences[j].chunk].clause_id == clause)
+        return next((j for j in near if holds(j)), None)
+
+    def _named_row(self, si: int, question: str) -> int | None:
+        """Of the 「X：…」 rows in ``si``'s section (「临江区：0591-86451726」), the one whose label X the question names."""
+        section = self._section_of(si)
+        for j in self._around(si, lambda j: self._section_of(j) == section):
+            m = re.match(r"([^：:，。；]{2,16})[：:]", self.sent_text[j])
+            if m and is_row(self.sent_text[j]) and m.group(1) in question:
+                return j
+        return None
 
     def _table_head(self, si: int) -> int | None:
         """The header row of the table whose row ``si`` is (its first row, naming columns, no figure); None if ``si`` is
@@ -290,7 +338,10 @@ class SentenceKind(Kind):
         focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
         single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
         noun = _LIST_NOUN.search(info.text)
-        titles = tuple(self.b.documents[d].meta.title for d in info.scope if d in self.b.documents)
+        # the notice's title and those of the documents it carries (its 附件 「…申报指南」): words naming them ask nothing
+        titles = tuple(t for d in info.scope if d in self.b.documents
+                       for t in (self.b.documents[d].meta.title,
+                                 *(s.title for s in self.b.documents[d].sections if s.level == 0 and s.title)))
         return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text, titles)), _asked_figures(info.text),
                     noun.group(1) if noun else "")
 
@@ -390,6 +441,12 @@ class SentenceKind(Kind):
         if asks_list:
             # 「（三）丛书中…不得作为…申报」 is one item of 「凡以下情况之一者，不属申报参评范围：」: the list answers
             best_si = self._list_head(best_si, hit.chunk.clause_id)
+        named_row = self._named_row(best_si, info.text)
+        if named_row is not None:  # 「我在临江区…打哪个电话」: the block's row for the place (or office) the asker names
+            best_si = named_row
+        in_range = self._item_in_range(best_si, info.text)
+        if in_range is not None:  # 「我爷爷今年92岁」: the tier 「90周岁至99周岁的」 of the list, not the one ranked first
+            best_si = in_range
         chosen = [best_si]
         # 「…；负责对工程变更预算控制价进行评审。」: a duty without its subject takes the sentences that name it
         j = best_si
@@ -540,7 +597,9 @@ class SentenceKind(Kind):
         elif items is not None:  # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head
             answer = items
         else:
-            answer = self._trim(info, [self.sent_text[i] for i in chosen], ask, self.sent_text[best_si])
+            # the asker's own tier answers; the other tiers quoted beside it are no answer to their case
+            said = [i for i in chosen if in_range is None or i == best_si or not _ranges(self.sent_text[i])]
+            answer = self._trim(info, [self.sent_text[i] for i in said], ask, self.sent_text[best_si])
         listing = (self._section_of_preamble(hit.chunk.clause_id)
                    if info.qtype in ("enumeration", "general") or (info.qtype == "count" and _WHICH.search(info.text)) else None)
         keyword_only = len(info.text) <= 12 and not re.search(r"[？?吗呢什么哪谁怎]", info.text)
