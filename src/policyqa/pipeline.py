@@ -260,8 +260,12 @@ class Assistant:
         ends in its 文种 (「那建筑垃圾管理办法的文号呢？」), or when nothing in it fits the conversation's notice; a
         topic word that happens to be in another title (「殡葬设施的建设用地」) does not switch, unless the conversation's notice
         fits the follow-up far worse."""
+        if own.reason == "doc_number":
+            return True
+        if not self.scoper.same_city(own.doc_ids, before.doc_ids) and not self.scoper.names_place(normalized):
+            return False  # 「那跟老旧小区改造同步装的呢？」 in a talk about one city's notice: another city's title is no switch
         kept = own.scores.get(before.doc_ids[0], 0.0)
-        if own.reason == "doc_number" or kept < _STAY_SHARE * own.scores.get(own.doc_ids[0], 0.0):
+        if kept < _STAY_SHARE * own.scores.get(own.doc_ids[0], 0.0):
             return True  # next to the other notice, the conversation's barely fits (a 「广安」 or 「实施」 in common)
         spans = naming_spans(normalized, self.scoper.titles[own.doc_ids[0]])
         return any(KIND_END.search(normalized[a:b]) for a, b in spans)

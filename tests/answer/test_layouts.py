@@ -204,3 +204,27 @@ def test_a_word_of_an_attachments_title_asks_for_nothing(layouts_assistant) -> N
 def test_joint_issuers_are_each_named(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     a = layouts_assistant.ask("北汀2025年度中小企业数字化转型专项资金申报通知是哪些部门发的？")
     assert "北汀市工业和信息化局、北汀市财政局" in a.answer
+
+
+def test_the_askers_own_age_met_by_a_tier_is_stated(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 「92」 is in no sentence, but 「90周岁至99周岁」 holds it: the tier's clause of the sentence answers
+    a = layouts_assistant.ask("我奶奶住南屏，今年92岁了，按南屏银发经济新政策一个月能领多少高龄津贴啊？")
+    assert a.answerable and "200元" in a.answer and "80周岁至89周岁" not in a.answer
+
+
+def test_a_follow_up_does_not_leave_for_another_citys_notice(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 「老旧小区改造」 titles another city's notice; the talk is about 南屏's 加装电梯 guide and names no other city
+    a = layouts_assistant.ask("那跟老旧小区改造同步装的呢？", [
+        {"role": "user", "content": "南屏加装电梯补助，同一单元有3户以上残疾人或80岁以上老人家庭的，能多补多少？"},
+        {"role": "assistant", "content": "每台电梯增加补助3万元。"}])
+    assert a.citations and all(c.doc_id == "nanping_elevator_subsidy_2025" for c in a.citations)
+
+
+def test_items_a_word_list_numbers_are_the_list_its_intro_opens(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("南屏货车禁行通告里，有哪些车辆不受禁行规定限制？")
+    assert all(w in a.answer for w in ("警车", "邮政专用车辆", "新能源轻型厢式货车", "有效货车通行证"))
+
+
+def test_duties_are_headed_by_the_notices_own_name_not_its_issuer(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("南屏货车禁行通告里，市交通运输局负责哪些工作？")
+    assert "共同配送中心" in a.answer and "公安局" not in a.answer

@@ -639,3 +639,14 @@ def test_an_attachment_glued_onto_the_last_paragraph_is_listed_and_opened(tmp_pa
     assert doc.meta.attachments == ("某市联席会议成员名单",)
     members = next(c for c in doc.clauses if c.text.startswith("召集人"))
     assert members.section_path[0] == "某市联席会议成员名单"
+
+
+def test_a_running_header_of_a_text_copied_from_print_is_no_text(tmp_path: Path) -> None:
+    """A text copy of a printed 规范性文件 repeats 「某市人民政府规范性文件」 at every page: not the letterhead (whose issuer
+    would be 「某市人民政府规范性」), not a line of the body."""
+    page = "某市人民政府规范性文件\n"
+    doc = _parse_text(tmp_path / "n.txt", page + "某市人民政府\n某政发〔2025〕9号\n某市人民政府关于加快发展银发经济\n增进老年人福祉的实施意见\n"
+                      "各区县人民政府：\n为深入贯彻国家战略，提出如下意见。\n一、总体要求\n坚持以人民为中心。\n－ 1 －\n" + page +
+                      "二、扩大助餐供给\n新增老年助餐点120个。\n－ 2 －\n" + page + "三、组织实施\n各区县制定实施方案。\n某市人民政府\n2025年6月12日\n")
+    assert doc.meta.title == "某市人民政府关于加快发展银发经济增进老年人福祉的实施意见" and doc.meta.issuer == "某市人民政府"
+    assert "规范性文件" not in doc.text

@@ -187,3 +187,10 @@ def test_another_ordinal_of_the_same_measure_replaces_the_ordinal() -> None:
     """「那第三批呢？」 after 「第一批消费券什么时候发？」 asks of the third batch of the same 消费券."""
     rw = QueryRewriter(Tokenizer(), topics=[])
     assert rw.rewrite("那第三批呢？", _users("第一批消费券什么时候发？")) == "第三批消费券什么时候发？"
+
+
+def test_another_bound_replaces_the_earlier_range_in_its_unit() -> None:
+    """「那100岁以上的呢？」 after 「80到89岁老人的高龄津贴每月多少？」: the range 「80到89岁」 whole gives way, not its end."""
+    rw = QueryRewriter(Tokenizer(), topics=["高龄津贴"])
+    out = rw.rewrite("那100岁以上的呢？", _users("80到89岁老人的高龄津贴每月多少？"))
+    assert out == "100岁以上老人的高龄津贴每月多少？"

@@ -7,6 +7,7 @@ Hand-written because no library parses 公文 layouts: the rules below follow GB
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -112,6 +113,13 @@ def _decimal_outline(paras: list[_Para]) -> list[_Para]:
 # 「…（责任单位：市委宣传部）附件：学校示范引领工程目标任务分配表」: a copy that lost its line breaks glues the attachment
 # list onto the last paragraph — and the attachment itself, 「附件：X附件X召集人：…」 (its mark and title X again, then it)
 _GLUED_ATTACHMENT = re.compile(r"(?<=[。〕）)])附件[：:]")
+
+
+def _running_lines(lines: list[str]) -> set[str]:
+    """Lines a copy of a printed 公文 repeats at every page (「南屏市人民政府规范性文件」, a 公报's issue line): short, with no
+    punctuation, no numbering, three times or more. The PDF reader drops them by position; a text copy has none."""
+    counts = Counter(ln for ln in lines if 4 <= len(ln) <= 30 and not re.search(r"[，。；：:、（）()《》“”\[\]【】〔〕|｜]", ln))
+    return {ln for ln, n in counts.items() if n >= 3 and _heading(ln) is None}
 
 
 def _unglue_attachment(line: str) -> list[str]:
@@ -539,7 +547,8 @@ def parse_document(src: SourceFile) -> Document:
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
     # 「— 3 —」「第 4 页 共 9 页」 lines a PDF or Word copy leaves between the halves of a sentence are no text
     # 「|---|---|」 under a Markdown table's header draws a rule, it says nothing
-    lines = [part for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln)
+    running = _running_lines(text_lines)
+    lines = [part for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln) and ln not in running
              for part in _unglue_attachment(ln)]
     paras = _merge_page_breaks(_decimal_outline(_classify(lines)))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))

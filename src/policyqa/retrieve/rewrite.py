@@ -83,7 +83,7 @@ def noun_spans(tok: Tokenizer, text: str) -> list[str]:
 
 
 # a quantity with its unit and bound: 「5000万元（不含）以下」「2亿元以上」「30%」
-_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*[万亿千百]?(?:元|人|户|家|个|项|年|天|日|月|吨|亩|平方米|米|%)?(?:[（(][^）)]{1,4}[）)])?"
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*[万亿千百]?(?:元|人|户|家|个|项|周岁|岁|年|天|日|月|吨|亩|平方米|米|%)?(?:[（(][^）)]{1,4}[）)])?"
                      r"(?:及以上|及以下|以上|以下|以内|之内|不到|不足)?")
 
 
@@ -116,6 +116,13 @@ def _number_variant(new_topic: str, prev: str) -> str:
             cut = at - 1 if at and prev[at - 1] in "不未" and not lead[:-k].endswith(prev[at - 1]) else at
             return prev[:cut] + lead[-k:] + new_topic[m.start():] + prev[old.end():]
         return ""
+    if not lead:  # 「那100岁以上的呢？」 after 「80到89岁老人…」: the earlier range in the same unit, whole
+        unit = _unit_of(m.group(0))
+        written = "(?:周岁|岁)" if unit in ("岁", "周岁") else re.escape(unit)  # 「100岁以上」 after 「80到89周岁」
+        spans = [r for r in re.finditer(rf"\d+(?:\.\d+)?\s*{written}?\s*(?:到|至|—|-|~|～)\s*\d+(?:\.\d+)?\s*{written}", prev)
+                 ] if unit else []
+        if len(spans) == 1:
+            return prev[: spans[0].start()] + m.group(0) + prev[spans[0].end():]
     if not lead:  # 「那2亿元以上的呢？」: the earlier question's one bounded quantity
         bounded = [a for a in _AMOUNT.finditer(prev) if re.search(r"\d", a.group(0)) and re.search(r"以上|以下|以内|不到|不足", a.group(0))]
         if len(bounded) == 1:

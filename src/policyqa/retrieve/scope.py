@@ -167,6 +167,15 @@ class ScopeResolver:
         outside = set(self.tok.terms(rest))
         return inside - outside
 
+    def same_city(self, a: Iterable[str], b: Iterable[str]) -> bool:
+        """Do the notices ``a`` share a place with the notices ``b`` (or is either of no known place)?"""
+        pa = set().union(*(self.places[d] for d in a))
+        pb = set().union(*(self.places[d] for d in b))
+        return not pa or not pb or same_place(pa, pb)
+
+    def names_place(self, question: str) -> bool:
+        return any(p in question for p in self.all_places)
+
     def resolve(self, question: str) -> Scope:
         """The notice(s) ``question`` names, with a confidence (the same Scope object for the same question)."""
         return self._resolved(question)

@@ -11,6 +11,7 @@ from policyqa.answer.context import SUBJECTLESS_DUTY
 from policyqa.answer.kinds.base import Kind
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.retrieve.hybrid import Ranked
+from policyqa.retrieve.scope import core_title
 from policyqa.types import SECTION_SEP, Answer, Document
 
 # who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」
@@ -41,7 +42,8 @@ class DutyListKind(Kind):
             return None
         shown = spans[: self.max_items]
         more = f"（另有{len(spans) - len(shown)}处）" if len(spans) > len(shown) else ""
-        text = f"《{doc.meta.title}》中写明{who}职责的有{len(spans)}处{more}：" + "".join(
+        # the notice by its own name (「《中心城区部分道路实施货车禁行管理的通告》」), not by the issuer that wraps it
+        text = f"《{core_title(doc.meta.title)}》中写明{who}职责的有{len(spans)}处{more}：" + "".join(
             f"（{i}）{doc.text[s:e]}" for i, (s, e, _) in enumerate(shown, 1))
         quotes = [self._quote(doc, s, e, section, 1.0) for s, e, section in shown]
         return Answer(text, True, self.citations(quotes), info.text, "reverse_responsibility")

@@ -90,7 +90,8 @@ def _ranges(text: str) -> list[tuple[float, float, str]]:
 def _own_figures(question: str) -> list[tuple[float, str]]:
     """Figures the asker states of their own case, with their unit: 「今年92岁」 (92, 岁), 「今年85了」 (an age), 「房子
     120平米」 (120, 平方米)."""
-    out = [(float(m.group(1)), _UNIT_OF[m.group(2)]) for m in re.finditer(rf"(\d+(?:\.\d+)?)\s*{_U}(?![至到以及—\-～~])", question)]
+    out = [(float(m.group(1)), _UNIT_OF[m.group(2)])  # a bound of a range asked about (「80到89周岁的」) is no own figure
+           for m in re.finditer(rf"(?<![\d.到至—\-～~])(\d+(?:\.\d+)?)\s*{_U}(?![至到以及—\-～~])", question)]
     out += [(float(m.group(1)), "岁") for m in re.finditer(r"今年(\d{1,3})(?:了|啦)", question)]
     return out
 
@@ -441,6 +442,13 @@ class SentenceKind(Kind):
         if asks_list:
             # 「（三）丛书中…不得作为…申报」 is one item of 「凡以下情况之一者，不属申报参评范围：」: the list answers
             best_si = self._list_head(best_si, hit.chunk.clause_id)
+        asked_tiers = set(_ranges(info.text))  # 「100岁以上的老人」 asks the tier written 「100周岁及以上的」
+        tier = next((si for _, si, _ in cand[:5] if asked_tiers & set(_ranges(self.sent_text[si]))), None) \
+            if asked_tiers and not asked_tiers & set(_ranges(self.sent_text[best_si])) else None
+        if tier is not None:
+            best_si = tier
+            hit = next((h for h in ranked.hits if h.chunk.id == self.b.chunks[self.b.sentences[tier].chunk].id),
+                       _hit_for(self.b.chunks[self.b.sentences[tier].chunk]))
         named_row = self._named_row(best_si, info.text)
         if named_row is not None:  # 「我在临江区…打哪个电话」: the block's row for the place (or office) the asker names
             best_si = named_row
@@ -457,11 +465,14 @@ class SentenceKind(Kind):
         nxt = best_si + 1
         same_clause = nxt < len(self.b.sentences) and \
             self.b.chunks[self.b.sentences[nxt].chunk].clause_id == hit.chunk.clause_id
-        if self.sent_text[best_si].endswith(("：", ":")) and same_clause:
+        # items a Word list numbers itself are paragraphs (clauses) of their own in the intro's section
+        same_section = nxt < len(self.b.sentences) and self._section_of(nxt) == self._section_of(best_si)
+        if self.sent_text[best_si].endswith(("：", ":")) and (same_clause or same_section):
             # 「对下列政府投资项目，可以简化…：」 introduces a list: the items are the answer
             j = nxt
             while j < len(self.b.sentences) and len("".join(self.sent_text[i] for i in chosen)) < 1500 and \
-                    self.b.chunks[self.b.sentences[j].chunk].clause_id == hit.chunk.clause_id and not _is_resp(self.sent_text[j]):
+                    (self.b.chunks[self.b.sentences[j].chunk].clause_id == hit.chunk.clause_id
+                     or (not same_clause and self._section_of(j) == self._section_of(best_si))) and not _is_resp(self.sent_text[j]):
                 chosen.append(j)
                 j += 1
         elif len(self.sent_text[best_si]) <= 30 and same_clause and not _is_resp(self.sent_text[nxt]) \
@@ -556,8 +567,11 @@ class SentenceKind(Kind):
                 return self.refuse(info, ranked, verdict.reason)
         doc_text = self.b.documents[hit.chunk.doc_id].text
         compared = _threshold_units(evidence)
+        held = {x for x, unit in _own_figures(info.text)  # 「今年92岁」 falls in the tier 「90至99周岁」 the answer states
+                if any(lo <= x <= hi and unit == u for lo, hi, u in _ranges(evidence))}
         missing_numbers = [x for x in re.findall(r"\d{2,}", info.text) if x not in doc_text
-                           and _own_unit(info.text, x) not in compared]  # the asker's figure, met by a threshold
+                           and _own_unit(info.text, x) not in compared  # the asker's figure, met by a threshold
+                           and float(x) not in held]
         if missing_numbers:
             return self.refuse(info, ranked, f"number_not_stated:{missing_numbers[0]}")
         missing_codes = [x for x in re.findall(r"(?<![A-Za-z\d])\d+[A-Za-z]+(?![A-Za-z])", info.text) if x.upper() not in doc_text.upper()]
@@ -699,13 +713,24 @@ class SentenceKind(Kind):
                 return _has_quantity(p, unit) and (not needs or any(n.search(p) for n in needs))
 
             own = {p for p in parts if p in best_sentence} if any(wanted(p) for p in _clauses(best_sentence)) else set()
+            asker = _own_figures(info.text)
+
+            asked_tiers = set(_ranges(info.text))
+
+            def tier(p: str) -> bool:  # the clause of the asker's own tier (「90周岁至99周岁…」 for 「今年92岁」), or of the tier asked
+                return any(lo <= x <= hi and unit == u for lo, hi, u in _ranges(p) for x, unit in asker) or \
+                    bool(asked_tiers & set(_ranges(p)))
 
             def rank(p: str) -> float:
                 return (2.0 if wanted(p) else 0.0) + (1.0 if p in own else 0.0) + sum(self.w(t) for t in terms if t in p)
 
-            best = max(parts, key=rank)
+            tiers = [p for p in parts if wanted(p) and tier(p)]
+            best = tiers[0] if tiers else max(parts, key=rank)
             if wanted(best):
-                keep = [p for p in parts if p is best or (wanted(p) and any(t in p for t in terms))]
+                keep = [p for p in parts if p is best or (not tiers and wanted(p) and any(t in p for t in terms))]
+                at = parts.index(best)
+                if tiers and at + 1 < len(parts) and not re.search(r"\d", _SPAN.sub("", _FROM.sub("", _BELOW.sub("", best)))):
+                    keep.append(parts[at + 1])  # 「（三）100周岁及以上的，」 names the tier; 「每人每月600元」 after it pays it
                 i = parts.index(best)
                 if needs and i > 0 and not any(t in best for t in terms):
                     keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
