@@ -87,6 +87,11 @@ def _ranges(text: str) -> list[tuple[float, float, str]]:
     return out
 
 
+def _holds(text: str, figures: list[tuple[float, str]]) -> bool:
+    """One of the asker's ``figures`` falls in a range ``text`` states (「92岁」 in 「90周岁至99周岁」)."""
+    return any(lo <= x <= hi and unit == u for lo, hi, u in _ranges(text) for x, unit in figures)
+
+
 def _own_figures(question: str) -> list[tuple[float, str]]:
     """Figures the asker states of their own case, with their unit: 「今年92岁」 (92, 岁), 「今年85了」 (an age), 「房子
     120平米」 (120, 平方米)."""
@@ -206,13 +211,10 @@ class SentenceKind(Kind):
             return None
         clause = self.b.chunks[self.b.sentences[si].chunk].clause_id
 
-        def holds(j: int) -> bool:
-            return any(lo <= x <= hi and unit == u for lo, hi, u in _ranges(self.sent_text[j]) for x, unit in asked)
-
-        if holds(si) or not _ranges(self.sent_text[si]):
+        if _holds(self.sent_text[si], asked) or not _ranges(self.sent_text[si]):
             return None
         near = self._around(si, lambda j: self.b.chunks[self.b.sentences[j].chunk].clause_id == clause)
-        return next((j for j in near if holds(j)), None)
+        return next((j for j in near if _holds(self.sent_text[j], asked)), None)
 
     def _named_row(self, si: int, question: str) -> int | None:
         """Of the 「X：…」 rows in ``si``'s section (「临江区：0591-86451726」), the one whose label X the question names."""
@@ -568,7 +570,7 @@ class SentenceKind(Kind):
         doc_text = self.b.documents[hit.chunk.doc_id].text
         compared = _threshold_units(evidence)
         held = {x for x, unit in _own_figures(info.text)  # 「今年92岁」 falls in the tier 「90至99周岁」 the answer states
-                if any(lo <= x <= hi and unit == u for lo, hi, u in _ranges(evidence))}
+                if _holds(evidence, [(x, unit)])}
         missing_numbers = [x for x in re.findall(r"\d{2,}", info.text) if x not in doc_text
                            and _own_unit(info.text, x) not in compared  # the asker's figure, met by a threshold
                            and float(x) not in held]
@@ -718,8 +720,7 @@ class SentenceKind(Kind):
             asked_tiers = set(_ranges(info.text))
 
             def tier(p: str) -> bool:  # the clause of the asker's own tier (「90周岁至99周岁…」 for 「今年92岁」), or of the tier asked
-                return any(lo <= x <= hi and unit == u for lo, hi, u in _ranges(p) for x, unit in asker) or \
-                    bool(asked_tiers & set(_ranges(p)))
+                return _holds(p, asker) or bool(asked_tiers & set(_ranges(p)))
 
             def rank(p: str) -> float:
                 return (2.0 if wanted(p) else 0.0) + (1.0 if p in own else 0.0) + sum(self.w(t) for t in terms if t in p)
