@@ -262,7 +262,7 @@ class Assistant:
         fits the follow-up far worse."""
         if own.reason == "doc_number":
             return True
-        if not self.scoper.same_city(own.doc_ids, before.doc_ids) and not self.scoper.names_place(normalized):
+        if not self.scoper.same_city(own.doc_ids, before.doc_ids) and not self.scoper.named_places(normalized):
             return False  # 「那跟老旧小区改造同步装的呢？」 in a talk about one city's notice: another city's title is no switch
         kept = own.scores.get(before.doc_ids[0], 0.0)
         if kept < _STAY_SHARE * own.scores.get(own.doc_ids[0], 0.0):

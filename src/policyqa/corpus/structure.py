@@ -51,7 +51,8 @@ _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
 _TITLE_DONE = re.compile(rf"(?:{_DOC_KINDS})[）)]?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
 _DATE = re.compile(r"^(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)$")
-_ORG_SUFFIX = re.compile(r"(人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团)$")
+_ORGANS = "人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团"  # what an organ's name ends in
+_ORG_SUFFIX = re.compile(rf"({_ORGANS})$")
 _NOTE = re.compile(r"^[（(](此件[^）)]{1,20}|[^）)]{1,20}公开[^）)]{0,10})[）)]$")
 _ATTACHMENT_LIST = re.compile(r"^附件[：:]")
 # 「附件1：补贴标准」: before the 落款 an entry of the attachment list, after it the head of that attachment;
@@ -141,7 +142,7 @@ def joint_issuers(line: str) -> str:
         return line
     place = re.escape(m.group(0))
     organ = re.compile(rf"(?:国家[\u4e00-\u9fff]{{2,10}}?总局)?{place}[\u4e00-\u9fff]+?"
-                       rf"(?:{_ORG_SUFFIX.pattern.rstrip('$').strip('()')}|联合会|协会)(?=国家|{place}|$)")
+                       rf"(?:{_ORGANS}|联合会|协会)(?=国家|{place}|$)")
     parts, at = [], 0
     while at < len(line):
         p = organ.match(line, at)

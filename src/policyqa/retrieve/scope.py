@@ -173,8 +173,9 @@ class ScopeResolver:
         pb = set().union(*(self.places[d] for d in b))
         return not pa or not pb or same_place(pa, pb)
 
-    def names_place(self, question: str) -> bool:
-        return any(p in question for p in self.all_places)
+    def named_places(self, question: str) -> set[str]:
+        """The places of the library's notices that ``question`` names (「北汀」, 「川湾」)."""
+        return {p for p in self.all_places if p in question}
 
     def resolve(self, question: str) -> Scope:
         """The notice(s) ``question`` names, with a confidence (the same Scope object for the same question)."""
@@ -209,7 +210,7 @@ class ScopeResolver:
             hits[d.doc_id] = {g for g in grams if self.gram_df[g] <= self.max_df}  # 「广安」 names no one notice
         # 「松阳停车收费通知」: a question naming a city asks about that city's notices (another city's 停车 办法 may match
         # more of its title words)
-        named_places = {p for p in self.all_places if p in q}
+        named_places = self.named_places(q)
         local = [k for k in scores if same_place(self.places[k], named_places)] if named_places else []
         ranked = sorted(local or scores, key=lambda k: -scores[k])
         best = scores[ranked[0]]
