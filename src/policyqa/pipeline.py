@@ -17,16 +17,15 @@ from policyqa.answer.compose import Composer, Thresholds
 from policyqa.answer.gate import load_gate
 from policyqa.answer.scorer import load_scorer
 from policyqa.answer.verify import verify_citations
-from policyqa.corpus.chunk import sentence_spans
 from policyqa.corpus.provenance import origin_at
-from policyqa.corpus.validity import REPEAL, status_of
+from policyqa.corpus.validity import status_of
 from policyqa.errors import InputError, NotFoundError, PolicyQAError
 from policyqa.index.embedders import QueryCache, _NumpyEmbeddings, make_embedder
 from policyqa.index.store import IndexBundle, current_version, ensure_index, load_index
 from policyqa.library import Library
 from policyqa.retrieve.hybrid import HybridRetriever
 from policyqa.retrieve.rewrite import QueryRewriter, unlinked
-from policyqa.retrieve.scope import DOC_KINDS, KIND_END, Scope, ScopeResolver, core_title, naming_spans
+from policyqa.retrieve.scope import DOC_KINDS, KIND_END, Scope, ScopeResolver, naming_spans
 from policyqa.settings import Settings
 from policyqa.text.normalize import normalize_query
 from policyqa.types import SECTION_SEP, Answer, Citation, Document, DocumentMeta, Hit, Turn
@@ -429,7 +428,7 @@ def with_status(answer: Answer, documents: dict[str, Document], today: date) -> 
                 continue
             same = by_doc.meta.title == m.title
             own, by = version_name(m, same), version_name(by_doc.meta, same)
-            said = repeal_sentence(by_doc, m)
+            said = m.repeal_sentence
             if said is None:
                 text += f"\n（提示：{own}已被{by}废止，以上内容仅供参考。）"
                 continue
@@ -442,17 +441,6 @@ def with_status(answer: Answer, documents: dict[str, Document], today: date) -> 
     extra = [e for e in extra if not any(e.doc_id == c.doc_id and e.start == c.start for c in cites)]
     cites += tuple(replace(e, id=len(cites) + i) for i, e in enumerate(extra, 1))
     return replace(answer, answer=text, citations=cites)
-
-
-def repeal_sentence(by: Document, repealed: DocumentMeta) -> tuple[int, int, str] | None:
-    """(start, end, section) of the sentence of ``by`` that repeals the notice ``repealed`` (by its 文号 or title)."""
-    names = [n for n in (re.sub(r"\s", "", repealed.doc_number), core_title(repealed.title)) if n]
-    for c in by.clauses:
-        for s0, e0 in sentence_spans(c.text, c.start):
-            sent = by.text[s0:e0]
-            if REPEAL.search(sent) and any(n in re.sub(r"\s", "", sent) for n in names):
-                return s0, e0, SECTION_SEP.join(c.section_path)
-    return None
 
 
 _ASK_CUE = re.compile(r"多少|几|哪|什么|谁|怎么|如何|怎样|吗|是否|能否|能不能|可不可以|呢|啥|咋|多久|多长")

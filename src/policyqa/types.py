@@ -80,6 +80,8 @@ class DocumentMeta:
     valid_from: str = ""  # ISO date the notice takes effect (from its 施行 sentence)
     valid_until: str = ""  # ISO date of its last day in force ("" = no end stated)
     repealed_by: str = ""  # doc_id of a notice in the library that repeals it
+    # (start, end, section path) in repealed_by's text of the sentence that repeals this notice
+    repeal_sentence: tuple[int, int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

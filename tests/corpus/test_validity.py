@@ -9,7 +9,9 @@ import pytest
 from conftest import LIBRARY
 from policyqa.corpus.load import read_sources
 from policyqa.corpus.structure import parse_document
-from policyqa.corpus.validity import Validity, status_of, with_validity
+from dataclasses import replace
+
+from policyqa.corpus.validity import Validity, repeals, status_of, with_validity
 
 
 @pytest.fixture(scope="module")
@@ -38,4 +40,26 @@ def test_status_follows_the_clock(library: dict) -> None:
 
 
 def test_repeal_is_recorded() -> None:
-    assert Validity("2023-01-01", "", ("广安府发〔2014〕52号",)).status(date(2024, 1, 1), repealed_by="x") == "repealed"
+    assert Validity("2023-01-01", "").status(date(2024, 1, 1), repealed_by="x") == "repealed"
+
+
+def test_what_a_notice_repeals_comes_with_its_sentence(library: dict) -> None:
+    doc = library["guangan_bidding_conduct_2023"]
+    (r,) = repeals(doc)
+    assert r.target == "广安府发〔2014〕52号"
+    assert doc.text[r.start:r.end].startswith("《广安市人民政府关于进一步规范国家投资工程建设项目招标投标工作的实施意见》")
+    assert doc.text[r.start:r.end].endswith("同时废止。") and r.section
+
+
+def test_a_repealed_notice_keeps_the_sentence_that_repealed_it(library: dict) -> None:
+    """The older notice (a copy under the repealed 文号) is marked at build with the repealing notice and the span of
+    its sentence, which answers cite without reading the repealer again."""
+    by = library["guangan_bidding_conduct_2023"]
+    old = replace(library["guangan_ride_hailing_2021"], meta=replace(library["guangan_ride_hailing_2021"].meta,
+                                                                       doc_number="广安府发〔2014〕52号"))
+    marked = {d.doc_id: d for d in with_validity([by, old])}
+    m = marked[old.doc_id].meta
+    assert m.repealed_by == by.doc_id
+    s0, e0, section = m.repeal_sentence
+    assert "广安府发〔2014〕52号" in by.text[s0:e0] and section
+    assert marked[by.doc_id].meta.repeal_sentence is None

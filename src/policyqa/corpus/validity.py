@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from policyqa.corpus.chunk import sentence_spans
 from policyqa.corpus.structure import cn_small
-from policyqa.types import Document, DocumentMeta
+from policyqa.types import SECTION_SEP, Document, DocumentMeta
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _START = re.compile(r"[自从](?:(\d{4})年(\d{1,2})月(\d{1,2})日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)")
@@ -23,12 +24,22 @@ REPEAL = re.compile(r"《([^》]{4,80})》\s*[（(]([^）)]{4,30}号)[）)][^。
 
 
 @dataclass(frozen=True, slots=True)
+class Repeal:
+    """A notice this one repeals, by 文号 or title, and the sentence of this one's text that repeals it."""
+
+    target: str  # 文号 or title as the sentence writes it
+    start: int  # the sentence's span in the repealing notice's text
+    end: int
+    section: str  # its section path, joined by SECTION_SEP
+
+
+@dataclass(frozen=True, slots=True)
 class Validity:
     """The period a notice is in force, as far as its text says."""
 
     start: str = ""  # ISO date; "" when the text gives none
     end: str = ""  # ISO date of the last day in force; "" = no end stated
-    repeals: tuple[str, ...] = ()  # 文号 or titles of notices this one repeals
+    repeals: tuple[Repeal, ...] = ()  # the notices this one repeals, each with the sentence that says so
 
     def status(self, today: date, repealed_by: str = "") -> str:
         """in_force | expired | not_yet | repealed | unknown."""
@@ -67,29 +78,38 @@ def validity(doc: Document) -> Validity:
             end = f"{int(u.group(1)):04d}-{int(u.group(2)):02d}-{int(u.group(3)):02d}"
         elif y and start:
             end = (_add_years(date.fromisoformat(start), _years(y.group(1))) - timedelta(days=1)).isoformat()
-    repeals = []
-    for m in REPEAL.finditer(doc.text):
-        repeals.append(m.group(2) or m.group(1) or m.group(3))
-    return Validity(start, end, tuple(dict.fromkeys(r for r in repeals if r)))
+    return Validity(start, end, repeals(doc))
 
 
-def repealed_by(documents: dict[str, Document], validities: dict[str, Validity]) -> dict[str, str]:
-    """doc_id -> doc_id of a notice in the library that repeals it (by 文号 or title)."""
-    out: dict[str, str] = {}
+def repeals(doc: Document) -> tuple[Repeal, ...]:
+    """What the notice repeals, each with the sentence (as citations cut sentences) that names it."""
+    out: dict[str, Repeal] = {}
+    for c in doc.clauses:
+        for s0, e0 in sentence_spans(c.text, c.start):
+            for m in REPEAL.finditer(doc.text, s0, e0):
+                target = m.group(2) or m.group(1) or m.group(3)
+                if target and target not in out:
+                    out[target] = Repeal(target, s0, e0, SECTION_SEP.join(c.section_path))
+    return tuple(out.values())
+
+
+def repealed_by(documents: dict[str, Document], validities: dict[str, Validity]) -> dict[str, tuple[str, Repeal]]:
+    """doc_id -> (doc_id of a notice in the library that repeals it, by 文号 or title; the repeal it reads)."""
+    out: dict[str, tuple[str, Repeal]] = {}
     for doc_id, v in validities.items():
-        for target in v.repeals:
-            key = re.sub(r"\s", "", target)
+        for r in v.repeals:
+            key = re.sub(r"\s", "", r.target)
             for other in documents.values():
                 if other.doc_id == doc_id:
                     continue
                 if (other.meta.doc_number and re.sub(r"\s", "", other.meta.doc_number) == key) or key in other.meta.title:
-                    out[other.doc_id] = doc_id
+                    out[other.doc_id] = (doc_id, r)
     return out
 
 
 STATUS_ZH = {"in_force": "现行有效", "expired": "已过有效期", "not_yet": "尚未施行", "repealed": "已废止", "unknown": "有效期未注明"}
 
-__all__ = ["Validity", "validity", "repealed_by", "with_validity", "status_of", "STATUS_ZH"]
+__all__ = ["Repeal", "Validity", "validity", "repeals", "repealed_by", "with_validity", "status_of", "STATUS_ZH"]
 
 
 def with_validity(documents: list[Document]) -> list[Document]:
@@ -98,8 +118,14 @@ def with_validity(documents: list[Document]) -> list[Document]:
 
     vals = {d.doc_id: validity(d) for d in documents}
     by = repealed_by({d.doc_id: d for d in documents}, vals)
+    none = ("", None)
     return [replace(d, meta=replace(d.meta, valid_from=vals[d.doc_id].start, valid_until=vals[d.doc_id].end,
-                                    repealed_by=by.get(d.doc_id, ""))) for d in documents]
+                                    repealed_by=by.get(d.doc_id, none)[0],
+                                    repeal_sentence=_span(by.get(d.doc_id, none)[1]))) for d in documents]
+
+
+def _span(r: Repeal | None) -> tuple[int, int, str] | None:
+    return (r.start, r.end, r.section) if r else None
 
 
 def status_of(meta: DocumentMeta, today: date) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 
 from policyqa.answer.classify import META_PATTERNS, QueryInfo, about_document_terms
 from policyqa.corpus.chunk import sentence_spans
-from policyqa.corpus.validity import REPEAL
+from policyqa.corpus.validity import REPEAL, repeals
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Document
@@ -133,11 +133,8 @@ class MetadataKind(Kind):
         elif f == "meeting":  # 「已经五届市政府第83次常务会议审议通过」: the meeting that adopted it, in its cover letter
             return self._first_sentence(info, doc, lambda sent: bool(_ADOPTED.search(sent)))
         elif f == "repeal":  # 「《…》（广安府发〔2014〕52号）同时废止」: what it replaces, in its closing sentences
-            for c in doc.clauses:
-                for s0, e0 in sentence_spans(c.text, c.start):
-                    sent = doc.text[s0:e0]
-                    if REPEAL.search(sent):
-                        quotes.append(self._quote(doc, s0, e0, SECTION_SEP.join(c.section_path), 1.0))
+            for s0, e0, section in dict.fromkeys((r.start, r.end, r.section) for r in repeals(doc)):
+                quotes.append(self._quote(doc, s0, e0, section, 1.0))
             if not quotes:
                 return None
             text = "".join(doc.text[q.start:q.end] for q in quotes)
