@@ -167,6 +167,14 @@ class Assistant:
             info = replace(info, scope=info.scope + info.scope_others, scope_others=())
             ranked = self.retriever.search(qvec, list(info.terms), max(k, 6), info.scope)
             answer = self.composer.compose(info, ranked, qvec)
+        if not answer.answerable and turns and info.qtype != "injection":
+            # a follow-up that, read as asking on its own, finds nothing: asked of the earlier question's topic
+            again = self.rewriter.with_topic(normalize_query(question), turns, self._names)
+            if again and again != rewritten:
+                _, info2, qvec2, ranked2 = self._retrieve(again, (), k, {})
+                second = self.composer.compose(info2, ranked2, qvec2)
+                if second.answerable:
+                    rewritten, info, answer = again, info2, second
         answer = self._other_parts(question, turns, k, answer)
         answer = verify_citations(answer, self.bundle.documents)
         answer = with_status(answer, self.bundle.documents, self.today())

@@ -37,6 +37,8 @@ def test_clauses_are_cut_outside_brackets_only() -> None:
     ("市教育局负责的是哪一块？", "reverse_responsibility"),  # 哪一块 as well as 哪块
     ("市商务局被安排负责哪个产业方向？", "reverse_responsibility"),
     ("人行广安市中心支行负责哪些方面的工作？", "reverse_responsibility"),  # a name holding the city
+    ("福州那份意见给市通管办分了什么活？", "reverse_responsibility"),  # 分 as well as 派, a name ending in 办
+    ("社科评奖办法里市社科联都要负责什么？", "reverse_responsibility"),  # a 联合会 named short, in no 责任单位 note
 ])
 def test_a_department_asking_which_items_is_reverse(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle
@@ -124,3 +126,8 @@ def test_what_a_question_asks_is_read_from_its_wording(question: str, qtype: str
 
     depts = ("市农业农村局",) if "市农业农村局" in question else ()
     assert topic_type(question, depts, ("烟花",)) == qtype
+
+
+def test_a_question_ending_in_ban_names_no_department(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    b = library_assistant.bundle
+    assert classify("这事市里该怎么办？", b.tokenizer, b.aliases).departments == ()

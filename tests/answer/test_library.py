@@ -569,3 +569,40 @@ def test_which_aspects_a_notice_is_divided_into_is_its_outline(library_assistant
 def test_an_attachment_glued_onto_the_text_is_the_notices_attachment(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安市社会信用体系建设工作实施方案的附件是什么？")
     assert a.question_type == "metadata" and "联席会议成员名单" in a.answer
+
+
+def test_a_committee_s_duties_are_its_own_level_s(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """An 办法 names the city's committee by level (「市、县两级安全生产委员会负责…」「由市级安全生产委员会挂牌督办」):
+    those are its duties, whatever the verb after 「由」; the county's (「由县级安全生产委员会…挂牌督办」) are not."""
+    a = library_assistant.ask("广安隐患排查治理办法里，市安全生产委员会都管哪些事？")
+    assert a.question_type == "reverse_responsibility"
+    assert "市、县两级安全生产委员会负责指导监督" in a.answer and "由市级安全生产委员会挂牌督办" in a.answer
+    assert "通报批评" in a.answer and "由县级安全生产委员会" not in a.answer
+
+
+def test_a_level_asked_in_a_follow_up_takes_the_earlier_level_s_place(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [{"role": "user", "content": "广安林业经济实施意见里，评上省级现代林业园区奖多少？"},
+               {"role": "assistant", "content": "市财政一次性奖励200万元。"}]
+    a = library_assistant.ask("那国家级的呢？", history)
+    assert "500万元" in a.answer and "国家级现代林业园区" in a.rewritten_query
+
+
+def test_an_amount_asked_above_a_bound_answers_that_tier(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「超过3000万」 (万 for 万元) is the tier 「超过批准概算3000万元以上的」 of the article, not its first tier."""
+    history = [{"role": "user", "content": "广安政府投资管理办法里，市本级项目追加概算不超过500万元的怎么审批？"},
+               {"role": "assistant", "content": "报审批部门办理概算调整批复手续。"}]
+    a = library_assistant.ask("那超过3000万的呢？", history)
+    assert "市委常委会会议审定" in a.answer and "不超过批准概算500万元" not in a.answer
+
+
+def test_a_follow_up_finding_nothing_alone_is_asked_of_the_earlier_topic(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [{"role": "user", "content": "广安建筑垃圾管理办法里，处置建筑垃圾要办什么核准？"},
+               {"role": "assistant", "content": "向城管执法部门申请建筑垃圾处置核准。"}]
+    a = library_assistant.ask("那这个能借给别人用吗？", history)
+    assert a.answerable and "出借" in a.answer and a.citations[0].doc_id == "guangan_construction_waste_2022"
+
+
+def test_the_asker_s_figure_beyond_a_stated_cap_is_answered_with_the_cap(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「一次交50年」 is the asker's figure; the notice caps it (「一次性收取不得超过20年」): the cap answers."""
+    a = library_assistant.ask("广安殡葬实施方案里，公墓的墓位管理费能一次收50年吗？")
+    assert a.answerable and "不得超过20年" in a.answer

@@ -51,7 +51,7 @@ _RESPONSIBILITY = re.compile(
 )
 _REVERSE = re.compile(
     r"(?:参与|负责|承担|牵头|管|涉及|分管|配合|负责了?)(?:了|的)?(?:是)?(?:哪些|什么|几项|哪几项|哪几条|哪项|哪几块|哪一?块|哪一?方面|哪些方面)|"
-    r"(?:哪|几)(?:些|项|几项|几条|几块|一?块|个|几个|个方面|些方面)的?(?:工作|任务|领域|产业|事项|事|条款|条目|活儿?|方向|措施|举措|政策)|派(?:了|过)?(?:哪些|什么)?活|(?:哪|几)几?[项条](?:[？?]|$)|出现在|全部条目|所有条目|哪些条目|"
+    r"(?:哪|几)(?:些|项|几项|几条|几块|一?块|个|几个|个方面|些方面)的?(?:工作|任务|领域|产业|事项|事|条款|条目|活儿?|方向|措施|举措|政策)|(?:派|分|分配|安排|布置|交办|交给)(?:了|过|给)?(?:它|他们|其)?(?:哪些|什么|啥|哪几项)?(?:活|任务)|(?:分|分配|安排|布置|交办)(?:了|给)?(?:它|他们|其)?(?:哪些|什么|啥|哪几项)(?:工作|事)|(?:哪|几)几?[项条](?:[？?]|$)|出现在|全部条目|所有条目|哪些条目|"
     r"(?:有|承担|负责|参与)(?:哪些|什么)(?:工作|任务|职责)|职责是什么|干什么|做什么|管什么|what\s+(?:does|is)\b.*\b(?:do|responsible\s+for|involved)",
     re.I,
 )
@@ -138,8 +138,11 @@ def is_english(text: str) -> bool:
     return letters > 3 * max(cjk, 1)
 
 
-_NAMED_BODY = re.compile(r"(?<![\u4e00-\u9fff])[市县区][\u4e00-\u9fff]{2,10}?(?:管理局|局|委员会|委|办公室|支队)(?![\u4e00-\u9fff])|"
-                         r"(?:(?<=[在里中，,、和])|^)[市县区][\u4e00-\u9fff]{2,10}?(?:管理局|局|委员会|委|办公室|支队)(?=负责|牵头|承担|要|有|的职责|都)")
+# 「市社科联」「市通管办」: a 联合会 or an office is named short as well
+_BODY_END = r"(?:管理局|局|委员会|委|办公室|办|联|支队|中心)"
+_NAMED_BODY = re.compile(rf"(?<![\u4e00-\u9fff])[市县区][\u4e00-\u9fff]{{2,10}}?{_BODY_END}(?![\u4e00-\u9fff])|"
+                         rf"(?:(?<=[在里中，,、和给])|^)[市县区][\u4e00-\u9fff]{{2,10}}?{_BODY_END}(?=负责|牵头|承担|要|有|的职责|都)")
+_NOT_A_NAME = re.compile(r"[怎么什哪该吗呢啥谁里]")  # 「市里该怎么办」 ends in 办 and names nobody
 
 
 def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[str] = frozenset()) -> QueryInfo:
@@ -147,8 +150,8 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[s
     english = is_english(text)
     depts = tuple(aliases.find(text))
     # 「市水利局负责哪些事」: a bureau the library names only in its text (「市水利局：负责…」), not in any 责任单位 note
-    depts += tuple(m.group(0) for m in _NAMED_BODY.finditer(text)
-                   if not any(m.group(0) in d or d in m.group(0) or aliases.same(d, m.group(0)) for d in depts))
+    depts += tuple(m.group(0) for m in _NAMED_BODY.finditer(text) if not _NOT_A_NAME.search(m.group(0))
+                   and not any(m.group(0) in d or d in m.group(0) or aliases.same(d, m.group(0)) for d in depts))
     extra = expand_synonyms(text)
     terms = tok.index_terms(f"{text} {extra}" if extra else text)
     for d in depts:  # alias expansion: the corpus may write the other name

@@ -192,6 +192,20 @@ class QueryRewriter:
             prev = self._resolve(u, prev, names)
         return self._resolve(q, prev, names)
 
+    def with_topic(self, q: str, history: Sequence[Turn], names: Callable[[str], str] | None = None) -> str:
+        """The follow-up asked of the earlier question's notice and topic (「那进去的人和车要做什么？」 after a question about
+        the 森林防火区 -> 「…森林防火区进去的人和车要做什么？」): the reading to try when the follow-up, taken as asking
+        on its own, finds nothing to answer; "" when the earlier question gives no topic or the follow-up already has it."""
+        users = [normalize_query(t.content) for t in history if t.role == "user" and t.content.strip()]
+        if not users:
+            return ""
+        prev = users[-1]
+        name = names(prev) if names else ""
+        topic = self.topic_of(prev.replace(name, "", 1) if name else prev)
+        if not topic or topic in q or (name and name in q):
+            return ""
+        return f"{name}{topic}{unlinked(q)}"
+
     def _resolve(self, q: str, prev: str, names: Callable[[str], str] | None = None) -> str:
         name = names(prev) if names else ""
         bare_prev = prev.replace(name, "", 1) if name else prev
@@ -226,6 +240,8 @@ class QueryRewriter:
                 # the new topic takes the place of the earlier one of its kind: the noun phrase with the same head
                 # (「高中阶段毛入学率」 for 「义务教育巩固率」), else the earlier topic
                 same_head = [sp for sp in noun_spans(self.tok, prev) if sp[-1] == new_topic[-1] and sp != new_topic]
+                if not same_head and len(new_topic) <= 4:  # 「国家级的呢」 after 「评上省级…」: the word ending as it does
+                    same_head = [t for t in self.tok.terms(prev) if len(t) >= 2 and t[-1] == new_topic[-1] and t != new_topic]
                 if not same_head:  # 「新建住宅小区」 after 「公共停车场…」: a word of prev whose head is of the same kind (a place)
                     same_head = [t for t in self.tok.terms(prev) if len(t) >= 3 and _same_kind(t[-1], new_topic[-1])]
                 # the earlier topic with the words that run on from it in its noun phrase (「人才公寓」 of 「人才公寓建设用地

@@ -17,7 +17,8 @@ from policyqa.types import SECTION_SEP, Answer, Document
 # who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」
 _TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要|也|还){0,3}"
                        r"(?:(?:负责|承担|管|做|干|参与|牵头)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥))")
-_SUBJECT_AFTER = r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合|积极|发挥|统筹|督促|履行)"
+_SUBJECT_AFTER = (r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合|积极|发挥|统筹|督促|履行|"
+                  r"根据|按规定|可以|予以|提出|审核|制定|建立|开展|推进|落实|实施)")  # 「市安委会根据具体情况予以通报批评」
 _ARTICLE = r"第[一二三四五六七八九十百零〇\d]+条"  # 「第八条市国资委对企业的投资行为履行出资人职责」
 
 
@@ -54,8 +55,14 @@ class DutyListKind(Kind):
         # 「市住房城乡建设局、市城市管理局负责…」: a subject shared with other departments is the department's duty too
         # 「县级人民政府林业行政主管部门或承接有关行政处罚权的乡镇人民政府…依法给予」: the level named before the type
         # 「市交通运输主管部门在市人民政府领导下，负责…」: who it works under, between the subject and its duty
-        subject = re.compile(rf"(?:^|[。；，、：\s]|由|{_ARTICLE})(?:[市县区]级?(?:人民政府)?|各级)?(?:{name})"
-                             rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?(?:在[^，。；]{{2,16}}?下，?)?{_SUBJECT_AFTER}")  # 「市卫生健康委：负责…」 of a 责任部门 block
+        # 「市、县两级安全生产委员会负责…」「由市级安全生产委员会挂牌督办」: the levels named before the organ; what is done
+        # 「由」 it is its duty whatever the verb
+        # (a city's organ is not the county's: 「由县级安全生产委员会…」 is no duty of 市安全生产委员会)
+        at = who[0] if who[0] in "市县区" and not who.endswith("部门") else "市县区"
+        level = rf"(?:[{at}]级?(?:人民政府)?|市、?县两级|各级)?"
+        subject = re.compile(rf"(?:^|[。；，、：\s]|由|{_ARTICLE}){level}(?:{name})"
+                             rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?(?:在[^，。；]{{2,16}}?下，?)?{_SUBJECT_AFTER}"  # 「市卫生健康委：负责…」 of a 责任部门 block
+                             rf"|由{level}(?:{name})(?:或[^，。；]{{2,30}}?)?[\u4e00-\u9fff]")
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
         stem = who.removesuffix("部门")
         listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"
@@ -85,8 +92,10 @@ def type_names(dept: str) -> tuple[str, ...]:
     """The department type a named bureau is one of, as an 办法 writes it: 市民政局 -> 民政部门, 民政主管部门 …; a city's
     type (市交通运输主管部门) is the type the articles name bare (交通运输主管部门)."""
     bare = re.sub(r"^[市县区省]", "", dept)
+    # a 委员会 the articles name without its city (「市县两级安全生产委员会」): the organ itself, at any level
+    own = (bare,) if bare != dept and bare.endswith("委员会") and len(bare) >= 5 else ()
     if bare.endswith("部门"):
         core = re.sub(r"(?:行政)?(?:主管)?部门$", "", bare)
     else:
         core = re.sub(r"(?:管理局|局|委员会|委|办公室|办)$", "", bare)
-    return tuple(f"{core}{suffix}" for suffix in ("部门", "主管部门", "行政部门", "行政主管部门")) if len(core) >= 2 else ()
+    return own + (tuple(f"{core}{suffix}" for suffix in ("部门", "主管部门", "行政部门", "行政主管部门")) if len(core) >= 2 else ())

@@ -72,17 +72,20 @@ def _asked_figures(question: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-_UNIT_OF = {"周岁": "岁", "岁": "岁", "平方米": "平方米", "平米": "平方米", "㎡": "平方米", "万元": "万元", "元": "元"}
-_U = r"(周岁|岁|平方米|平米|㎡|万元|元)"
+_UNIT_OF = {"周岁": "岁", "岁": "岁", "平方米": "平方米", "平米": "平方米", "㎡": "平方米", "万元": "万元", "万": "万元", "元": "元"}
+_U = r"(周岁|岁|平方米|平米|㎡|万元|万(?![\u4e00-\u9fff])|万(?=[的块])|元)"  # 「超过3000万的」: 万 said for 万元
 _SPAN = re.compile(rf"(\d+(?:\.\d+)?)\s*{_U}?\s*(?:至|到|—|-|～|~)\s*(\d+(?:\.\d+)?)\s*{_U}")
 _FROM = re.compile(rf"(\d+(?:\.\d+)?)\s*{_U}(?:及|以)以?上")
-_BELOW = re.compile(rf"(?:不满|不足|未满|低于)\s*(\d+(?:\.\d+)?)\s*{_U}")
+_BELOW = re.compile(rf"(?:不满|不足|未满|低于|不超过)\s*(\d+(?:\.\d+)?)\s*{_U}")
+_ABOVE = re.compile(rf"(?<!不)(?:超过|高于|多于|大于)\s*(\d+(?:\.\d+)?)\s*{_U}(?!以[内下])")  # 「超过3000万」 is the tier 「3000万元以上」
 
 
 def _ranges(text: str) -> list[tuple[float, float, str]]:
     """The figure ranges a tier states: 「90周岁至99周岁」 (90, 99, 岁), 「100周岁及以上」 (100, inf), 「不满80周岁」."""
     out = [(float(m.group(1)), float(m.group(3)), _UNIT_OF[m.group(4)]) for m in _SPAN.finditer(text)]
     out += [(float(m.group(1)), float("inf"), _UNIT_OF[m.group(2)]) for m in _FROM.finditer(text)]
+    out += [(float(m.group(1)), float("inf"), _UNIT_OF[m.group(2)]) for m in _ABOVE.finditer(text)
+            if not text[m.end():].startswith(("以上", "及以上"))]  # 「超过…3000万元以上」 is one tier
     out += [(float("-inf"), float(m.group(1)) - 1e-9, _UNIT_OF[m.group(2)]) for m in _BELOW.finditer(text)]
     return out
 
@@ -136,9 +139,14 @@ def _own_unit(question: str, number: str) -> str | None:
     return None
 
 
+# 「一次性收取不得超过20年」「最高给予100万元」: a bound written before its figure
+_CAP = re.compile(r"(?:不得超过|不超过|不高于|不低于|不少于|不多于|不得少于|最多|最高|最低|至少|最长|最短)\s*(\d+(?:\.\d+)?)\s*"
+                  r"(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)")
+
+
 def _threshold_units(evidence: str) -> set[str]:
-    """Units of the thresholds the evidence sets (「30万元以上」「1000吨（含）」)."""
-    return {_unit_key(m.group(2)) for m in _THRESHOLD.finditer(evidence)}
+    """Units of the thresholds the evidence sets (「30万元以上」「1000吨（含）」「不得超过20年」)."""
+    return {_unit_key(m.group(2)) for pat in (_THRESHOLD, _CAP) for m in pat.finditer(evidence)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -728,7 +736,8 @@ class SentenceKind(Kind):
             tiers = [p for p in parts if wanted(p) and tier(p)]
             best = tiers[0] if tiers else max(parts, key=rank)
             if wanted(best):
-                keep = [p for p in parts if p is best or (not tiers and wanted(p) and any(t in p for t in terms))]
+                # the best sentence's own amounts (「按设备投资的5%，…给予最高不超300万元」), not a neighbour's of another case
+                keep = [p for p in parts if p is best or (not tiers and wanted(p) and (p in own if own else any(t in p for t in terms)))]
                 at = parts.index(best)
                 if tiers and at + 1 < len(parts) and not re.search(r"\d", _SPAN.sub("", _FROM.sub("", _BELOW.sub("", best)))):
                     keep.append(parts[at + 1])  # 「（三）100周岁及以上的，」 names the tier; 「每人每月600元」 after it pays it
