@@ -228,3 +228,21 @@ def test_items_a_word_list_numbers_are_the_list_its_intro_opens(layouts_assistan
 def test_duties_are_headed_by_the_notices_own_name_not_its_issuer(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     a = layouts_assistant.ask("南屏货车禁行通告里，市交通运输局负责哪些工作？")
     assert "共同配送中心" in a.answer and "公安局" not in a.answer
+
+
+def test_a_filler_word_does_not_make_a_metadata_question_about_something_else(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「打算」 names no topic: 「…征求意见稿打算哪天施行」 asks the draft's own 施行 sentence."""
+    a = layouts_assistant.ask("柳泉老年人助餐补贴办法的征求意见稿打算哪天开始施行？")
+    assert a.answerable and "2026年1月1日" in a.answer
+
+
+def test_the_asker_s_age_above_a_minimum_age_is_no_figure_the_notice_misses(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「我今年45岁」 is the asker's own age, met by 「年满16周岁」: answered from the subsidy's sentence, not refused."""
+    a = layouts_assistant.ask("我今年45岁，在安平跑外卖，以灵活就业人员身份交养老保险，新就业形态劳动者权益保障发布会说的社会保险补贴每月最高多少？")
+    assert a.answerable and a.citations[0].doc_id == "anping_xinjiuye_fabuhui_2024" and "年满16周岁" in a.answer
+
+
+def test_the_asker_s_year_before_a_year_bound_is_no_figure_the_notice_misses(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「1998年建的」 against 「建成于2000年底前」: the asker's year, not a year the notice should state."""
+    a = layouts_assistant.ask("我们柳泉的小区是1998年建的，老旧小区改造方案管不管得着？")
+    assert a.answerable and "2000年底前" in a.answer

@@ -429,6 +429,32 @@ def test_a_decimal_outline_nests_by_the_depth_of_its_numbers() -> None:
     assert target.section_path[-1] == "1 总体目标"
 
 
+def test_numbered_conditions_in_a_decimal_outline_stay_items_of_their_clause() -> None:
+    """A 预案 numbered 「4.1」「4.2」 lists each response level's conditions as 「1．…；」「2．…；」「3．1条以上…。」: items of
+    the 「（一）Ⅳ级响应」 clause, not the outline's first level — and 「3．1条」 is item 3, not heading 3.1."""
+    doc = _parse(SYNTHETIC / "anping_neilao_yingjiyuan_2023.txt")
+    c = _clause_with(doc, "1条以上城市主干道因积水造成交通中断")
+    assert c.section_path[-1].startswith("（一）") and "应急响应" in " > ".join(c.section_path)
+    assert not any(s.label.startswith(("3.1 条", "3.2 座")) for s in doc.sections)
+    assert _clause_with(doc, "内涝灾害造成3人以上死亡或者失踪").section_path[-1].startswith("（四）")
+
+
+def test_an_issuer_line_over_the_title_is_the_title_s_start_and_the_recipients_stay_apart() -> None:
+    """「安平市人民政府办公室」 on its own line over 「关于印发…的通知」 (under the 版头 and 文号): one title; the 主送 line
+    after it is not glued onto it."""
+    doc = _parse(SYNTHETIC / "anping_neilao_yingjiyuan_2023.txt")
+    assert doc.meta.title == "安平市人民政府办公室关于印发安平市城市内涝灾害应急预案的通知"
+    assert doc.meta.recipients.startswith("各区、县人民政府")
+
+
+def test_a_notice_titled_as_a_public_notice_keeps_its_title_apart_from_its_text() -> None:
+    """「…拟拨付名单公示」 (a DOCX) and 「…新闻发布会」 (a portal page) end in what they are: the next line is text."""
+    gongshi = _parse(SYNTHETIC / "anping_shuzihua_jiangbu_gongshi_2025.docx")
+    assert gongshi.meta.title == "安平市2024年度中小企业数字化转型奖补资金拟拨付名单公示"
+    briefing = _parse(SYNTHETIC / "anping_xinjiuye_fabuhui_2024.html")
+    assert briefing.meta.title == "安平市新就业形态劳动者权益保障政策新闻发布会"
+
+
 def test_a_line_starting_with_an_amount_or_a_bare_number_is_no_decimal_heading(tmp_path: Path) -> None:
     doc = _parse_text(tmp_path / "plan.txt", "某市某某实施方案\n一、主要目标\n2.5万元以下的项目简化审批。\n3 个工作日内办结。\n")
     assert [s.label for s in doc.sections] == ["一、主要目标"]

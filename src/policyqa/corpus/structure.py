@@ -36,8 +36,8 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("mark1", re.compile(r"^([◎■□])\s*([^。；，！？]{2,20})$")),
     ("mark2", re.compile(r"^([▲●◆△◇])\s*([^。；，！？]{2,20})$")),
     # 「2.1　夯实数字基础设施」「2.1.1　加快5G…。」: decimal outline numbering (its depth is the heading's level);
-    # 「2.5万元…」 at a line's start is an amount, not a heading
-    ("dec", re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:\s+|(?=[\u4e00-\u9fff“（]))(?![万亿元个%％倍])(.*)$")),
+    # 「2.5万元…」 at a line's start is an amount, not a heading; nor is 「3．1条以上城市主干道…」 (item 3, 「1条」)
+    ("dec", re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:\s+|(?=[\u4e00-\u9fff“（]))(?![万亿元个%％倍条项家人名处座户台辆所])(.*)$")),
     # 「1　总体目标」: the first level of a decimal outline, a short title after the number
     ("dec", re.compile(r"^(\d{1,2})\s+([\u4e00-\u9fff][^。；，：！？]{1,30})$")),
 ]
@@ -46,7 +46,7 @@ _RANK = {"attachment": 0, "division": 1, "chapter": 1, "part": 2, "l1": 3, "arti
          "md1": 1, "md2": 3, "md3": 5, "md4": 6, "md5": 7, "md6": 8,
          "label": 2, "qa": 5, "dec1": 3, "dec2": 5, "dec3": 6, "dec4": 7, "mark1": 1, "mark2": 4}
 
-_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案|解读|答记者问|通报|纪要|命令"
+_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案|解读|答记者问|通报|纪要|命令|公示|发布会"
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
 _TITLE_DONE = re.compile(rf"(?:{_DOC_KINDS})[）)]?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
@@ -107,8 +107,12 @@ def _decimal_outline(paras: list[_Para]) -> list[_Para]:
     """In a document numbered 「1」「1.1」「1.1.1」, 「1.」 and 「1、」 are its first level, not items under a 「（一）」."""
     if not any(p.heading and p.heading[0] in ("dec2", "dec3") for p in paras):
         return [p if p.heading is None or p.heading[0] != "dec1" else _Para("body", p.text) for p in paras]
-    return [_Para(p.kind, p.text, ("dec1", *p.heading[1:]), p.start, p.end) if p.heading and p.heading[0] == "l3" else p
-            for p in paras]
+    # 「1．市气象局发布暴雨蓝色预警信号…；」 is an item of the list its paragraph opens, not a first-level title
+    return [_Para(p.kind, p.text, ("dec1", *p.heading[1:]), p.start, p.end)
+            if p.heading and p.heading[0] == "l3" and not _ITEM_END.search(p.text) else p for p in paras]
+
+
+_ITEM_END = re.compile(r"[；;。]\s*$")  # a clause of a list (「…；」) or a sentence: a decimal outline's titles end bare
 
 
 # 「…（责任单位：市委宣传部）附件：学校示范引领工程目标任务分配表」: a copy that lost its line breaks glues the attachment
@@ -228,6 +232,8 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "header_org"  # 「临川湾市人民政府」 above 「川湾府发〔2024〕2号」: a 版头 without 「文件」
         elif h is not None and not (h[0] == "l1" and len(h[2]) == 0):
             kind = "heading"
+        elif in_header and _is_orgish(line) and nxt.startswith("关于") and _is_titleish(nxt):
+            kind = "title"  # 「安平市人民政府办公室」 over 「关于印发…的通知」 (under the 版头 and 文号): the title's first line
         elif _is_titleish(line):
             kind = "title"
         elif in_header and "关于" in line and len(line) <= 60 and not re.search(r"[，。；：:]", line):

@@ -120,7 +120,7 @@ def _several_asks(question: str) -> bool:
 
 
 # 「买了40万的设备」「省了1200吨标准煤」: the asker's own figure, and a threshold of the same unit the rule compares it with
-_OWN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)")
+_OWN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿|周岁|岁)")
 _THRESHOLD = re.compile(r"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)"
                         r"[^，。；\d]{0,8}?(以上|以下|以内|及以上|（含）|\(含\)|不含|（不含）)")
 _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
@@ -128,25 +128,30 @@ _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪�
 
 
 def _unit_key(unit: str) -> str:
-    return unit.lstrip("千百").replace("元", "").replace("平米", "平方米") or unit  # 30万元以上 and 40万 compare in 万
+    # 30万元以上 and 40万 compare in 万; 年满16周岁 and 45岁 in 岁
+    return unit.lstrip("千百").replace("元", "").replace("平米", "平方米").replace("周岁", "岁") or unit
 
 
 def _own_unit(question: str, number: str) -> str | None:
     """The unit the question writes ``number`` in (「40万的设备」 -> 万), None if it has none."""
     for m in _OWN_FIGURE.finditer(question):
         if m.group(1).startswith(number):
-            return None if m.group(2) == "年" and len(number) == 4 else _unit_key(m.group(2))  # a year is a fact asked
+            # a year is a fact asked, unless the notice bounds years (「1998年建的」 against 「建成于2000年底前」)
+            return _YEAR if m.group(2) == "年" and len(number) == 4 else _unit_key(m.group(2))
     return None
 
 
-# 「一次性收取不得超过20年」「最高给予100万元」: a bound written before its figure
-_CAP = re.compile(r"(?:不得超过|不超过|不高于|不低于|不少于|不多于|不得少于|最多|最高|最低|至少|最长|最短)\s*(\d+(?:\.\d+)?)\s*"
-                  r"(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)")
+# 「一次性收取不得超过20年」「最高给予100万元」「年满16周岁」: a bound written before its figure
+_CAP = re.compile(r"(?:不得超过|不超过|不高于|不低于|不少于|不多于|不得少于|最多|最高|最低|至少|最长|最短|年满|满)\s*(\d+(?:\.\d+)?)\s*"
+                  r"(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿|周岁|岁)")
+_YEAR = "年份"  # the unit of a calendar year, bounded by 「2000年底前」「2015年以后」
+_YEAR_BOUND = re.compile(r"(?<!\d)\d{4}年(?:底|末|初)?(?:以前|之前|前|以后|之后|后)")
 
 
 def _threshold_units(evidence: str) -> set[str]:
-    """Units of the thresholds the evidence sets (「30万元以上」「1000吨（含）」「不得超过20年」)."""
-    return {_unit_key(m.group(2)) for pat in (_THRESHOLD, _CAP) for m in pat.finditer(evidence)}
+    """Units of the thresholds the evidence sets (「30万元以上」「1000吨（含）」「不得超过20年」「2000年底前」)."""
+    units = {_unit_key(m.group(2)) for pat in (_THRESHOLD, _CAP) for m in pat.finditer(evidence)}
+    return units | ({_YEAR} if _YEAR_BOUND.search(evidence) else set())
 
 
 @dataclass(frozen=True, slots=True)
