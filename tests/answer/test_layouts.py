@@ -246,3 +246,10 @@ def test_the_asker_s_year_before_a_year_bound_is_no_figure_the_notice_misses(lay
     """「1998年建的」 against 「建成于2000年底前」: the asker's year, not a year the notice should state."""
     a = layouts_assistant.ask("我们柳泉的小区是1998年建的，老旧小区改造方案管不管得着？")
     assert a.answerable and "2000年底前" in a.answer
+
+
+def test_principles_in_one_sentence_of_semicolons_are_listed(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「坚持居民自愿、政府引导；坚持因地制宜、分类施策；…。」 is the whole list of 「（二）基本原则」."""
+    a = layouts_assistant.ask("柳泉老旧小区改造行动方案有哪些基本原则？")
+    assert a.answerable and "4项" in a.answer
+    assert all(x in a.answer for x in ("居民自愿、政府引导", "因地制宜、分类施策", "共建共治共享"))

@@ -606,3 +606,11 @@ def test_the_asker_s_figure_beyond_a_stated_cap_is_answered_with_the_cap(library
     """「一次交50年」 is the asker's figure; the notice caps it (「一次性收取不得超过20年」): the cap answers."""
     a = library_assistant.ask("广安殡葬实施方案里，公墓的墓位管理费能一次收50年吗？")
     assert a.answerable and "不得超过20年" in a.answer
+
+
+def test_principles_run_in_one_paragraph_are_listed(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「（二）基本原则。——坚持生态优先，绿色发展。…——坚持市场主导，政府引导。…」: a section with no sub-sections lists
+    the items its own paragraph runs, each after its dash."""
+    a = library_assistant.ask("广安林业经济实施意见提出了哪些基本原则？")
+    assert a.question_type == "enumeration"
+    assert all(x in a.answer for x in ("坚持生态优先，绿色发展", "坚持市场主导，政府引导", "坚持因地制宜，集约高效"))

@@ -74,9 +74,12 @@ class AnswerContext:
                 self.children[s.parent_id].append(s)
         self.resp_clauses = [(d, c) for d, c in self.clauses.values() if c.responsibility and c.responsibility.units]
         self.items: dict[str, list[Clause]] = defaultdict(list)  # section id -> clauses with a run-in title
+        self.first_clause: dict[str, Clause] = {}  # section id -> its first clause
         for _, c in self.clauses.values():
             if c.heading and c.section_id:
                 self.items[c.section_id].append(c)
+            if c.section_id:
+                self.first_clause.setdefault(c.section_id, c)
         ids = list(self.clauses)
         texts = [SECTION_SEP.join(c.section_path) + " " + c.text for _, c in self.clauses.values()]
         self.clause_terms = {cid: set(ts) for cid, ts in zip(ids, self.tok.terms_many(texts))}

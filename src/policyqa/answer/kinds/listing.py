@@ -48,7 +48,7 @@ class ListingKind(Kind):
             if s.level == 0:
                 continue  # a notice's own title names the notice, not a list (its parts: ``_outline``)
             kids = [k for k in self.children.get(s.id, []) if k.title]
-            if (len(kids) < 2 and len(self._item_clauses(s)) < 2) or not s.title:
+            if (len(kids) < 2 and len(self._item_clauses(s)) < 2 and not self._series(s)) or not s.title:
                 continue
             core = re.sub(r"^(?:推动|加快|以|强化|加强)", "", s.title)
             if s.title in info.text or (len(core) >= 4 and core in info.text):
@@ -123,10 +123,36 @@ class ListingKind(Kind):
         """Clauses of a section that carry their own run-in title (「——建设东南沿海创新策源地。」)."""
         return self.items.get(sec.id, [])
 
+    def _series(self, sec: Section) -> tuple[Clause, int, int, list[str]] | None:
+        """The items a section with no sub-sections or titled items runs in its own paragraph: 「——坚持生态优先，绿色
+        发展。…——坚持市场主导，政府引导。…」, or 「坚持居民自愿、政府引导；坚持因地制宜、分类施策；…。」 (clause,
+        start and end of the run in the document's text, items)."""
+        c = self.first_clause.get(sec.id)
+        if c is None:
+            return None
+        body, at = c.text, c.start
+        if c.heading and 0 <= (i := body.find(c.heading)) < 12:  # after the run-in title 「（二）基本原则。」
+            cut = i + len(c.heading)
+            cut += len(body[cut:]) - len(body[cut:].lstrip("。.：: "))
+            body, at = body[cut:], at + cut
+        dashes = list(re.finditer(r"——\s*([^。；—]{2,30}?)[。；]", body))
+        if len(dashes) >= 2:
+            return c, at + dashes[0].start(), at + dashes[-1].end(), [m.group(1) for m in dashes]
+        first = body.split("。", 1)[0]
+        parts = [x.strip() for x in re.split(r"[；;]", first)]
+        if len(parts) >= 3 and all(2 <= len(x) <= 40 for x in parts):
+            return c, at, at + len(first), parts
+        return None
+
     def _listing(self, sec: Section) -> tuple[str, list[Quote]]:
         """「三、发展重点」包括3项：（一）…；（二）…（新一代光电、…）；… with each heading quoted."""
         doc = self.b.documents[sec.doc_id]
         kids = [k for k in self.children[sec.id] if k.title]
+        series = self._series(sec) if len(kids) < 2 and len(self._item_clauses(sec)) < 2 else None
+        if series is not None:
+            _, start, end, items = series
+            return (f"「{sec.label}」包括{len(items)}项：" + "；".join(items) + "。",
+                    [self._quote(doc, start, end, sec.path_str, 1.0)])
         if len(kids) < 2:
             items = self._item_clauses(sec)
             quotes = []
