@@ -253,3 +253,15 @@ def test_principles_in_one_sentence_of_semicolons_are_listed(layouts_assistant) 
     a = layouts_assistant.ask("柳泉老旧小区改造行动方案有哪些基本原则？")
     assert a.answerable and "4项" in a.answer
     assert all(x in a.answer for x in ("居民自愿、政府引导", "因地制宜、分类施策", "共建共治共享"))
+
+
+def test_an_faq_question_is_answered_by_its_answer_not_by_itself(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「问：补贴申请由哪些部门审核？」 matches the asker's words best; what answers is the 「答：」 under it."""
+    a = layouts_assistant.ask("西塘高层次人才安居补贴的申请都由哪些部门来审核？")
+    assert a.answerable and "答：" in a.answer and "区人才办" in a.answer
+
+
+def test_the_tier_a_label_names_is_the_one_answered(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「B类人才的购房补贴」 of 「A类人才200万元，B类人才100万元，…」: the B tier's amount, not the first one."""
+    a = layouts_assistant.ask("西塘人才安居补贴办法中，B类人才的购房补贴标准是多少？")
+    assert "100万元" in a.answer

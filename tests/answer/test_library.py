@@ -79,7 +79,9 @@ def test_own_figures_and_thresholds_compare_in_one_unit() -> None:
 
     assert _own_unit("买了40万的设备", "40") == "万" and _threshold_units("投资30万元以上的") == {"万"}
     assert _own_unit("省了1200吨标准煤", "1200") == "吨" and "吨" in _threshold_units("节能1000吨标准煤（含）以上")
-    assert _own_unit("到2035年建成多少个", "2035") is None  # a year is a fact asked about, never the asker's figure
+    # a year is a fact asked about, met only where the notice bounds years (「建成于2000年底前」), never by 「2035年」 itself
+    assert _own_unit("到2035年建成多少个", "2035") == "年份" and "年份" not in _threshold_units("到2035年建成10个")
+    assert "年份" in _threshold_units("建成于2000年底前的小区") and "岁" in _threshold_units("年满16周岁、未达到法定退休年龄")
     assert _threshold_units("给予5万元奖励") == set()  # an amount, not a threshold
 
 
@@ -614,3 +616,35 @@ def test_principles_run_in_one_paragraph_are_listed(library_assistant) -> None: 
     a = library_assistant.ask("广安林业经济实施意见提出了哪些基本原则？")
     assert a.question_type == "enumeration"
     assert all(x in a.answer for x in ("坚持生态优先，绿色发展", "坚持市场主导，政府引导", "坚持因地制宜，集约高效"))
+
+
+def test_a_list_tied_to_the_noun_asked_answers_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「定标因素包括价格、技术、质量…」 names its list after the noun asked; the sentence beside it that only mentions
+    「定标方式、因素」 with more of the question's words does not answer 「包括哪些」."""
+    a = library_assistant.ask("招投标实施意见里评定分离的定标因素都包括哪些？")
+    assert "价格、技术、质量" in a.answer
+
+
+def test_a_negated_ask_is_answered_by_the_negated_list(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「哪些成果不属于参评范围」: the article 「凡以下情况之一者，不属申报参评范围：」, not the one listing what is."""
+    a = library_assistant.ask("社科成果评奖办法里哪些成果不属于申报参评的范围？")
+    assert "不属申报参评范围" in a.answer and "各类教材" in a.answer
+
+
+def test_a_department_type_asked_what_it_was_assigned(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「给林业部门分了哪些职责」 asks the type's duties as 「林业部门负责哪些」 does."""
+    a = library_assistant.ask("建筑垃圾管理办法给林业部门分配了哪些职责？")
+    assert a.question_type == "reverse_responsibility" and "占用林地审批" in a.answer
+
+
+def test_an_answer_moved_off_the_ranked_sentences_is_still_judged(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The sentence answered can move off the candidates the gate reads (to its list's head): the gate judges the one
+    ranked instead of failing (a StopIteration had surfaced as an error)."""
+    a = library_assistant.ask("广安市属国有企业投融资监督管理办法（修订）对企业到境外投资有什么额外的审批要求？")
+    assert a.answer
+
+
+def test_the_prize_a_label_names_comes_with_its_amount(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「二等奖15项，每项奖现金10000元」: the clause naming the 二等奖 and the amount that follows it."""
+    a = library_assistant.ask("社科成果评奖办法里二等奖一项奖励多少现金？")
+    assert "二等奖" in a.answer and "10000元" in a.answer and "30000元" not in a.answer

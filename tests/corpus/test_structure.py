@@ -455,6 +455,24 @@ def test_a_notice_titled_as_a_public_notice_keeps_its_title_apart_from_its_text(
     assert briefing.meta.title == "安平市新就业形态劳动者权益保障政策新闻发布会"
 
 
+def test_joint_issuers_one_to_a_line_and_a_drawn_rule_are_the_letterhead() -> None:
+    """「西塘市科学技术局」「西塘市科学技术协会」「西塘市教育局」 over the 文号, then a rule drawn in 「━」: the 版头, not the title
+    (a DOCX); a PDF's 版头 repeated over 「关于…」 starts the title."""
+    keji = _parse(SYNTHETIC / "xitang_kejihuodongzhou_2025.docx")
+    assert keji.meta.title == "关于举办2025年西塘市“科技活动周”的通知" and keji.meta.doc_number == "西科联〔2025〕4号"
+    yanfa = _parse(SYNTHETIC / "xitang_yanfa_buzhu_2025.pdf")
+    assert yanfa.meta.title == "西塘市科学技术局西塘市财政局关于组织申报2025年度西塘市科技型中小企业研发费用补助的通知"
+
+
+def test_an_faq_of_unnumbered_questions_has_one_section_per_question() -> None:
+    """「问：…？」 over 「答：…」 (a portal's FAQ, numbered nowhere): each question a section, numbered in order."""
+    doc = _parse(SYNTHETIC / "xitang_rencai_anju_2024.html")
+    asks = [s for s in doc.sections if s.label.startswith("问")]
+    assert len(asks) >= 12 and asks[0].label.startswith("问1：") and asks[0].title.endswith("？")
+    c = _clause_with(doc, "A类人才200万元")
+    assert c.section_path[-1].startswith("问") and "购房补贴" in c.section_path[-1]
+
+
 def test_a_line_starting_with_an_amount_or_a_bare_number_is_no_decimal_heading(tmp_path: Path) -> None:
     doc = _parse_text(tmp_path / "plan.txt", "某市某某实施方案\n一、主要目标\n2.5万元以下的项目简化审批。\n3 个工作日内办结。\n")
     assert [s.label for s in doc.sections] == ["一、主要目标"]

@@ -169,11 +169,22 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
 _TOC = re.compile(r"^目\s*录$")
+_BARE_KIND = re.compile(r"^(?:文件|公告|通告)$")
+
+
+def _header_org(line: str) -> bool:
+    """An issuer's name as a 版头 line: an organ, or a 协会 / 联合会 (「西塘市科学技术协会」)."""
+    return _is_orgish(line) or bool(re.search(r"[\u4e00-\u9fff]{2,}(?:协会|联合会)$", line))
+
+
+_RULE_LINE = re.compile(r"^[━─—＝=_＿~～\-－·•*★☆]{6,}$")  # the red rule under a 版头, drawn in characters
 _TABLE_RULE = re.compile(r"^[|｜]?(?:\s*:?-{3,}:?\s*[|｜])+\s*(?::?-{3,}:?)?\s*$")
 # 「【记者】…？」 asks and the speaker's paragraph after it answers (a 答记者问); 「【主持人】…」 speaks, heads nothing
 ASKER_TAG = r"【(?:记者|问|提问|网友|群众)】"  # who asks in an 答记者问 or an online 问答
 _ASKER = re.compile(rf"^{ASKER_TAG}\s*(\S.*)$")
 _SPEAKER = re.compile(r"^【(?:主持人|答)】\s*\S")
+_PLAIN_ASK = re.compile(r"^问\s*[：:]\s*(\S.{2,80}?[？?])$")
+_ANSWER = re.compile(r"^答\s*[：:]")
 
 
 def _classify(lines: list[str]) -> list[_Para]:
@@ -192,7 +203,8 @@ def _classify(lines: list[str]) -> list[_Para]:
             paras.append(_Para("toc", line))
             continue
         toc = None
-        if asker := _ASKER.match(line):
+        asker = _ASKER.match(line) or (_PLAIN_ASK.match(line) if _ANSWER.match(nxt) else None)
+        if asker:  # 「【记者】…？」, or 「问：…？」 with 「答：…」 under it (an FAQ that numbers nothing)
             asked += 1
             h = ("qa", str(asked), asker.group(1))
         elif _SPEAKER.match(line) or (asked and re.match(r"^【[^】]{2,30}】\s*\S", line)):
@@ -228,8 +240,13 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "office"
         elif in_header and line.endswith("文件") and len(line) <= 30:
             kind = "header_org"
-        elif in_header and not paras and _is_orgish(line) and (_DOC_NUMBER.match(nxt) or _is_titleish(nxt)):
-            kind = "header_org"  # 「临川湾市人民政府」 above 「川湾府发〔2024〕2号」: a 版头 without 「文件」
+        elif in_header and all(p.kind == "header_org" for p in paras) and (
+                (_header_org(line) and (_DOC_NUMBER.match(nxt) or _is_titleish(nxt) or _BARE_KIND.match(nxt)
+                                        or (_header_org(nxt) and not _is_titleish(nxt) and not nxt.startswith("关于"))))
+                or (paras and _BARE_KIND.match(line) and _DOC_NUMBER.match(nxt))):
+            # 「临川湾市人民政府」 above 「川湾府发〔2024〕2号」: a 版头 without 「文件」; joint issuers one to a line above it,
+            # and the 「公告」 or 「文件」 under them
+            kind = "header_org"
         elif h is not None and not (h[0] == "l1" and len(h[2]) == 0):
             kind = "heading"
         elif in_header and _is_orgish(line) and nxt.startswith("关于") and _is_titleish(nxt):
@@ -556,6 +573,7 @@ def parse_document(src: SourceFile) -> Document:
     # 「|---|---|」 under a Markdown table's header draws a rule, it says nothing
     running = _running_lines(text_lines)
     lines = [part for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln) and ln not in running
+             and not _RULE_LINE.match(ln)
              for part in _unglue_attachment(ln)]
     paras = _merge_page_breaks(_decimal_outline(_classify(lines)))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))

@@ -241,7 +241,8 @@ class QueryRewriter:
                 # (「高中阶段毛入学率」 for 「义务教育巩固率」), else the earlier topic
                 same_head = [sp for sp in noun_spans(self.tok, prev) if sp[-1] == new_topic[-1] and sp != new_topic]
                 if not same_head and len(new_topic) <= 4:  # 「国家级的呢」 after 「评上省级…」: the word ending as it does
-                    same_head = [t for t in self.tok.terms(prev) if len(t) >= 2 and t[-1] == new_topic[-1] and t != new_topic]
+                    same_head = [t for t in self.tok.terms(prev) if len(t) >= 2 and t[-1] == new_topic[-1] and t != new_topic
+                                 and len(new_topic) <= len(t) + 1]  # 「小微企业」 is no kind of 「创业」
                 if not same_head:  # 「新建住宅小区」 after 「公共停车场…」: a word of prev whose head is of the same kind (a place)
                     same_head = [t for t in self.tok.terms(prev) if len(t) >= 3 and _same_kind(t[-1], new_topic[-1])]
                 # the earlier topic with the words that run on from it in its noun phrase (「人才公寓」 of 「人才公寓建设用地

@@ -16,7 +16,7 @@ from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.corpus.structure import ASKER_TAG, cn_small, is_row, table_cells
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import topic_names
-from policyqa.types import SECTION_SEP, Answer
+from policyqa.types import SECTION_SEP, Answer, Hit
 from policyqa.answer.context import (
     SUBJECTLESS_DUTY, AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
 )
@@ -35,6 +35,16 @@ _INLINE_LIST = re.compile(r"[^、。；]{1,20}、[^、。；]{1,20}、[^、。�
 _MARKER = r"(?:\d{1,2}\.\s*|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)"  # 「1.」「（三）」「二、」
 _HEADING_ONLY = re.compile(rf"^{_MARKER}[^。；，]{{2,24}}。?$")  # a run-in heading standing as a sentence
 _LIST_NOUN = re.compile(r"([\u4e00-\u9fff]{2})(?:主要|具体|一共|都)?(?:有哪些|包括哪些|包含哪些|是哪些|有哪几|包括哪几|是什么|有啥|都有啥|分别是)")
+_LABEL = re.compile(r"(?<![A-Za-z\d])[A-Za-z一二三四五六七八九十甲乙丙丁](?:类|级|档|等奖|星级)")
+_NEGATED = re.compile(r"不([属得予符适允])")  # 「不属于」「不得」「不予」「不符合」「不适用」「不允许」: what the question negates
+# 「可以考虑哪些因素」「有哪些情形时」: the noun after the question word, which a list before it may not name
+_LIST_NOUN_AFTER = re.compile(r"(?:哪些|哪几(?:个|项|类|种|条)?)([\u4e00-\u9fff]{2})(?=[？?。！!，,时的]|$)")
+
+
+def _defines_list(sentence: str, noun: str) -> bool:
+    """``sentence`` says what ``noun`` is made of, three short items or more after it: 「定标因素包括价格、技术、质量…」."""
+    item = r"[^，。；、：]{1,10}"
+    return re.search(rf"{re.escape(noun)}(?:主要)?(?:包括|包含|有|为|是|：){item}(?:、{item}){{2,}}", sentence) is not None
 
 
 def _tied_list(sentence: str, noun: str) -> bool:
@@ -347,6 +357,11 @@ class SentenceKind(Kind):
         total = sum(weights.values())
         return sum(w for c, w in weights.items() if c in text) / total if total else 0.0
 
+    def _hit_of(self, ranked: Ranked, si: int) -> Hit:
+        """The retrieval hit of sentence ``si``'s passage (one made for it when retrieval did not rank it)."""
+        chunk = self.b.chunks[self.b.sentences[si].chunk]
+        return next((h for h in ranked.hits if h.chunk.id == chunk.id), _hit_for(chunk))
+
     def _ask(self, info: QueryInfo) -> _Ask:
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
         unit = _asked_unit(info.text) if info.qtype == "count" else None
@@ -454,6 +469,27 @@ class SentenceKind(Kind):
         elif not known and dense < self.th.dense_strong:
             return self.refuse(info, ranked, "no_topic")
         asks_list = info.qtype == "enumeration" or bool(_WHICH.search(info.text))
+        after = _LIST_NOUN_AFTER.search(info.text)  # 「可以考虑哪些因素」
+        noun = after.group(1) if after else ask.list_noun
+        if asks_list and noun and not _tied_list(self.sent_text[best_si], noun):
+            # 「定标因素包括哪些」: a sentence near the top that ties a list of short items to the noun asked (「定标因素包括价格、
+            # 技术、…」) answers it, above one that only names the noun beside the question's other words
+            tied = next((si for _, si, _ in cand[:3] if _defines_list(self.sent_text[si], noun)), None)
+            if tied is not None:
+                best_si = tied
+                hit = self._hit_of(ranked, tied)
+        while self.sent_text[best_si].rstrip().endswith(("？", "?")) and best_si + 1 < len(self.sent_text) \
+                and self._section_of(best_si + 1) == self._section_of(best_si):
+            # 「问：补贴申请由哪些部门审核？」 is the FAQ's question, worded as the asker's: its answer follows it
+            best_si += 1
+            hit = self._hit_of(ranked, best_si)
+        neg = _NEGATED.search(info.text)
+        if neg and f"不{neg.group(1)}" not in self.sent_text[best_si]:
+            # 「哪些情况不属于申报参评范围」: of two lists close in words, the one that says 「不属」, not 「属于」
+            negated = next((si for _, si, _ in cand[:3] if f"不{neg.group(1)}" in self.sent_text[si]), None)
+            if negated is not None:
+                best_si = negated
+                hit = self._hit_of(ranked, negated)
         if asks_list:
             # 「（三）丛书中…不得作为…申报」 is one item of 「凡以下情况之一者，不属申报参评范围：」: the list answers
             best_si = self._list_head(best_si, hit.chunk.clause_id)
@@ -462,8 +498,7 @@ class SentenceKind(Kind):
             if asked_tiers and not asked_tiers & set(_ranges(self.sent_text[best_si])) else None
         if tier is not None:
             best_si = tier
-            hit = next((h for h in ranked.hits if h.chunk.id == self.b.chunks[self.b.sentences[tier].chunk].id),
-                       _hit_for(self.b.chunks[self.b.sentences[tier].chunk]))
+            hit = self._hit_of(ranked, tier)
         named_row = self._named_row(best_si, info.text)
         if named_row is not None:  # 「我在临江区…打哪个电话」: the block's row for the place (or office) the asker names
             best_si = named_row
@@ -569,7 +604,8 @@ class SentenceKind(Kind):
             # a word naming the notice the question is scoped to (「社科」 of 社会科学…评奖办法) is held by all of its text
             named = self._names_of(hit.chunk.doc_id) if hit.chunk.doc_id in info.scope else set()
             held = self.coverage(words, have | {t for t in words if t in evidence or t in named})
-            best_feats = next(f for si, _, f in rows if si == best_si)
+            # the sentence answered may have moved off the candidates (a list's head, a tier, a row): judged as the one ranked
+            best_feats = next((f for si, _, f in rows if si == best_si), next(f for si, _, f in rows if si == cand[0][1]))
             feats = GateFeatures(coverage=cov, dense=dense, support=held, asked=float(bool(asked)),
                                  sentence_cos=best_feats[1] + 0.8, lexical=best_feats[0],
                                  unknown=1.0 - len(known) / len(terms), scoped=float(bool(info.scope)),
@@ -733,18 +769,26 @@ class SentenceKind(Kind):
             asked_tiers = set(_ranges(info.text))
 
             def tier(p: str) -> bool:  # the clause of the asker's own tier (「90周岁至99周岁…」 for 「今年92岁」), or of the tier asked
-                return _holds(p, asker) or bool(asked_tiers & set(_ranges(p)))
+                return _holds(p, asker) or bool(asked_tiers & set(_ranges(p))) or _labelled(p)
+
+            labels = [x.lower() for x in _LABEL.findall(info.text)]  # 「B类人才」「二等奖」: the tier the asker names
+
+            def _labelled(p: str) -> bool:
+                return any(x in p.lower() for x in labels)
 
             def rank(p: str) -> float:
                 return (2.0 if wanted(p) else 0.0) + (1.0 if p in own else 0.0) + sum(self.w(t) for t in terms if t in p)
 
-            tiers = [p for p in parts if wanted(p) and tier(p)]
+            # a labelled tier (「B类人才100万元」) states its amount without repeating what the amount is for
+            tiers = [p for p in parts if (wanted(p) or (labels and _has_quantity(p, unit))) and tier(p)]
             best = tiers[0] if tiers else max(parts, key=rank)
-            if wanted(best):
+            if wanted(best) or tiers:
                 # the best sentence's own amounts (「按设备投资的5%，…给予最高不超300万元」), not a neighbour's of another case
                 keep = [p for p in parts if p is best or (not tiers and wanted(p) and (p in own if own else any(t in p for t in terms)))]
                 at = parts.index(best)
-                if tiers and at + 1 < len(parts) and not re.search(r"\d", _SPAN.sub("", _FROM.sub("", _BELOW.sub("", best)))):
+                if tiers and at + 1 < len(parts) and (
+                        not re.search(r"\d", _SPAN.sub("", _FROM.sub("", _BELOW.sub("", best))))
+                        or (_labelled(best) and wanted(parts[at + 1]) and not _LABEL.search(parts[at + 1]))):
                     keep.append(parts[at + 1])  # 「（三）100周岁及以上的，」 names the tier; 「每人每月600元」 after it pays it
                 i = parts.index(best)
                 if needs and i > 0 and not any(t in best for t in terms):
