@@ -648,3 +648,10 @@ def test_the_prize_a_label_names_comes_with_its_amount(library_assistant) -> Non
     """「二等奖15项，每项奖现金10000元」: the clause naming the 二等奖 and the amount that follows it."""
     a = library_assistant.ask("社科成果评奖办法里二等奖一项奖励多少现金？")
     assert "二等奖" in a.answer and "10000元" in a.answer and "30000元" not in a.answer
+
+
+def test_parallel_cases_beside_the_best_sentence_keep_their_amounts(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「…对组织省外旅游团来广的旅行商按每人次40元给予奖补；对组织市外省内旅游团来广的旅行商按每人次15元给予奖补。」: two
+    cases written to one frame; the count answer keeps both amounts, whichever case ranked first."""
+    a = library_assistant.ask("广安激发市场活力的政策措施里，旅行社带外地游客团来广安，每个游客奖多少钱？")
+    assert "40元" in a.answer and "15元" in a.answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -763,7 +764,13 @@ class SentenceKind(Kind):
             def wanted(p: str) -> bool:  # a clause that states the quantity (or the amount) asked about
                 return _has_quantity(p, unit) and (not needs or any(n.search(p) for n in needs))
 
-            own = {p for p in parts if p in best_sentence} if any(wanted(p) for p in _clauses(best_sentence)) else set()
+            # the best sentence's, and those of a sentence beside it written to the same frame (「对组织省外旅游团…40元；对组织
+            # 市外省内旅游团…15元」: parallel cases, one of which the asker's is)
+            first = _clauses(best_sentence)[0] if best_sentence else ""
+            twins = [x for x in sents if x != best_sentence and first
+                     and any(len(os.path.commonprefix([c, first])) >= 3 for c in _clauses(x))]
+            own = {p for p in parts if p in best_sentence or any(p in x for x in twins)} \
+                if any(wanted(p) for p in _clauses(best_sentence)) else set()
             asker = _own_figures(info.text)
 
             asked_tiers = set(_ranges(info.text))
