@@ -42,18 +42,17 @@ _NEGATED = re.compile(r"不([属得予符适允])")  # 「不属于」「不得�
 _LIST_NOUN_AFTER = re.compile(r"(?:哪些|哪几(?:个|项|类|种|条)?)([\u4e00-\u9fff]{2})(?=[？?。！!，,时的]|$)")
 
 
-def _defines_list(sentence: str, noun: str) -> bool:
-    """``sentence`` says what ``noun`` is made of, three short items or more after it: 「定标因素包括价格、技术、质量…」."""
-    item = r"[^，。；、：]{1,10}"
+def _defines_list(sentence: str, noun: str, item_chars: int = 10) -> bool:
+    """``sentence`` says what ``noun`` is made of, three items or more after it: 「定标因素包括价格、技术、质量…」."""
+    item = rf"[^，。；、：]{{1,{item_chars}}}"
     return re.search(rf"{re.escape(noun)}(?:主要)?(?:包括|包含|有|为|是|：){item}(?:、{item}){{2,}}", sentence) is not None
 
 
 def _tied_list(sentence: str, noun: str) -> bool:
     """``sentence`` lists three items or more right before or after ``noun`` (「“A、B、C”原则」「因素包括A、B、C」)."""
     item = r"[^，。；、：]{1,25}"
-    n = re.escape(noun)
-    return re.search(rf"(?:{item}、){{2,}}{item}[”」\"]?(?:等|的)?{n}|{n}(?:主要)?(?:包括|包含|有|为|是|：){item}(?:、{item}){{2,}}",
-                     sentence) is not None
+    return re.search(rf"(?:{item}、){{2,}}{item}[”」\"]?(?:等|的)?{re.escape(noun)}", sentence) is not None \
+        or _defines_list(sentence, noun, item_chars=25)
 
 
 _UP = re.compile(r"超过|以上|高于|大于|多于")
@@ -131,8 +130,9 @@ def _several_asks(question: str) -> bool:
 
 
 # 「买了40万的设备」「省了1200吨标准煤」: the asker's own figure, and a threshold of the same unit the rule compares it with
-_OWN_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿|周岁|岁)")
-_THRESHOLD = re.compile(r"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿)"
+_FIGURE_UNIT = r"平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿"  # the units a figure is compared in
+_OWN_FIGURE = re.compile(rf"(\d+(?:\.\d+)?)\s*({_FIGURE_UNIT}|周岁|岁)")
+_THRESHOLD = re.compile(rf"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*({_FIGURE_UNIT})"
                         r"[^，。；\d]{0,8}?(以上|以下|以内|及以上|（含）|\(含\)|不含|（不含）)")
 _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
                     r"([\u4e00-\u9fff]{2,8})")
@@ -154,7 +154,7 @@ def _own_unit(question: str, number: str) -> str | None:
 
 # 「一次性收取不得超过20年」「最高给予100万元」「年满16周岁」: a bound written before its figure
 _CAP = re.compile(r"(?:不得超过|不超过|不高于|不低于|不少于|不多于|不得少于|最多|最高|最低|至少|最长|最短|年满|满)\s*(\d+(?:\.\d+)?)\s*"
-                  r"(平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿|周岁|岁)")
+                  rf"({_FIGURE_UNIT}|周岁|岁)")
 _YEAR = "年份"  # the unit of a calendar year, bounded by 「2000年底前」「2015年以后」
 _YEAR_BOUND = re.compile(r"(?<!\d)\d{4}年(?:底|末|初)?(?:以前|之前|前|以后|之后|后)")
 
