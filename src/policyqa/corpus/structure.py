@@ -52,6 +52,7 @@ _TITLE_DONE = re.compile(rf"(?:{_DOC_KINDS})[）)]?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
 _DATE = re.compile(r"^(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)$")
 _ORGANS = "人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团"  # what an organ's name ends in
+_ASSOCIATIONS = "联合会|协会"  # issuers that are no organ (「西塘市科学技术协会」), in a 版头 or joint 落款
 _ORG_SUFFIX = re.compile(rf"({_ORGANS})$")
 _NOTE = re.compile(r"^[（(](此件[^）)]{1,20}|[^）)]{1,20}公开[^）)]{0,10})[）)]$")
 _ATTACHMENT_LIST = re.compile(r"^附件[：:]")
@@ -146,7 +147,7 @@ def joint_issuers(line: str) -> str:
         return line
     place = re.escape(m.group(0))
     organ = re.compile(rf"(?:国家[\u4e00-\u9fff]{{2,10}}?总局)?{place}[\u4e00-\u9fff]+?"
-                       rf"(?:{_ORGANS}|联合会|协会)(?=国家|{place}|$)")
+                       rf"(?:{_ORGANS}|{_ASSOCIATIONS})(?=国家|{place}|$)")
     parts, at = [], 0
     while at < len(line):
         p = organ.match(line, at)
@@ -174,7 +175,7 @@ _BARE_KIND = re.compile(r"^(?:文件|公告|通告)$")
 
 def _header_org(line: str) -> bool:
     """An issuer's name as a 版头 line: an organ, or a 协会 / 联合会 (「西塘市科学技术协会」)."""
-    return _is_orgish(line) or bool(re.search(r"[\u4e00-\u9fff]{2,}(?:协会|联合会)$", line))
+    return _is_orgish(line) or bool(re.search(rf"[\u4e00-\u9fff]{{2,}}(?:{_ASSOCIATIONS})$", line))
 
 
 _RULE_LINE = re.compile(r"^[━─—＝=_＿~～\-－·•*★☆]{6,}$")  # the red rule under a 版头, drawn in characters

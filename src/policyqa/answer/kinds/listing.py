@@ -47,13 +47,16 @@ class ListingKind(Kind):
                 continue
             if s.level == 0:
                 continue  # a notice's own title names the notice, not a list (its parts: ``_outline``)
-            kids = [k for k in self.children.get(s.id, []) if k.title]
-            if (len(kids) < 2 and len(self._item_clauses(s)) < 2 and not self._series(s)) or not s.title:
+            if not s.title:
                 continue
             core = re.sub(r"^(?:推动|加快|以|强化|加强)", "", s.title)
-            if s.title in info.text or (len(core) >= 4 and core in info.text):
-                if best is None or len(s.title) > best[0]:
-                    best = (len(s.title), s)
+            if not (s.title in info.text or (len(core) >= 4 and core in info.text)):
+                continue  # (asked first: reading a section's paragraph for a run of items is the dearer test)
+            kids = [k for k in self.children.get(s.id, []) if k.title]
+            if len(kids) < 2 and len(self._item_clauses(s)) < 2 and not self._series(s):
+                continue
+            if best is None or len(s.title) > best[0]:
+                best = (len(s.title), s)
         if best is None:
             return self._inline_heading(info) or self._outline(info)
         text, quotes = self._listing(best[1])

@@ -9,7 +9,7 @@ import numpy as np
 
 from policyqa.answer.classify import META_PATTERNS, QueryInfo, about_document_terms
 from policyqa.corpus.chunk import sentence_spans
-from policyqa.corpus.validity import REPEAL, repeals
+from policyqa.corpus.validity import repeals
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Document

@@ -775,13 +775,13 @@ class SentenceKind(Kind):
 
             asked_tiers = set(_ranges(info.text))
 
-            def tier(p: str) -> bool:  # the clause of the asker's own tier (「90周岁至99周岁…」 for 「今年92岁」), or of the tier asked
-                return _holds(p, asker) or bool(asked_tiers & set(_ranges(p))) or _labelled(p)
-
             labels = [x.lower() for x in _LABEL.findall(info.text)]  # 「B类人才」「二等奖」: the tier the asker names
 
             def _labelled(p: str) -> bool:
                 return any(x in p.lower() for x in labels)
+
+            def tier(p: str) -> bool:  # the clause of the asker's own tier (「90周岁至99周岁…」 for 「今年92岁」), or of the tier asked
+                return _holds(p, asker) or bool(asked_tiers & set(_ranges(p))) or _labelled(p)
 
             def rank(p: str) -> float:
                 return (2.0 if wanted(p) else 0.0) + (1.0 if p in own else 0.0) + sum(self.w(t) for t in terms if t in p)
