@@ -694,3 +694,39 @@ def test_a_running_header_of_a_text_copied_from_print_is_no_text(tmp_path: Path)
                       "二、扩大助餐供给\n新增老年助餐点120个。\n－ 2 －\n" + page + "三、组织实施\n各区县制定实施方案。\n某市人民政府\n2025年6月12日\n")
     assert doc.meta.title == "某市人民政府关于加快发展银发经济增进老年人福祉的实施意见" and doc.meta.issuer == "某市人民政府"
     assert "规范性文件" not in doc.text
+
+
+def test_a_note_closing_a_part_names_who_does_each_of_its_tasks() -> None:
+    """「以上工作由市民政局牵头，市卫生健康委员会…配合。」 after 三、's five tasks: each task carries it, lead apart; the
+    part before keeps its own note."""
+    doc = _parse(SYNTHETIC / "baihe_shequ_qianrushi_fuwu_sheshi_2025.txt")
+    childcare = _clause_with(doc, "（二）提供普惠托育服务")
+    assert childcare.responsibility is not None and childcare.responsibility.lead == ("市民政局",)
+    assert "市文化广电和旅游局" in childcare.responsibility.units
+    planning = _clause_with(doc, "（一）编制专项建设规划")
+    assert planning.responsibility is not None and planning.responsibility.lead == ("市自然资源和规划局",)
+    assert _clause_with(doc, "坚持以人民为中心").responsibility is None  # 一、总体要求 has no note
+
+
+def test_a_portal_breadcrumb_is_not_the_title_and_the_fields_under_it_are_read() -> None:
+    doc = _parse(SYNTHETIC / "baihe_shequ_qianrushi_fuwu_sheshi_2025.txt")
+    assert doc.meta.title == "白河市人民政府办公室关于加快推进城市社区嵌入式服务设施建设的实施意见"
+    assert doc.meta.doc_number == "白府办发〔2025〕18号" and "门户网站" not in doc.text
+
+
+def test_an_in_force_sentence_is_not_a_run_in_title() -> None:
+    """「十二、本命令自2025年3月1日起施行。…同时废止。」 of a 命令 whose articles have no titles."""
+    doc = _parse(SYNTHETIC / "baihe_jinyuqi_2025.pdf")
+    assert not any("施行" in s.title for s in doc.sections)
+
+
+def test_a_figure_after_an_item_number_is_not_a_decimal_heading(tmp_path: Path) -> None:
+    doc = _parse_text(tmp_path / "n.txt", "关于做好见习工作的通知\n一、服务对象\n1．离校2年内未就业的高校毕业生；\n"
+                                         "2．16至24岁登记失业青年；\n3．退役军人。\n")
+    assert not any(s.marker.startswith("2.16") or "至24岁" in s.title for s in doc.sections)
+    assert _clause_with(doc, "16至24岁登记失业青年").section_path == ("一、服务对象",)
+
+
+def test_tab_separated_rows_of_a_text_file_stay_rows() -> None:
+    doc = _parse(SYNTHETIC / "chengjiangwan_ebike_charging_2025.txt")
+    assert _clause_with(doc, "充电柜（封闭式）").text.startswith("充电柜（封闭式）|每组3000元|")

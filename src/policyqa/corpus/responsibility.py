@@ -18,6 +18,30 @@ _TIME_TAIL = re.compile(r"[；;，,]\s*(?:(?:完成)?(?:时限|时间|时间节�
 _INHERIT = re.compile(r"以下均(?:需|由)(.+?)(?:落实|组织实施|负责|实施)[，,]?不再(?:一一)?列出")
 
 
+# 「以上工作由市民政局牵头，市卫生健康委员会、市市场监督管理局配合。」: a sentence closing a part names who does every
+# task of the part above it (the structure parser hands it to those tasks)
+_ABOVE_NOTE = re.compile(
+    r"(?:^|(?<=[。；;]))\s*(?:以上|上述)(?:各项|所有|这些)?(?:工作|任务|措施|事项|内容)均?由(?P<lead>[^。；;]{2,80}?)"
+    r"(?P<verb>牵头|负责)(?:负责|落实|实施|组织实施)?(?:[，,；;]\s*(?P<rest>[^。；;]{2,160}?)(?:等(?:部门|单位))?"
+    r"(?:配合|参与|协同|协助)(?:落实|实施)?)?[。；;]?\s*$")
+
+
+def above_note(text: str, offset: int) -> Responsibility | None:
+    """The 「以上工作由X牵头，Y配合。」 sentence ending a paragraph, as a note (lead and support apart), or None."""
+    m = _ABOVE_NOTE.search(text)
+    if m is None:
+        return None
+    first = split_units(m.group("lead"))
+    rest = split_units(m.group("rest")) if m.group("rest") else []
+    lead = first if m.group("verb") == "牵头" or rest else []
+    units = list(dict.fromkeys(first + rest))
+    if not units or not all(_UNIT_WORD.search(u) for u in units):
+        return None
+    start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+    return Responsibility(units=tuple(units), has_etc=False, text=text[start:].rstrip(), start=offset + start,
+                          end=offset + len(text.rstrip()), lead=tuple(lead))
+
+
 @dataclass(frozen=True, slots=True)
 class InheritedNote:
     units: tuple[str, ...]

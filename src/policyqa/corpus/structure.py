@@ -14,7 +14,8 @@ from functools import lru_cache
 from policyqa.corpus.load import SourceFile
 from policyqa.corpus.provenance import origin_marks
 from policyqa.corpus.readers.gongwen import is_page_number
-from policyqa.corpus.responsibility import InheritedNote, lead_rule_of, note_starts, parse_responsibility, split_units
+from policyqa.corpus.responsibility import (InheritedNote, above_note, lead_rule_of, note_starts, parse_responsibility,
+                                           split_units)
 from policyqa.text.normalize import normalize_text
 from policyqa.types import Clause, Document, DocumentMeta, Responsibility, Section
 
@@ -37,7 +38,9 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("mark2", re.compile(r"^([▲●◆△◇])\s*([^。；，！？]{2,20})$")),
     # 「2.1　夯实数字基础设施」「2.1.1　加快5G…。」: decimal outline numbering (its depth is the heading's level);
     # 「2.5万元…」 at a line's start is an amount, not a heading; nor is 「3．1条以上城市主干道…」 (item 3, 「1条」)
-    ("dec", re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:\s+|(?=[\u4e00-\u9fff“（]))(?![万亿元个%％倍条项家人名处座户台辆所])(.*)$")),
+    # 「2.1总体目标」, not 「2．16至24岁登记失业青年」 (item 2: a figure and its unit or range run on)
+    ("dec", re.compile(r"^(\d{1,2}(?:[.．]\d{1,2}){1,3})(?:\s+|(?=[\u4e00-\u9fff“（])(?![至到岁周年月日天时米吨余多]))"
+                       r"(?![万亿元个%％倍条项家人名处座户台辆所])(.*)$")),
     # 「1　总体目标」: the first level of a decimal outline, a short title after the number
     ("dec", re.compile(r"^(\d{1,2})\s+([\u4e00-\u9fff][^。；，：！？]{1,30})$")),
 ]
@@ -90,6 +93,7 @@ class _Para:
     kind: str  # header_org|order|toc|docnum|field|title|recipients|date|office|note|attachments|heading|body|resp
     text: str
     heading: tuple[str, str, str] | None = None  # (kind, number, rest)
+    marked: bool = False  # a Markdown / page heading (「### 三、建设补贴：按楼层分档」): a heading whatever its punctuation
     start: int = 0
     end: int = 0
 
@@ -179,6 +183,8 @@ def _header_org(line: str) -> bool:
 
 
 _RULE_LINE = re.compile(r"^[━─—＝=_＿~～\-－·•*★☆]{6,}$")  # the red rule under a 版头, drawn in characters
+# 「白河市人民政府门户网站 > 政务公开 > 政策文件」: a portal page's breadcrumb, copied with the notice, is no text of it
+_CRUMB = re.compile(r"^(?:当前位置[：:]\s*)?[^。，；：>»›]{1,24}(?:\s*[>»›]\s*[^。，；：>»›]{1,24}){2,}$")
 _TABLE_RULE = re.compile(r"^[|｜]?(?:\s*:?-{3,}:?\s*[|｜])+\s*(?::?-{3,}:?)?\s*$")
 # 「【记者】…？」 asks and the speaker's paragraph after it answers (a 答记者问); 「【主持人】…」 speaks, heads nothing
 ASKER_TAG = r"【(?:记者|问|提问|网友|群众)】"  # who asks in an 答记者问 or an online 问答
@@ -210,6 +216,9 @@ def _classify(lines: list[str]) -> list[_Para]:
             h = ("qa", str(asked), asker.group(1))
         elif _SPEAKER.match(line) or (asked and re.match(r"^【[^】]{2,30}】\s*\S", line)):
             h = None  # a speaker's turn: 「【市商务局党组成员　周涛】…」 after the first question
+        if md and h is None and line and in_header and len(md.group(1)) == 1 and not any(p.kind == "title" for p in paras):
+            paras.append(_Para("title", line))  # a page's one top heading (its <h1>) above the text: the title
+            continue
         if md and h is None and line and not (_is_titleish(line) and in_header):
             # a Markdown heading without 公文 numbering: its level comes from the number of #
             paras.append(_Para("heading", line, (f"md{len(md.group(1))}", "", line)))
@@ -260,7 +269,7 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "recipients"
         if kind in ("body", "heading", "resp"):
             in_header = False
-        paras.append(_Para(kind, line, h if kind == "heading" else None))
+        paras.append(_Para(kind, line, h if kind == "heading" else None, marked=bool(md) and kind == "heading"))
     return paras
 
 
@@ -276,6 +285,8 @@ def _is_pure_heading(p: _Para) -> bool:
         return not rest
     if kind == "qa":  # the question is the item's title and a clause of its own (it is worded as citizens ask)
         return False
+    if p.marked:
+        return len(rest) <= 60
     # 「三、认定条件有哪些？」: a 政策解读 titles its parts as the questions it answers
     return len(rest) <= 40 and not re.search(r"[。；！：:]|[？?](?!$)", rest)
 
@@ -488,11 +499,15 @@ def _label(kind: str, num: str, title: str) -> str:
     return f"{num}. {title}"
 
 
+_IN_FORCE_RULE = re.compile(r"起施行|起执行|同时废止")
+
+
 def _runin_title(rest: str, commas: bool = False) -> str:
     """「细化行动方案。依托…」 -> 「细化行动方案」: a short phrase closed by 。 before the body (with ``commas``, a phrase
     of two parts: 「坚持优质均衡，各类学校协调发展」)."""
     m = re.match(r"^([^。，；！？]{2,30})。", rest) or (re.match(r"^([^。；！？]{2,30})。", rest) if commas else None)
-    return m.group(1) if m else ""
+    # 「本命令自2025年3月1日起施行。」 is the article's rule, not its title
+    return m.group(1) if m and not _IN_FORCE_RULE.search(m.group(1)) else ""
 
 
 def _cn_int(s: str) -> int:
@@ -560,6 +575,29 @@ class _Builder:
         return sorted(secs, key=lambda s: (s.start, len(s.path)))
 
 
+def _spread_above_notes(clauses: list[Clause]) -> list[Clause]:
+    """「以上工作由X牵头，Y配合。」 closing a part: each task of the part above it (back to the note before, within the
+    note's parent section) without a note of its own carries it; a paragraph that is nothing but the note names no task."""
+    out = list(clauses)
+    filled: set[int] = set()
+    for i, c in enumerate(clauses):
+        note = above_note(c.text, c.start)
+        if note is None or not c.section_path or c.section_path[0] == PREAMBLE:
+            continue
+        filled.add(i)
+        if c.responsibility is None and note.start > c.start:  # the note closes a task paragraph: that task is one
+            out[i] = replace(c, responsibility=note)
+        scope = c.section_path[: max(1, len(c.section_path) - 1)]
+        for j in range(i - 1, -1, -1):
+            prev = out[j]
+            if j in filled or prev.section_path[: len(scope)] != scope:
+                break
+            if prev.responsibility is None:
+                out[j] = replace(prev, responsibility=note)
+                filled.add(j)
+    return out
+
+
 @lru_cache(maxsize=512)
 def parse_source(src: SourceFile) -> Document:
     """``parse_document``, remembered by the file's content: a change to the library re-parses only the files it
@@ -567,14 +605,26 @@ def parse_source(src: SourceFile) -> Document:
     return parse_document(src)
 
 
+_TAB_CELLS = re.compile(r"[ \u3000]*\t[\t \u3000]*")
+
+
+def _tab_rows(raw: str) -> str:
+    """Lines of tab-separated cells (a table pasted into a text file, two rows or more running): 「｜」 between the
+    cells, as a portal's flattened table writes them (normalizing would turn the tabs into nothing between CJK)."""
+    lines = raw.split("\n")
+    tabbed = [bool(_TAB_CELLS.search(ln.strip())) for ln in lines]
+    return "\n".join(_TAB_CELLS.sub("｜", ln.strip()) if tabbed[i] and ((i and tabbed[i - 1]) or (i + 1 < len(lines) and tabbed[i + 1]))
+                     else ln for i, ln in enumerate(lines))
+
+
 def parse_document(src: SourceFile) -> Document:
-    text_lines = [ln.strip() for ln in normalize_text(src.raw).split("\n")]
+    text_lines = [ln.strip() for ln in normalize_text(_tab_rows(src.raw)).split("\n")]
     text_lines = [ln if _MD_HEADING.match(ln) else _MD_PREFIX.sub("", ln) for ln in text_lines]
     # 「— 3 —」「第 4 页 共 9 页」 lines a PDF or Word copy leaves between the halves of a sentence are no text
     # 「|---|---|」 under a Markdown table's header draws a rule, it says nothing
     running = _running_lines(text_lines)
     lines = [part for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln) and ln not in running
-             and not _RULE_LINE.match(ln)
+             and not _RULE_LINE.match(ln) and not _CRUMB.match(ln)
              for part in _unglue_attachment(ln)]
     paras = _merge_page_breaks(_decimal_outline(_classify(lines)))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
@@ -747,6 +797,7 @@ def parse_document(src: SourceFile) -> Document:
             dash = re.match(r"^——\s*([^。，；]{2,30})。", p.text)  # 「——建设东南沿海创新策源地。…」 is a run-in item title
             add_clause(p, heading=dash.group(1) if dash else "")
 
+    clauses = _spread_above_notes(clauses)
     sections = b.finish(len(text))
     if "effective" not in meta:  # a 施行 sentence parsed as a heading (「（二十四）本政策自…起施行」) still counts
         found = list(_EFFECTIVE_SENTENCE.finditer(text))

@@ -110,3 +110,17 @@ def test_docx_without_text(tmp_path: Path) -> None:
     docx.Document().save(buf)
     with pytest.raises(UnreadableFileError, match="no text"):
         read_bytes(buf.getvalue(), "blank.docx")
+
+
+SYNTHETIC = Path(__file__).resolve().parents[3] / "evals" / "synthetic" / "corpus"
+
+
+def test_a_guide_laid_out_as_a_label_and_content_table() -> None:
+    """An 办事指南 whose whole body is a 「事项名称 | …」「咨询电话 | 1.… 2.…」 table: each label a heading, each paragraph
+    of a cell a line (two phone numbers on lines of their own never run into one)."""
+    r = read_file(SYNTHETIC / "chengjiangwan_jianxi_butie_guide_2025.docx")
+    lines = r.text.splitlines()
+    assert "## 咨询电话" in lines and "1．市就业服务中心见习科：0597-86213360；" in lines
+    doc = parse_document(SourceFile("j", SYNTHETIC / "j.docx", r.text, "0" * 64, "docx"))
+    materials = next(c for c in doc.clauses if "花名册" in c.text)
+    assert materials.section_path == ("申请材料",)

@@ -71,3 +71,18 @@ def test_a_number_broken_across_lines_is_joined_without_a_space() -> None:
 
     assert _cjk_edge("警戒水位（48.", "50米）") and _cjk_edge("增长12", "%")
     assert not _cjk_edge("the", "notice")
+
+
+SYNTHETIC = Path(__file__).resolve().parents[3] / "evals" / "synthetic" / "corpus"
+
+
+def test_a_ruled_task_table_across_pages_is_read_by_its_cells() -> None:
+    """A 任务清单 drawn as a grid over four landscape pages: each row one task with its 牵头单位 and 责任单位 (the text
+    layer alone interleaves the cells of a row's wrapped lines)."""
+    r = read_file(SYNTHETIC / "jintang_yingshang_huanjing_renwu_qingdan_2025.pdf")
+    doc = parse_document(SourceFile("t", SYNTHETIC / "t.pdf", r.text, "0" * 64, "pdf"))
+    task = next(c for c in doc.clauses if c.text.startswith("水电气网联合报装："))
+    assert "完成时限：2025年6月底前" in task.text
+    assert task.responsibility is not None and task.responsibility.lead == ("市住房城乡建设局",)
+    assert "金塘燃气公司" in task.responsibility.units
+    assert sum(1 for c in doc.clauses if c.responsibility is not None) >= 30

@@ -44,9 +44,42 @@ def _clean(cell: str) -> str:
     return re.sub(r"\s+", "", cell.replace("\u3000", " ")).strip()
 
 
+_FORM_LABEL = re.compile(r"^[^。；;，,：:]{2,12}[：:]?$")
+_ITEM_MARK = re.compile(r"^(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)]|[①-⑳])")
+_FORM_BODY = 400  # characters of content from which a form is the document itself (a 办事指南), its labels headings
+
+
+def _form_lines(rows: list[list[str]]) -> list[str] | None:
+    """A 办事指南 laid out as a table of 「事项名称 | …」「办理流程 | 1.… 2.…」 rows: each label a heading, each paragraph of
+    its content a line under it (run together, 「…0597-86213360」 and 「2.市民服务中心…」 would make one number); None
+    for any other table."""
+    kept = [r for r in rows if any(_clean(c) for c in r)]
+    pairs = [_dedupe([_clean(c) for c in r]) for r in kept]
+    if len(pairs) < 3 or any(len(p) != 2 for p in pairs) or not all(_FORM_LABEL.match(p[0]) for p in pairs):
+        return None
+    if sum(len(p[1]) for p in pairs) < 4 * sum(len(p[0]) for p in pairs):
+        return None  # short values beside short labels: a table of figures, not a form
+    contents = [[_clean(part) for part in next((c for c in reversed(raw) if _clean(c) and _clean(c) != label), "").split("\n")
+                 if _clean(part)] for raw, (label, _) in zip(kept, pairs)]
+    if not any(len(c) > 1 for c in contents) and sum(len(p[1]) for p in pairs) < _FORM_BODY:
+        # a few fields above a text (a press conference's 「发布时间 | …」 block): one 「label：value」 line each
+        return [f"{label.rstrip('：:')}：{value}" for label, value in pairs]
+    out = []
+    for (label, _), lines in zip(pairs, contents):
+        out.append(f"## {label.rstrip('：:')}")
+        # 「1．…原件1份」 is an item of the cell's list, not a heading: it ends where its line does
+        out.extend(ln + "；" if len(lines) > 1 and _ITEM_MARK.match(ln) and not re.search(r"[。；;：:！？]$", ln) else ln
+                   for ln in lines)
+    return out
+
+
 def table_lines(rows: list[list[str]]) -> list[str]:
     """Rows of a table (first row = header) as paragraph lines. A 分工表 (a task column and a 牵头/责任单位
-    column) gives one clause per task ending in 「（牵头单位：X；责任单位：Y）」; other tables a line per row."""
+    column) gives one clause per task ending in 「（牵头单位：X；责任单位：Y）」; a form of 「label | content」 rows a
+    heading per label; other tables a line per row."""
+    form = _form_lines(rows)
+    if form is not None:
+        return form
     rows = _two_level_header([[_clean(c) for c in r] for r in rows if any(_clean(c) for c in r)])
     if not rows:
         return []
@@ -60,7 +93,9 @@ def table_lines(rows: list[list[str]]) -> list[str]:
         return ["　".join(_dedupe(r)) for r in rows]
     deadline_col = next((i for i, h in enumerate(header) if _DEADLINE_HEAD.search(h)
                          and i not in (task_col, lead_col, unit_col)), None)
-    used = {task_col, lead_col, unit_col, deadline_col}
+    # 「重点任务 | 具体内容」: the other columns a task heading names say what the task is; they follow it
+    detail = [i for i in tasks if i != task_col and not _GROUP_HEAD.search(header[i])]
+    used = {task_col, lead_col, unit_col, deadline_col, *detail}
     extra = [i for i, h in enumerate(header) if i not in used and not _SKIP_HEAD.match(h)]
     out = []
     for r in rows[1:]:
@@ -69,7 +104,7 @@ def table_lines(rows: list[list[str]]) -> list[str]:
         if not task or task == header[task_col]:
             continue
         prefix = "".join(f"{cell(i)}：" for i in extra if cell(i) and cell(i) != task)
-        line = prefix + task
+        line = prefix + task + "".join(f"：{cell(i)}" for i in detail if cell(i) and cell(i) != task)
         if cell(deadline_col):
             line = line.rstrip("。；;，,") + f"。完成时限：{cell(deadline_col)}"
         notes = []

@@ -28,6 +28,10 @@ _META_NAMES = {"articletitle": "title", "pubdate": "published", "firstpublishedt
                "contentsource": "issuer"}
 
 
+_HEADING_MARK = "#"
+_OWN_HEADING = re.compile(r"^#{1,6} \S")  # a page heading, marked before extraction (Markdown's mark)
+
+
 def _iso(value: str) -> str:
     m = _DATE.search(value)
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
@@ -40,7 +44,7 @@ def _text(el: object) -> str:
 def _kept_lines(extracted: str) -> list[str]:
     """Extracted text as lines, without Markdown marks, page chrome and Markdown table rows."""
     lines = [ln.strip() for ln in extracted.splitlines()]
-    lines = [ln.lstrip("#").strip() if ln.startswith("#") else ln for ln in lines]
+    lines = [ln if _OWN_HEADING.match(ln) else ln.lstrip("#").strip() if ln.startswith("#") else ln for ln in lines]
     return [re.sub(r"^[-*•]\s+", "", ln) for ln in lines if ln and not _CHROME.match(ln) and not ln.startswith("|")
             and not _LINK_LINE.match(ln)]
 
@@ -143,6 +147,14 @@ def read(data: bytes, name: str = "") -> ReadResult:
     page_title = re.split(r"[_|｜-]", _text(tree.find(".//title")) if tree.find(".//title") is not None else "")[0]
     title = fields.get("title") or h1 or page_title
 
+    # trafilatura drops a short heading it takes for chrome (a card's 「<h3>三、建设补贴</h3>」): each heading goes in as
+    # a paragraph marked with its level, which the parser reads as a heading whether or not it numbers itself
+    for h in list(tree.iter("h1", "h2", "h3", "h4", "h5", "h6")):
+        text = _text(h)
+        if text and len(text) <= 60:
+            level = int(h.tag[1])
+            h.clear()
+            h.tag, h.text = "p", f"{_HEADING_MARK * level} {text}"
     extracted = trafilatura.extract(lxml.html.tostring(tree, encoding="unicode"), favor_recall=True,
                                     include_tables=True, include_comments=False, include_links=False,
                                     include_images=False, deduplicate=False, output_format="txt") or ""

@@ -1,21 +1,24 @@
 """PDF with a text layer, with pdfminer.six (MIT, pure Python): lines in reading order with their positions
-and colours; by hand the 公文 parts: page numbers and running headers removed, wrapped lines joined into
-paragraphs (indent and line length), the red 版头 line recognised, the 抄送/印发 block kept out of the body.
+and colours; ruled tables with pdfplumber (MIT), read as rows (a 任务清单 across pages, its header repeated or not);
+by hand the 公文 parts: page numbers and running headers removed, wrapped lines joined into paragraphs (indent and
+line length), the red 版头 line recognised, the 抄送/印发 block kept out of the body.
 A scanned PDF (no text layer) is refused with a "needs OCR" error."""
 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
 
 from policyqa.corpus.readers.base import ReadResult, SourceSpan
-from policyqa.corpus.readers.gongwen import is_page_number, split_distribution
+from policyqa.corpus.readers.gongwen import is_page_number, split_distribution, table_lines
 from policyqa.errors import UnreadableFileError
 
 MIN_TEXT_CHARS = 20  # below this over the whole file, the PDF is a scan
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,6 +30,7 @@ class _Line:
     top: float
     size: float
     red: bool
+    row: bool = False  # a table row, read from the table's cells: a line of its own, never joined
 
 
 def _is_red(color: object) -> bool:
@@ -77,6 +81,39 @@ def _lines(data: bytes, name: str) -> tuple[list[list[_Line]], int]:
     return pages, len(pages)
 
 
+def _tables(data: bytes) -> dict[int, list[tuple[tuple[float, float, float, float], list[list[str]]]]]:
+    """Ruled tables per page (1-based): (bbox as x0, top, x1, bottom; rows of cell texts, wrapped lines joined). A
+    table that runs on from the page before without its header row gets that header. Empty when pdfplumber fails."""
+    import pdfplumber
+
+    out: dict[int, list[tuple[tuple[float, float, float, float], list[list[str]]]]] = {}
+    header: list[str] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for pno, page in enumerate(pdf.pages, start=1):
+                for table in page.find_tables():
+                    rows = [[_unwrap(c or "") for c in r] for r in table.extract()]
+                    rows = [r for r in rows if any(r)]
+                    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+                        continue
+                    if header and len(rows[0]) == len(header) and rows[0] != header and out.get(pno - 1):
+                        rows = [header, *rows]  # the table runs on from the page before
+                    header = rows[0]
+                    out.setdefault(pno, []).append((table.bbox, rows))
+    except Exception as exc:  # noqa: BLE001 - a table the library cannot read leaves the text lines as they are
+        log.warning("PDF tables not read: %s", exc)
+        return {}
+    return out
+
+
+def _unwrap(cell: str) -> str:
+    parts = [p.strip() for p in cell.split("\n") if p.strip()]
+    text = parts[0] if parts else ""
+    for p in parts[1:]:
+        text += ("" if _cjk_edge(text, p) else " ") + p
+    return text
+
+
 def _running_lines(pages: list[list[_Line]]) -> set[str]:
     """Lines that repeat at the top or bottom of most pages (running headers/footers), digits ignored."""
     if len(pages) < 3:
@@ -94,6 +131,15 @@ def read(data: bytes, name: str = "") -> ReadResult:
         raise UnreadableFileError(f"PDF 没有文字层（可能是扫描件），需要先做 OCR 文字识别：{name} / {name} has no text "
                                   f"layer (a scan?): it needs OCR before it can be added")
     running = _running_lines(pages)
+    tables = _tables(data)
+    for pno, found in tables.items():  # a table's cells leave the lines; its rows take their place
+        lines = pages[pno - 1]
+        for (x0, top, x1, bottom), rows in found:
+            inside = [ln for ln in lines if x0 - 1 <= (ln.x0 + ln.x1) / 2 <= x1 + 1 and top - 1 <= ln.top <= bottom + 1]
+            size = statistics.median(ln.size for ln in inside) if inside else 10.0
+            lines[:] = [ln for ln in lines if ln not in inside]
+            lines.extend(_Line(t, pno, x0, x0, top + k * 0.01, size, False, row=True) for k, t in enumerate(table_lines(rows)))
+        lines.sort(key=lambda ln: (round(ln.top / 2), ln.x0))
     kept: list[_Line] = []
     header = ""
     for lines in pages:
@@ -118,7 +164,8 @@ def read(data: bytes, name: str = "") -> ReadResult:
             text = text.replace(" ", "")  # letter-spaced titles 「福 州 市 人 民 政 府」
         indented = ln.x0 > left + 0.8 * size
         prev_full = prev is not None and prev.x1 >= right - 1.5 * size and not prev.red
-        continues = prev is not None and prev_full and not indented and abs(ln.size - prev.size) < 1.5
+        continues = prev is not None and prev_full and not indented and abs(ln.size - prev.size) < 1.5 \
+            and not ln.row and not prev.row
         if continues and paras:
             joined = paras[-1][0]
             paras[-1] = (joined + ("" if _cjk_edge(joined, text) else " ") + text, paras[-1][1])
