@@ -12,7 +12,7 @@ from datetime import date
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from policyqa.answer.classify import QueryInfo, asks_metadata, classify
+from policyqa.answer.classify import QueryInfo, asks_metadata, classify, meta_fields, topic_type
 from policyqa.answer.compose import Composer, Thresholds
 from policyqa.answer.gate import load_gate
 from policyqa.answer.scorer import load_scorer
@@ -379,9 +379,23 @@ def scoped(info: QueryInfo, scope: Scope, known: Container[str] = frozenset()) -
         topic = info.content_terms
     # inside the notice its own title words match its preamble, not the passage asked about
     terms = tuple(t for t in info.terms if not any(part in named for part in t.split("_")))
+    if info.qtype == "metadata":  # 「…废止和修改部分规范性文件的决定中，市司法局负责哪些事」: 废止 names the notice, asks nothing
+        bare = _without_terms(info.text, named)
+        fields = meta_fields(bare)
+        if fields:
+            info = replace(info, meta_field="+".join(fields))
+        elif len(re.sub(r"\W", "", bare)) >= 4:
+            info = replace(info, qtype=topic_type(bare, info.departments, topic or info.content_terms), meta_field="")
     return replace(info, scope=scope.doc_ids, scope_others=scope.others, scope_reason=scope.reason, year_mismatch=scope.year_mismatch,
                    scope_terms=tuple(dict.fromkeys(scope.matched_terms + scope.evidence_terms)),
                    content_terms=topic or info.content_terms, terms=terms or info.terms)
+
+
+def _without_terms(text: str, terms: set[str]) -> str:
+    for t in sorted(terms, key=len, reverse=True):
+        if len(t) >= 2:
+            text = text.replace(t, "")
+    return text
 
 
 def _without_names(text: str, info: QueryInfo) -> str:

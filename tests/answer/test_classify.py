@@ -131,3 +131,11 @@ def test_what_a_question_asks_is_read_from_its_wording(question: str, qtype: str
 def test_a_question_ending_in_ban_names_no_department(library_assistant) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle
     assert classify("这事市里该怎么办？", b.tokenizer, b.aliases).departments == ()
+
+
+def test_a_word_of_the_notices_own_title_asks_no_metadata() -> None:
+    """「关于废止和修改部分规范性文件的决定」 names the notice: its 废止 asks nothing; the 文号 asked is all."""
+    from policyqa.answer.classify import meta_fields
+
+    assert meta_fields("金塘市人民政府关于废止和修改部分规范性文件的决定，文号是多少？") == ["doc_number"]
+    assert meta_fields("网约车实施细则哪些旧文件同时废止了？") == ["repeal"]

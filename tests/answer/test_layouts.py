@@ -265,3 +265,16 @@ def test_the_tier_a_label_names_is_the_one_answered(layouts_assistant) -> None: 
     """「B类人才的购房补贴」 of 「A类人才200万元，B类人才100万元，…」: the B tier's amount, not the first one."""
     a = layouts_assistant.ask("西塘人才安居补贴办法中，B类人才的购房补贴标准是多少？")
     assert "100万元" in a.answer
+
+
+def test_a_note_closing_a_part_answers_for_each_of_its_tasks(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「以上工作由市民政局牵头，…配合。」 closes 三、 of the 实施意见: its tasks are the 市民政局's, lead told apart."""
+    a = layouts_assistant.ask("白河社区嵌入式服务设施的意见里，普惠托育服务由哪个部门牵头？")
+    assert a.answerable and "市民政局" in a.answer and "市自然资源和规划局" not in a.answer
+    b = layouts_assistant.ask("白河社区嵌入式服务设施实施意见里，市发展和改革委员会牵头哪些工作？")
+    assert "盘活闲置存量资源" in b.answer and "引导社会力量参与" in b.answer
+
+
+def test_a_tier_under_a_card_heading_is_answered(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("桂川加装电梯补贴一图读懂里，7层以上的楼一台电梯补多少？")
+    assert a.answerable and "18万元" in a.answer

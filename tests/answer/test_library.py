@@ -655,3 +655,18 @@ def test_parallel_cases_beside_the_best_sentence_keep_their_amounts(library_assi
     cases written to one frame; the count answer keeps both amounts, whichever case ranked first."""
     a = library_assistant.ask("广安激发市场活力的政策措施里，旅行社带外地游客团来广安，每个游客奖多少钱？")
     assert "40元" in a.answer and "15元" in a.answer
+
+
+def test_duties_announced_with_a_colon_are_answered_with_their_items(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「第八条 市国资委对企业的投资行为履行出资人职责，主要包括：」 says what the duties are only in the items under it."""
+    a = library_assistant.ask("广安市属国企投融资监督管理办法里，市国资委在企业投资上要做什么？")
+    assert "编报年度投资计划" in a.answer
+
+
+def test_a_case_keeps_what_happens_in_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「在贷款基础利率基础上上浮3个百分点以内的，由财政给予贴息」: the count's clause names a case; the one after it says
+    what follows."""
+    history = [{"role": "user", "content": "广安2015年就业创业实施意见里，创业担保贷款最高多少？"},
+               {"role": "assistant", "content": "10万元。"}]
+    a = library_assistant.ask("那利息呢？", history)
+    assert "财政给予贴息" in a.answer

@@ -80,3 +80,10 @@ def test_a_name_that_holds_the_city_is_found_as_written() -> None:
     assert t.find("人行广安市中心支行负责哪些工作？") == ["人行广安市中心支行"]
     assert t.canonical("人行广安市中心支行") == "人行广安市中心支行"
     assert t.find("广安市工信局和人行广安市中心支行") == ["市工信局", "人行广安市中心支行"]
+
+
+def test_a_name_ending_in_ban_is_not_found_inside_banfa() -> None:
+    """「市考核办」 is a unit; 「考核办法」 names a rule, not it."""
+    table = AliasTable(["市考核办", "市财政局"])
+    assert table.find("桂川农村人居环境整治考核办法里，市财政局负责什么？") == ["市财政局"]
+    assert table.find("市考核办负责什么？") == ["市考核办"]

@@ -83,3 +83,23 @@ def test_query_is_one_line_with_whitespace_collapsed() -> None:
 def test_circled_item_numbers_are_kept() -> None:
     """「①坚持…②坚持…」 numbers items; NFKC would fold ① to a bare 1 that reads as a figure."""
     assert normalize_text("工作中坚持以下原则：①坚持市场主导。②坚持创新驱动。") == "工作中坚持以下原则：①坚持市场主导。②坚持创新驱动。"
+
+
+@pytest.mark.parametrize(("asked", "read"), [
+    ("企业一年花了五十万", "企业一年花了50万"),  # 「一年」 stays: as often a phrase as a quantity
+    ("我妈今年八十二岁", "我妈今年82岁"),
+    ("三个月以内", "3个月以内"),
+    ("两万元", "2万元"),
+    ("二〇二三年的森林防火命令", "2023年的森林防火命令"),
+    ("满十五天", "满15天"),
+    ("三十日内", "30日内"),
+    ("设备花了两千多万", "设备花了2000多万"),
+])
+def test_a_quantity_written_in_chinese_numerals_is_read_in_digits(asked: str, read: str) -> None:
+    assert normalize_query(asked) == read
+
+
+@pytest.mark.parametrize("kept", ["第三十三条", "一网通办", "十四五规划", "一次性补贴", "五月三十日", "第三年", "三个提高",
+                                  "两三个月", "两家市属国企"])
+def test_numerals_that_are_no_quantity_stay_words(kept: str) -> None:
+    assert normalize_query(kept) == kept

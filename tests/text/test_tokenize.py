@@ -134,3 +134,12 @@ def test_files_of_older_tokenizer_code_are_pruned_at_save(tmp_path: Path) -> Non
     cache.put_many({"k": ["甲"]})
     cache.save()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tokens-new.json", "tokens-old1.json", "tokens-old2.json"]
+
+
+def test_a_heading_that_asks_without_a_question_mark_names_no_term() -> None:
+    """「九、什么时候开始执行」 on an explainer card would make 「什么时候开始执行」 one token of every question that asks it;
+    an FAQ's 「问9：到哪里申请？」 is a passage of its own, and its words stay a term."""
+    from policyqa.text.tokenize import corpus_user_words
+
+    words = corpus_user_words(["什么时候开始执行", "问9：到哪里申请？", "加强组织领导"], [], "", [])
+    assert "什么时候开始执行" not in words and "到哪里申请" in words and "加强组织领导" in words

@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from policyqa.retrieve.rewrite import INTENT_WORDS
+from policyqa.retrieve.scope import DOC_KINDS
 from policyqa.text.aliases import AliasTable
 from policyqa.text.tokenize import STOPWORDS, Tokenizer
 
@@ -43,6 +44,8 @@ _META = [
     ("applicability", re.compile(r"适用范围|适用(?:于)?(?:哪些|什么|哪里|哪儿|谁)|适用对象|对(?:谁|哪些)适用|(?:applies|apply)\s+to|scope\s+of\s+application", re.I)),
     ("meeting", re.compile(r"(?:哪次|第几次|哪一次)(?:常务|常委)?会(?:议)?|什么(?:常务|常委)?会议(?:上)?(?:审议)?通过|会议(?:审议)?通过|(?:经|在)(?:哪|什么)(?:个)?会(?:议)?(?:上)?(?:审议)?通过", re.I)),
 ]
+
+_NAMED_TITLE = re.compile(rf"关于[^，。？?；;！!]{{2,40}}?的(?:{DOC_KINDS})")
 
 _RESPONSIBILITY = re.compile(
     r"负责|责任单位|责任部门|牵头|哪些部门|哪个部门|什么部门|哪几个部门|哪些单位|哪个单位|哪几个单位|归谁|谁管|谁来管|谁负责|由谁|"
@@ -129,7 +132,7 @@ def expand_synonyms(text: str) -> str:
 
 def asks_metadata(text: str) -> bool:
     """``text`` asks about the notice itself (its 文号, when it takes effect …), not about a topic in it."""
-    return any(pat.search(text) for _, pat in _META)
+    return bool(meta_fields(text))
 
 
 def is_english(text: str) -> bool:
@@ -143,6 +146,13 @@ _BODY_END = r"(?:管理局|局|委员会|委|办公室|办|联|支队|中心)"
 _NAMED_BODY = re.compile(rf"(?<![\u4e00-\u9fff])[市县区][\u4e00-\u9fff]{{2,10}}?{_BODY_END}(?![\u4e00-\u9fff])|"
                          rf"(?:(?<=[在里中，,、和给])|^)[市县区][\u4e00-\u9fff]{{2,10}}?{_BODY_END}(?=负责|牵头|承担|要|有|的职责|都)")
 _NOT_A_NAME = re.compile(r"[怎么什哪该吗呢啥谁里]")  # 「市里该怎么办」 ends in 办 and names nobody
+
+
+def meta_fields(text: str) -> list[str]:
+    """The metadata fields ``text`` asks for; a notice named by its title (「关于废止和修改部分规范性文件的决定」) asks
+    nothing of the words in it."""
+    asked = _NAMED_TITLE.sub("", text) or text
+    return [f for f, pat in _META if pat.search(asked)]
 
 
 def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[str] = frozenset()) -> QueryInfo:
@@ -166,7 +176,7 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[s
     base = dict(text=text, departments=depts, terms=tuple(terms), content_terms=content, english=english)
     if INJECTION.search(text):
         return QueryInfo(qtype="injection", **base)  # type: ignore[arg-type]
-    fields = [f for f, pat in _META if pat.search(text)]
+    fields = meta_fields(text)
     if fields:  # 「哪个单位在什么时候印发的」 asks two fields at once
         return QueryInfo(qtype="metadata", meta_field="+".join(fields), **base)  # type: ignore[arg-type]
     return QueryInfo(qtype=topic_type(text, depts, content), **base)  # type: ignore[arg-type]

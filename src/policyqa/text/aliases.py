@@ -43,8 +43,9 @@ class AliasTable:
         for u in units:  # names seen in the corpus join their group, or start their own
             c = self.canonical(u)
             self._add(u, c or u)
+        # 「市考核办」 is no unit of 「考核办法」「办理」「办事」: a name ending in 办 never runs on into a word of 办
         self._pattern = re.compile(
-            "|".join(re.escape(v) for v in sorted(self._canon, key=len, reverse=True))
+            "(?:" + "|".join(re.escape(v) for v in sorted(self._canon, key=len, reverse=True)) + ")(?!(?<=办)[法理事])"
         ) if self._canon else None
 
     def _add(self, name: str, canon: str) -> None:

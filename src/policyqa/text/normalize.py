@@ -49,6 +49,26 @@ def normalize_text(text: str) -> str:
     return text
 
 
+# 「今年八十二岁」「三个月」「两千多万」: an amount, an age or a time an asker writes in words, where a 公文 writes digits
+# (「82周岁」「2000万元以上」); a range guessed at (「两三个月」) stays words, and so do counts of things (「两家企业」)
+_CN_QUANTITY = re.compile(r"(?<![第月\u96f6\u3007一二两三四五六七八九十百千])([零〇一二两三四五六七八九十百千]{1,6})"
+                          r"(?=(?:多|余|来)?(?:万|亿|千|元|块|岁|周岁|个月|个工作日|天|日|小时|公里|平方米|米|亩|年|吨|%))")
+
+
+def _digits(m: re.Match[str]) -> str:
+    words = m.group(1)
+    if words in ("一", "〇", "零") or (len(words) == 1 and words not in "两二三四五六七八九十"):
+        return words  # 「一年」「一天」 are as often a phrase as a quantity
+    if len(words) > 1 and not re.search(r"[十百千〇零]", words):
+        return words  # 「两三个月」「三五年」: a range guessed at, no figure
+    import cn2an  # MIT: Chinese numerals -> Arabic (「二〇二三」「八十二」「两」)
+
+    try:
+        return str(cn2an.cn2an(words.replace("两", "二"), "smart"))
+    except (ValueError, KeyError, IndexError):
+        return words
+
+
 def normalize_query(text: str) -> str:
-    """A query is one line: normalized like the corpus, whitespace collapsed."""
-    return re.sub(r"\s+", " ", normalize_text(text)).strip()
+    """A query is one line: normalized like the corpus, whitespace collapsed, quantities in digits."""
+    return _CN_QUANTITY.sub(_digits, re.sub(r"\s+", " ", normalize_text(text)).strip())

@@ -168,6 +168,7 @@ def _index_terms(terms: list[str], cut: list[str]) -> list[str]:
 
 _QUOTED = re.compile(r"“([^”]{2,16})”")
 _TITLE_TERM = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+]{2,12}")
+_ASKING = re.compile(r"什么|哪|怎|如何|多少|是否|能否|可否|吗|呢|谁|何时|为何|几")
 
 
 def corpus_user_words(section_titles: Iterable[str], units: Iterable[str], quoted_text: str, extra: Iterable[str]) -> list[str]:
@@ -175,7 +176,10 @@ def corpus_user_words(section_titles: Iterable[str], units: Iterable[str], quote
     words: set[str] = set(units) | set(extra)
     for t in section_titles:
         for m in _TITLE_TERM.finditer(t):
-            if len(m.group(0)) <= 8:
+            # a heading that asks without a question mark (「九、什么时候开始执行」 on an explainer card) names no term: one
+            # token of it, found in no passage, would swallow the same words of every question asked; an FAQ's
+            # 「问9：到哪里申请？」 is a passage of its own and stays
+            if len(m.group(0)) <= 8 and not (_ASKING.search(m.group(0)) and not re.search(r"[？?]", t)):
                 words.add(m.group(0))
     for m in _QUOTED.finditer(quoted_text):
         words.add(m.group(1))

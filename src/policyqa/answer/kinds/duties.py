@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from policyqa.answer.classify import QueryInfo
-from policyqa.answer.context import SUBJECTLESS_DUTY
+from policyqa.answer.context import NUMBERING, SUBJECTLESS_DUTY
 from policyqa.answer.kinds.base import Kind
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.retrieve.hybrid import Ranked
@@ -20,6 +20,7 @@ _TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|�
 _SUBJECT_AFTER = (r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合|积极|发挥|统筹|督促|履行|"
                   r"根据|按规定|可以|予以|提出|审核|制定|建立|开展|推进|落实|实施)")  # 「市安委会根据具体情况予以通报批评」
 _ARTICLE = r"第[一二三四五六七八九十百零〇\d]+条"  # 「第八条市国资委对企业的投资行为履行出资人职责」
+_LEAD_IN_CHARS = 400  # a duty announced with 「：」 and the items under it, quoted up to this many characters
 
 
 class DutyListKind(Kind):
@@ -60,7 +61,7 @@ class DutyListKind(Kind):
         # (a city's organ is not the county's: 「由县级安全生产委员会…」 is no duty of 市安全生产委员会)
         at = who[0] if who[0] in "市县区" and not who.endswith("部门") else "市县区"
         level = rf"(?:[{at}]级?(?:人民政府)?|市、?县两级|各级)?"
-        subject = re.compile(rf"(?:^|[。；，、：\s]|由|{_ARTICLE}){level}(?:{name})"
+        subject = re.compile(rf"(?:^|[。；，、：\s）)]|由|{_ARTICLE}){level}(?:{name})"  # 「（二）市生态环境局负责…」 of a list
                              rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?(?:在[^，。；]{{2,16}}?下，?)?{_SUBJECT_AFTER}"  # 「市卫生健康委：负责…」 of a 责任部门 block
                              rf"|由{level}(?:{name})(?:或[^，。；]{{2,30}}?)?[\u4e00-\u9fff]")
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
@@ -81,6 +82,12 @@ class DutyListKind(Kind):
                 while i < len(spans) and SUBJECTLESS_DUTY.match(doc.text[spans[i][0] : spans[i][1]]):
                     e = spans[i][1]
                     i += 1
+                # 「市国资委…履行出资人职责，主要包括：」 announces its duties: the items under it are what it says
+                if doc.text[s:e].rstrip().endswith(("：", ":")):
+                    while i < len(spans) and NUMBERING.match(doc.text[spans[i][0] : spans[i][1]]) \
+                            and spans[i][1] - s <= _LEAD_IN_CHARS:
+                        e = spans[i][1]
+                        i += 1
                 sent = doc.text[s:e]
                 if sent not in found:
                     found.append(sent)

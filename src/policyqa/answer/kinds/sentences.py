@@ -19,7 +19,7 @@ from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import topic_names
 from policyqa.types import SECTION_SEP, Answer, Hit
 from policyqa.answer.context import (
-    SUBJECTLESS_DUTY, AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
+    NUMBERING, SUBJECTLESS_DUTY, AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
 )
 from policyqa.answer.gate import Gate, GateFeatures, HandGate
 from policyqa.answer.kinds.base import Kind
@@ -131,7 +131,7 @@ def _several_asks(question: str) -> bool:
 
 # 「买了40万的设备」「省了1200吨标准煤」: the asker's own figure, and a threshold of the same unit the rule compares it with
 _FIGURE_UNIT = r"平方米|平米|[万亿千百]?[元吨人户家个台套亩米天日月年]|%|万|亿"  # the units a figure is compared in
-_OWN_FIGURE = re.compile(rf"(\d+(?:\.\d+)?)\s*({_FIGURE_UNIT}|周岁|岁)")
+_OWN_FIGURE = re.compile(rf"(\d+(?:\.\d+)?)\s*(?:多|余|来)?({_FIGURE_UNIT}|周岁|岁)")  # 「800来万的项目」
 _THRESHOLD = re.compile(rf"(?:超过|不低于|不少于|不足|低于|高于|达到|满|在)?\s*(\d+(?:\.\d+)?)\s*({_FIGURE_UNIT})"
                         r"[^，。；\d]{0,8}?(以上|以下|以内|及以上|（含）|\(含\)|不含|（不含）)")
 _FOCUS = re.compile(r"(?:什么|哪些|哪个|哪几种|哪几个|哪几项|哪几类|哪类|何种|哪种|多少个|多少家|多少项|几个|几家|几项)"
@@ -572,7 +572,10 @@ class SentenceKind(Kind):
         # rows of a table or a 「标准」 block (「特困老年人：每人每月300元」 under 「补贴标准」) say what their figure is
         # by their heading
         heading = hit.chunk.section.split(SECTION_SEP)[-1] + "："
-        headed = heading + "".join(self._as_stated(i) for i in chosen) if all(is_row(self.sent_text[i]) for i in chosen) else evidence
+        # and so do the numbered items of a list its heading names (「申请材料」 over 「1.《…申请表》原件1份；」)
+        items = all(NUMBERING.match(self.sent_text[i]) for i in chosen)
+        headed = heading + "".join(self._as_stated(i) for i in chosen) if all(is_row(self.sent_text[i]) for i in chosen) \
+            else heading + evidence if items else evidence
 
         lead = ""  # the sentence introducing the list the answer's items are of, where it says what their figures are
         if any(not need.search(headed) for _, need in ask.details):
@@ -586,7 +589,8 @@ class SentenceKind(Kind):
                 lead = "".join(self.sent_text[j] for j in intro)
 
         def states(need: re.Pattern[str], i: int) -> bool:
-            return bool(need.search(heading + self._as_stated(i) if is_row(self.sent_text[i]) else lead + self.sent_text[i]))
+            return bool(need.search(heading + self._as_stated(i) if is_row(self.sent_text[i])
+                                    else (heading if items else "") + lead + self.sent_text[i]))
 
         for kind, need in ask.details:
             if not need.search(headed):
@@ -754,7 +758,10 @@ class SentenceKind(Kind):
     def _trim(self, info: QueryInfo, sents: list[str], ask: _Ask, best_sentence: str = "") -> str:
         """A direct answer: drop the run-in heading; for counts keep the clauses that carry the number asked — those
         of the best-ranked sentence when it states one (its neighbour's figure is about another case)."""
-        text = ("\n" if len(sents) > 1 and all(table_cells(x) for x in sents) else "").join(sents)  # rows stay lines
+        if len(sents) > 1 and all(table_cells(x) for x in sents):
+            text = "\n".join(sents)  # rows stay lines
+        else:  # a line without a stop of its own (an item of a form's cell) is a clause of its own
+            text = "".join(x if x.endswith(tuple(_STOPS)) or i == len(sents) - 1 else x + "；" for i, x in enumerate(sents))
         text = re.sub(rf"^{_MARKER}[^。；，]{{1,30}}?。", "", text) or text  # a run-in title has no comma
         text = re.sub(r"^——", "", text)
         if info.qtype == "count" and len(text) > 60 and not _several_asks(info.text):
@@ -800,6 +807,9 @@ class SentenceKind(Kind):
                 i = parts.index(best)
                 if needs and i > 0 and not any(t in best for t in terms):
                     keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
+                # 「上浮3个百分点以内的，」 is a case: 「由财政给予贴息」 after it is what happens in it
+                keep = [q for p in keep for q in ((p, parts[parts.index(p) + 1]) if _CASE_END.search(p)
+                                                  and parts.index(p) + 1 < len(parts) else (p,))]
                 text = "".join(dict.fromkeys(keep)).rstrip("，；。") + "。"
         return text
 
@@ -841,6 +851,10 @@ def _level_not_stated(question: str, evidence: str) -> str:
         if others and not ranged:
             return f"{level}级"
     return ""
+
+
+_STOPS = "。！？；：!?;:，,"
+_CASE_END = re.compile(r"的[，,]$")  # 「…以内的，」: a clause naming a case, its consequence in the clause after it
 
 
 def _clauses(text: str) -> list[str]:
