@@ -278,3 +278,17 @@ def test_a_note_closing_a_part_answers_for_each_of_its_tasks(layouts_assistant) 
 def test_a_tier_under_a_card_heading_is_answered(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     a = layouts_assistant.ask("桂川加装电梯补贴一图读懂里，7层以上的楼一台电梯补多少？")
     assert a.answerable and "18万元" in a.answer
+
+
+def test_a_list_section_asked_in_other_words_for_its_head(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「三、申领程序」 with （一）…（四）, asked 「申领要走哪几个步骤」: 步骤 for 程序 heads the same list."""
+    a = layouts_assistant.ask("金塘青年人才安居补贴的申领要走哪几个步骤？")
+    assert all(x in a.answer for x in ("网上申请", "单位初审", "部门审核", "资金发放"))
+
+
+def test_a_notice_named_by_words_of_a_metadata_field_asks_its_topic(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「…废止和修改部分规范性文件的决定中，市司法局负责什么」: 废止 names the notice; the 文号 asked of it is still metadata."""
+    a = layouts_assistant.ask("金塘废止和修改部分规范性文件的那个决定里，市司法局要负责什么？")
+    assert a.answerable and "监督检查" in a.answer
+    b = layouts_assistant.ask("金塘市人民政府关于废止和修改部分规范性文件的决定的文号是什么？")
+    assert "金政发〔2025〕9号" in b.answer

@@ -32,6 +32,20 @@ def _inline_list(title: str) -> tuple[str, list[str], str] | None:
     return parts[0][:-size], items, last.group(2)[size:]
 
 
+# 「申领程序」 asked as 「申领要经过哪几个步骤」: what a list section is headed by, in the words askers use for it
+_HEADS = (("程序", "流程", "步骤", "环节"), ("条件", "要求", "门槛"), ("材料", "资料"))
+
+
+def _same_head(title: str, question: str) -> bool:
+    """``title`` is 「X程序」 and the question asks X's 步骤 (or 流程, 环节): the same list in other words."""
+    for group in _HEADS:
+        head = next((h for h in group if title.endswith(h)), None)
+        if head and len(title) - len(head) >= 2 and title[: -len(head)] in question \
+                and any(re.search(rf"(?:哪些|哪几个?|几个|什么){h}", question) for h in group):
+            return True
+    return False
+
+
 class ListingKind(Kind):
     name = "enumeration"
 
@@ -50,7 +64,7 @@ class ListingKind(Kind):
             if not s.title:
                 continue
             core = re.sub(r"^(?:推动|加快|以|强化|加强)", "", s.title)
-            if not (s.title in info.text or (len(core) >= 4 and core in info.text)):
+            if not (s.title in info.text or (len(core) >= 4 and core in info.text) or _same_head(s.title, info.text)):
                 continue  # (asked first: reading a section's paragraph for a run of items is the dearer test)
             kids = [k for k in self.children.get(s.id, []) if k.title]
             if len(kids) < 2 and len(self._item_clauses(s)) < 2 and not self._series(s):
