@@ -87,3 +87,9 @@ def test_a_name_ending_in_ban_is_not_found_inside_banfa() -> None:
     table = AliasTable(["市考核办", "市财政局"])
     assert table.find("桂川农村人居环境整治考核办法里，市财政局负责什么？") == ["市财政局"]
     assert table.find("市考核办负责什么？") == ["市考核办"]
+
+
+def test_a_districts_bureau_is_not_the_citys() -> None:
+    table = AliasTable(["市住房和城乡建设局", "住房和城乡建设局"])
+    assert table.find("通报要求各区住房和城乡建设局做哪些事？") == []
+    assert len(table.find("市住房和城乡建设局做哪些事？")) == 1

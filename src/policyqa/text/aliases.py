@@ -80,6 +80,8 @@ class AliasTable:
         # the text as written: 「福州市工信局」 holds 「市工信局」 already, and cutting the city off would break a name that
         # holds it (「人行广安市中心支行」)
         for m in self._pattern.finditer(text):
+            if m.group(0)[0] not in "市县区省" and text[max(0, m.start() - 1) : m.start()] in ("区", "县", "乡", "镇"):
+                continue  # 「各区住房和城乡建设局」 is the districts' bureau, not the city's 住房和城乡建设局
             c = self._canon[m.group(0)]
             if c not in out:
                 out.append(c)
