@@ -86,3 +86,12 @@ def test_a_ruled_task_table_across_pages_is_read_by_its_cells() -> None:
     assert task.responsibility is not None and task.responsibility.lead == ("市住房城乡建设局",)
     assert "金塘燃气公司" in task.responsibility.units
     assert sum(1 for c in doc.clauses if c.responsibility is not None) >= 30
+
+
+def test_a_first_row_of_short_phrases_names_columns() -> None:
+    """A table on the next page whose first row names columns starts a table of its own; one whose first row is a task
+    runs on from the table before (and gets its header)."""
+    from policyqa.corpus.readers.pdf import _names_columns
+
+    assert _names_columns(["序号", "重点任务", "牵头单位", "完成时限"])
+    assert not _names_columns(["7", "推行包容审慎监管", "对轻微违法行为依法不予处罚，建立清单", "市司法局", "2025年6月底前"])

@@ -18,6 +18,8 @@ from policyqa.corpus.readers.gongwen import is_page_number, split_distribution, 
 from policyqa.errors import UnreadableFileError
 
 MIN_TEXT_CHARS = 20  # below this over the whole file, the PDF is a scan
+_RUN_ON_TOP = 0.2  # a table that starts this high on its page, after a table on the page before, may run on from it
+
 log = logging.getLogger(__name__)
 
 
@@ -96,14 +98,21 @@ def _tables(data: bytes) -> dict[int, list[tuple[tuple[float, float, float, floa
                     rows = [r for r in rows if any(r)]
                     if len(rows) < 2 or max(len(r) for r in rows) < 2:
                         continue
-                    if header and len(rows[0]) == len(header) and rows[0] != header and out.get(pno - 1):
-                        rows = [header, *rows]  # the table runs on from the page before
+                    if header and len(rows[0]) == len(header) and rows[0] != header and out.get(pno - 1) \
+                            and table.bbox[1] < _RUN_ON_TOP * page.height and not _names_columns(rows[0]):
+                        rows = [header, *rows]  # the table runs on from the page before, at the top of this one
                     header = rows[0]
                     out.setdefault(pno, []).append((table.bbox, rows))
     except Exception as exc:  # noqa: BLE001 - a table the library cannot read leaves the text lines as they are
         log.warning("PDF tables not read: %s", exc)
         return {}
     return out
+
+
+def _names_columns(row: list[str]) -> bool:
+    """A first row of short phrases (「序号」「重点任务」「牵头单位」) names columns: it starts a table of its own."""
+    cells = [c for c in row if c]
+    return bool(cells) and all(len(c) <= 10 and not re.search(r"[，。；,;\d]", c) for c in cells)
 
 
 def _unwrap(cell: str) -> str:
