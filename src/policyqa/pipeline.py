@@ -392,6 +392,7 @@ def scoped(info: QueryInfo, scope: Scope, known: Container[str] = frozenset()) -
 
 
 def _without_terms(text: str, terms: set[str]) -> str:
+    """``text`` without each of ``terms`` of two characters or more, the longest first."""
     for t in sorted(terms, key=len, reverse=True):
         if len(t) >= 2:
             text = text.replace(t, "")
@@ -402,10 +403,7 @@ def _without_names(text: str, info: QueryInfo) -> str:
     """The question for the embedder, the words that only name its notice taken out (「广安殡葬方案里，」)."""
     if not info.scope:
         return text
-    out = text
-    for t in sorted(set(info.scope_terms) - set(info.content_terms), key=len, reverse=True):
-        if len(t) >= 2:
-            out = out.replace(t, "")
+    out = _without_terms(text, set(info.scope_terms) - set(info.content_terms))
     return out if len(re.sub(r"\W", "", out)) >= 4 else text
 
 

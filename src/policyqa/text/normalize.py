@@ -57,7 +57,7 @@ _CN_QUANTITY = re.compile(r"(?<![第月\u96f6\u3007一二两三四五六七八�
 
 def _digits(m: re.Match[str]) -> str:
     words = m.group(1)
-    if words in ("一", "〇", "零") or (len(words) == 1 and words not in "两二三四五六七八九十"):
+    if len(words) == 1 and words not in "两二三四五六七八九十":
         return words  # 「一年」「一天」 are as often a phrase as a quantity
     if len(words) > 1 and not re.search(r"[十百千〇零]", words):
         return words  # 「两三个月」「三五年」: a range guessed at, no figure

@@ -119,7 +119,7 @@ def _unwrap(cell: str) -> str:
     parts = [p.strip() for p in cell.split("\n") if p.strip()]
     text = parts[0] if parts else ""
     for p in parts[1:]:
-        text += ("" if _cjk_edge(text, p) else " ") + p
+        text = _joined(text, p)
     return text
 
 
@@ -177,7 +177,7 @@ def read(data: bytes, name: str = "") -> ReadResult:
             and not ln.row and not prev.row
         if continues and paras:
             joined = paras[-1][0]
-            paras[-1] = (joined + ("" if _cjk_edge(joined, text) else " ") + text, paras[-1][1])
+            paras[-1] = (_joined(joined, text), paras[-1][1])
         else:
             paras.append((text, ln.page))
         prev = ln
@@ -189,6 +189,11 @@ def read(data: bytes, name: str = "") -> ReadResult:
         pos += len(text) + 1
     return ReadResult(text="\n".join(out), format="pdf", header=header, copy_to=copy_to, printed_by=printed,
                       spans=tuple(spans), pages=n_pages)
+
+
+def _joined(a: str, b: str) -> str:
+    """Two pieces of one line or cell wrapped apart, put back together (a space only between Latin words)."""
+    return a + ("" if _cjk_edge(a, b) else " ") + b
 
 
 def _cjk_edge(a: str, b: str) -> bool:
