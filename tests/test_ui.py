@@ -30,6 +30,7 @@ ENERGY_UNITS = ("市工信局", "市发改委", "市科技局")
 DOC_ID = "fuzhou_future_industries_2023"
 SCRIPT = "<script>alert('x')</script>"
 CHROMIUM = "/usr/bin/chromium"
+WAIT_MS = 180_000  # a liveness bound, not a speed test: a loaded 2-core machine may take long to answer
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -190,17 +191,19 @@ def test_browser_asks_sees_citations_follows_up_and_screenshots(fuzhou_settings,
         ctx = pw.chromium.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 390, "height": 844}, locale="zh-CN")  # a phone-sized viewport
+        page = ctx.new_page()
         try:
-            page = ctx.new_page()
             dialogs: list[str] = []
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(server.url + "/", timeout=60_000)
+            console: list[str] = []  # shown if a step fails, with a screenshot: what the page said
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            page.goto(server.url + "/", timeout=WAIT_MS)
             box = page.locator("#pq-input textarea")
-            box.wait_for(timeout=60_000)
+            box.wait_for(timeout=WAIT_MS)
 
             box.fill(Q_ENERGY)
             box.press("Enter")
-            page.locator("#pq-sources .pq-source").first.wait_for(timeout=60_000)
+            page.locator("#pq-sources .pq-source").first.wait_for(timeout=WAIT_MS)
             chat = page.locator("#pq-chat")
             for unit in ENERGY_UNITS:
                 assert unit in chat.inner_text()
@@ -211,29 +214,33 @@ def test_browser_asks_sees_citations_follows_up_and_screenshots(fuzhou_settings,
 
             box.fill("那元宇宙呢？")
             box.press("Enter")
-            page.wait_for_function("document.querySelectorAll('#pq-chat .pq-answer').length >= 2", timeout=60_000)
+            page.wait_for_function("document.querySelectorAll('#pq-chat .pq-answer').length >= 2", timeout=WAIT_MS)
             assert "市大数据委" in chat.locator(".pq-answer").nth(1).inner_text()
             page.wait_for_function("document.querySelector('#pq-sources').innerText.includes('元宇宙')",
-                                   timeout=60_000)
+                                   timeout=WAIT_MS)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "overflows"
             page.screenshot(path=str(tmp_path / "ui-phone.png"), full_page=True)
 
             injected = '<img src=x onerror="alert(1)">今天天气怎么样？'
             box.fill(injected)
             box.press("Enter")
-            page.locator("#pq-chat .pq-refusal").wait_for(timeout=60_000)
+            page.locator("#pq-chat .pq-refusal").wait_for(timeout=WAIT_MS)
             assert injected in chat.inner_text()  # shown as text ...
             assert dialogs == []  # ... never run
             assert REFUSAL_BADGE in chat.locator(".pq-refusal").inner_text()
 
             page.locator("#pq-clear").click()
-            page.wait_for_function("document.querySelectorAll('#pq-chat .pq-answer').length === 0", timeout=30_000)
+            page.wait_for_function("document.querySelectorAll('#pq-chat .pq-answer').length === 0", timeout=WAIT_MS)
             page.locator("#pq-examples button").first.click()  # a clickable example question
-            page.locator("#pq-chat .pq-answer").first.wait_for(timeout=60_000)
+            page.locator("#pq-chat .pq-answer").first.wait_for(timeout=WAIT_MS)
 
             page.get_by_role("tab", name="文件目录").click()
-            page.locator("#pq-doc-tree").get_by_text("3. 未来能源").wait_for(timeout=30_000)
+            page.locator("#pq-doc-tree").get_by_text("3. 未来能源").wait_for(timeout=WAIT_MS)
             page.screenshot(path=str(tmp_path / "ui-documents.png"))
+        except Exception as exc:
+            page.screenshot(path=str(tmp_path / "ui-failure.png"), full_page=True)
+            raise AssertionError(f"{exc}\nscreenshot: {tmp_path / 'ui-failure.png'}\nchat: "
+                                 f"{page.locator('#pq-chat').inner_text(timeout=5_000)!r}\nconsole: {console}") from exc
         finally:
             ctx.close()
     assert (tmp_path / "ui-phone.png").stat().st_size > 10_000
