@@ -95,3 +95,21 @@ def test_a_first_row_of_short_phrases_names_columns() -> None:
 
     assert _names_columns(["序号", "重点任务", "牵头单位", "完成时限"])
     assert not _names_columns(["7", "推行包容审慎监管", "对轻微违法行为依法不予处罚，建立清单", "市司法局", "2025年6月底前"])
+
+
+def test_a_notice_set_in_two_columns_reads_as_the_same_paragraphs(tmp_path: Path) -> None:
+    """A 政府公报 page sets a notice in two columns: read line by line across the page, the columns' lines interleave
+    (「…市政府各」「度计划编制…部门、各直属机构：」); read column by column, the paragraphs are the notice's own."""
+    if nf.cjk_font() is None:
+        pytest.skip("no CJK font (install Debian's fonts-wqy-microhei) to write a Chinese PDF")
+    two = read_file(nf.make_pdf(FUZHOU_TXT, tmp_path / "gazette.pdf", columns=2))
+    one = read_file(nf.make_pdf(FUZHOU_TXT, tmp_path / "one.pdf"))
+    assert two.text.splitlines() == one.text.splitlines()
+
+
+def test_a_line_opening_an_article_after_a_closed_sentence_starts_a_paragraph() -> None:
+    """Articles set flush left (no indent) after a full line: 「第七条」 opens a paragraph of its own."""
+    from policyqa.corpus.readers.pdf import _ENDS, _OPENS
+
+    assert _ENDS.search("配合市财政局开展绩效评价。") and _OPENS.match("第七条市发展改革委负责做好专项资金支持")
+    assert not _OPENS.match("第十条规定处理") and not _OPENS.match("2.5亿元")
