@@ -730,3 +730,38 @@ def test_a_figure_after_an_item_number_is_not_a_decimal_heading(tmp_path: Path) 
 def test_tab_separated_rows_of_a_text_file_stay_rows() -> None:
     doc = _parse(SYNTHETIC / "chengjiangwan_ebike_charging_2025.txt")
     assert _clause_with(doc, "充电柜（封闭式）").text.startswith("充电柜（封闭式）|每组3000元|")
+
+
+def test_columns_aligned_by_spaces_in_a_text_file_stay_rows(tmp_path: Path) -> None:
+    """A price table pasted into a text file with its columns aligned by runs of spaces: a row per line, its cells apart."""
+    doc = _parse_text(tmp_path / "n.txt", "某市关于调整居民阶梯水价的公告\n一、价格标准\n"
+                                         "  阶梯        年用水量（立方米）    综合水价\n"
+                                         "  第一阶梯    0～216（含）          3.45\n"
+                                         "  第二阶梯    216～300（含）        4.63\n"
+                                         "第一条  为规范管理，制定本办法。\n")
+    assert _clause_with(doc, "第二阶梯").text == "第二阶梯|216～300（含）|4.63"
+    assert "|" not in _clause_with(doc, "为规范管理").text  # 「第一条  为规范…」: two cells and one line are no table
+
+
+def test_items_with_a_responsibility_note_each_are_tasks_of_their_own(tmp_path: Path) -> None:
+    """A 督查通报's 「滞后任务如下：1.…（牵头单位：A）；2.…（牵头单位：B）」: each item its own lead, not the first's."""
+    doc = _parse_text(tmp_path / "n.txt", "关于重点工作督查情况的通报\n一、存在问题\n部分任务滞后，具体如下：\n"
+                                         "1.老旧小区改造开工率偏低（牵头单位：市住房城乡建设局）；\n"
+                                         "2.绕城高速征地拆迁未按期完成（牵头单位：市交通运输局，配合单位：市自然资源和规划局）；\n"
+                                         "3.新院区主体工程滞后（牵头单位：市卫生健康委）。\n")
+    second = _clause_with(doc, "绕城高速")
+    assert second.responsibility is not None and second.responsibility.lead == ("市交通运输局",)
+    assert "老旧小区" not in second.text
+    assert _clause_with(doc, "新院区").responsibility.units == ("市卫生健康委",)  # type: ignore[union-attr]
+
+
+def test_a_portal_pages_buttons_are_no_heading(tmp_path: Path) -> None:
+    doc = _parse_text(tmp_path / "n.txt", "某市门户网站 > 政务公开 > 政府工作报告\n【字体：大 中 小】　【打印本页】　【关闭窗口】\n"
+                                         "某市2025年政府工作报告\n一、工作回顾\n全市地区生产总值增长5.6%。\n【打印本页】　【关闭窗口】\n")
+    assert "字体" not in doc.text and not any("打印" in s.title or "字体" in s.title for s in doc.sections)
+
+
+def test_joint_issuers_one_to_a_line_above_the_title_are_all_issuers(tmp_path: Path) -> None:
+    doc = _parse_text(tmp_path / "n.txt", "某市住房和城乡建设局\n某市财政局\n某建规〔2025〕3号\n"
+                                         "关于印发某市既有住宅加装电梯财政补贴实施细则的通知\n各区住房城乡建设局：\n现将细则印发给你们。\n")
+    assert doc.meta.issuer == "某市住房和城乡建设局、某市财政局"

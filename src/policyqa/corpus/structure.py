@@ -185,6 +185,8 @@ def _header_org(line: str) -> bool:
 _RULE_LINE = re.compile(r"^[━─—＝=_＿~～\-－·•*★☆]{6,}$")  # the red rule under a 版头, drawn in characters
 # 「白河市人民政府门户网站 > 政务公开 > 政策文件」: a portal page's breadcrumb, copied with the notice, is no text of it
 _CRUMB = re.compile(r"^(?:当前位置[：:]\s*)?[^。，；：>»›]{1,24}(?:\s*[>»›]\s*[^。，；：>»›]{1,24}){2,}$")
+# 「【字体：大 中 小】　【打印本页】　【关闭窗口】」: a portal page's buttons, copied with the notice
+_BUTTONS = re.compile(r"^(?:\s*【\s*(?:字体|字号|打印|关闭|收藏|分享|返回|纠错|保存)[^】]{0,10}】)+\s*$")
 _TABLE_RULE = re.compile(r"^[|｜]?(?:\s*:?-{3,}:?\s*[|｜])+\s*(?::?-{3,}:?)?\s*$")
 # 「【记者】…？」 asks and the speaker's paragraph after it answers (a 答记者问); 「【主持人】…」 speaks, heads nothing
 ASKER_TAG = r"【(?:记者|问|提问|网友|群众)】"  # who asks in an 答记者问 or an online 问答
@@ -605,14 +607,17 @@ def parse_source(src: SourceFile) -> Document:
     return parse_document(src)
 
 
-_TAB_CELLS = re.compile(r"[ \u3000]*\t[\t \u3000]*")
+_TAB_CELLS = re.compile(r"[ \u3000]*\t[\t \u3000]*|(?<=\S) {2,}(?=\S)")  # a tab, or columns aligned by runs of spaces
+_SPACED = re.compile(r"(?<=\S) {2,}(?=\S)")
 
 
 def _tab_rows(raw: str) -> str:
-    """Lines of tab-separated cells (a table pasted into a text file, two rows or more running): 「｜」 between the
-    cells, as a portal's flattened table writes them (normalizing would turn the tabs into nothing between CJK)."""
+    """Lines of tab-separated cells, or of cells aligned by runs of spaces (a table pasted into a text file, two rows or
+    more running): 「｜」 between the cells, as a portal's flattened table writes them (normalizing would turn the tabs
+    into nothing between CJK)."""
     lines = raw.split("\n")
-    tabbed = [bool(_TAB_CELLS.search(ln.strip())) for ln in lines]
+    # a tab makes cells; runs of spaces do from three cells on (「第一条  为规范…」 is an article with a wide gap)
+    tabbed = [("\t" in ln.strip() or len(_SPACED.findall(ln.strip())) >= 2) for ln in lines]
     return "\n".join(_TAB_CELLS.sub("｜", ln.strip()) if tabbed[i] and ((i and tabbed[i - 1]) or (i + 1 < len(lines) and tabbed[i + 1]))
                      else ln for i, ln in enumerate(lines))
 
@@ -624,7 +629,7 @@ def parse_document(src: SourceFile) -> Document:
     # 「|---|---|」 under a Markdown table's header draws a rule, it says nothing
     running = _running_lines(text_lines)
     lines = [part for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln) and ln not in running
-             and not _RULE_LINE.match(ln) and not _CRUMB.match(ln)
+             and not _RULE_LINE.match(ln) and not _CRUMB.match(ln) and not _BUTTONS.match(ln)
              for part in _unglue_attachment(ln)]
     paras = _merge_page_breaks(_decimal_outline(_classify(lines)))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
@@ -683,7 +688,13 @@ def parse_document(src: SourceFile) -> Document:
     columns: list[str] = []  # the header of the 分工表 whose rows are being read
     for i, p in enumerate(paras):
         in_article = bool(b.stack) and b.stack[-1].kind == "article"
-        if p.kind == "header_org":
+        if p.kind == "header_org" and _BARE_KIND.match(p.text):
+            pass  # the 「公告」 under the issuers
+        elif p.kind == "header_org" and i and paras[i - 1].kind == "header_org" and "issuer" in meta \
+                and spans["issuer"][1] < p.start and not _BARE_KIND.match(paras[i - 1].text):
+            meta["issuer"] = f"{meta['issuer']}、{p.text.removesuffix('文件')}"  # joint issuers, one to a line
+            spans["issuer"] = (spans["issuer"][0], p.end)
+        elif p.kind == "header_org":
             meta.setdefault("issuer", p.text.removesuffix("文件"))
             spans.setdefault("issuer", (p.start, p.end))  # quote the whole 版头 line: 「福州市人民政府办公厅文件」
         elif p.kind == "field":  # one or more 「标签：值」 fields on the line
@@ -764,9 +775,9 @@ def parse_document(src: SourceFile) -> Document:
                 # a list item, not a heading: 「（一）使用本级财政预算资金的建设项目；」, and the last item of a list whose
                 # items end in 「；」, though it ends in 。 and is short enough to pass for a run-in title (「4.无正当理由连续
                 # 3个月未缴纳租金的。」 after 「3.转租…的；」)
-                if clauses and clauses[-1].end == p.start - 1:
+                if clauses and clauses[-1].end == p.start - 1 and not note_starts(p.text):
                     extend_clause(p)
-                else:
+                else:  # an item with a 责任单位 note of its own is a task of its own (a 督查通报's 「滞后任务」)
                     add_clause(p)
                 item = (kind, number) if p.text.endswith(("；", ";")) else None
                 continue

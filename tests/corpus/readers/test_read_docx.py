@@ -124,3 +124,22 @@ def test_a_guide_laid_out_as_a_label_and_content_table() -> None:
     doc = parse_document(SourceFile("j", SYNTHETIC / "j.docx", r.text, "0" * 64, "docx"))
     materials = next(c for c in doc.clauses if "花名册" in c.text)
     assert materials.section_path == ("申请材料",)
+
+
+def test_a_masthead_set_in_a_one_row_table_gives_its_lines(tmp_path: Path) -> None:
+    """Issuers, title, 文号 and date set in the two cells of a one-row table (a layout, not a table of data): each
+    paragraph of a cell a line of its own, so the title, the 文号 and both issuers are found."""
+    import docx
+
+    d = docx.Document()
+    cells = d.add_table(rows=1, cols=2).rows[0].cells
+    cells[0].text = "某市住房和城乡建设局\n某市财政局"
+    cells[0].add_paragraph("某市既有住宅加装电梯财政补贴实施细则")
+    cells[1].text = "某建规〔2025〕3号"
+    cells[1].add_paragraph("2025年4月8日印发")
+    d.add_paragraph("第一条　为规范补贴资金管理，制定本细则。")
+    d.save(str(tmp_path / "n.docx"))
+    r, doc = _doc(tmp_path / "n.docx")
+    assert r.text.splitlines()[:4] == ["某市住房和城乡建设局", "某市财政局", "某市既有住宅加装电梯财政补贴实施细则", "某建规〔2025〕3号"]
+    assert doc.meta.title == "某市既有住宅加装电梯财政补贴实施细则" and doc.meta.doc_number == "某建规〔2025〕3号"
+    assert doc.meta.issuer == "某市住房和城乡建设局、某市财政局"

@@ -77,6 +77,10 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     """Rows of a table (first row = header) as paragraph lines. A 分工表 (a task column and a 牵头/责任单位
     column) gives one clause per task ending in 「（牵头单位：X；责任单位：Y）」; a form of 「label | content」 rows a
     heading per label; other tables a line per row."""
+    kept = [r for r in rows if any(_clean(c) for c in r)]
+    if len(kept) == 1:  # one row is no table of data but a layout (a 版头 set in a table): its cells' lines, in order
+        cells = _dedupe([c.strip() for c in kept[0] if _clean(c)])
+        return [line for c in cells for line in (_clean(p) for p in c.split("\n")) if line]
     form = _form_lines(rows)
     if form is not None:
         return form
@@ -90,7 +94,8 @@ def table_lines(rows: list[list[str]]) -> list[str]:
     lead_col = next((i for i, h in enumerate(header) if _LEAD_HEAD.search(h)), None)
     unit_col = next((i for i, h in enumerate(header) if _UNIT_HEAD.search(h) and i != lead_col), None)
     if task_col is None or (lead_col is None and unit_col is None):
-        return ["　".join(_dedupe(r)) for r in rows]
+        # 「单位｜任务数｜已完成」: a row a line of its own, its cells apart (a row of one merged cell is a label)
+        return [r[0] if len(set(filter(None, r))) == 1 else "｜".join(r) for r in rows]
     deadline_col = next((i for i, h in enumerate(header) if _DEADLINE_HEAD.search(h)
                          and i not in (task_col, lead_col, unit_col)), None)
     # 「重点任务 | 具体内容」: the other columns a task heading names say what the task is; they follow it
