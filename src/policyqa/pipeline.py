@@ -271,11 +271,18 @@ class Assistant:
             return True
         if not self.scoper.same_city(own.doc_ids, before.doc_ids) and not self.scoper.named_places(normalized):
             return False  # 「那跟老旧小区改造同步装的呢？」 in a talk about one city's notice: another city's title is no switch
-        kept = own.scores.get(before.doc_ids[0], 0.0)
-        if kept < _STAY_SHARE * own.scores.get(own.doc_ids[0], 0.0):
-            return True  # next to the other notice, the conversation's barely fits (a 「广安」 or 「实施」 in common)
         spans = naming_spans(normalized, self.scoper.titles[own.doc_ids[0]])
-        return any(KIND_END.search(normalized[a:b]) for a, b in spans)
+        if any(KIND_END.search(normalized[a:b]) for a, b in spans):
+            return True  # named by a stretch of its title that ends in its 文种
+        if self._covered(before.doc_ids[0], normalized) >= self._covered(own.doc_ids[0], normalized):
+            return False  # 「那单项投资2个亿以上的呢？」: every word of it is in the conversation's notice too
+        kept = own.scores.get(before.doc_ids[0], 0.0)
+        return kept < _STAY_SHARE * own.scores.get(own.doc_ids[0], 0.0)  # the conversation's notice barely fits
+
+    def _covered(self, doc_id: str, question: str) -> int:
+        """How many of the question's words (two characters or more) the notice's text holds."""
+        text = self.bundle.documents[doc_id].text
+        return sum(len(w) > 1 and w in text for w in set(self.bundle.tokenizer.terms(_FOLLOW_CUES.sub("", question))))
 
     def _rewrite(self, normalized: str, turns: Sequence[Turn], own: Scope) -> str:
         """Follow-ups made stand-alone; 「那建筑垃圾管理办法的文号呢？」 switches notice, so the earlier notice's name goes."""

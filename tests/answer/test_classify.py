@@ -16,6 +16,9 @@ pytestmark = pytest.mark.slow  # the library index
     ("对新创建国家5A级旅游景区的奖励是多少？", "count"),
     ("哪几类项目的补贴比例是多少？", "count"),  # it asks an amount too
     ("扬尘通告要求施工工地落实的几个“100%”措施分别是什么？", "enumeration"),  # 几个 … 分别是什么 asks the items
+    # a 几 in the case supposed is 「some」: the ask comes after it
+    ("要是几家公司的电子标书是同一台电脑做出来的，会被怎么定性？", "general"),
+    ("如果有几个人违规，要罚多少钱？", "count"),
 ])
 def test_which_ones_asks_for_items_and_how_many_for_a_number(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle

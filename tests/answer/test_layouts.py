@@ -292,3 +292,41 @@ def test_a_notice_named_by_words_of_a_metadata_field_asks_its_topic(layouts_assi
     assert a.answerable and "监督检查" in a.answer
     b = layouts_assistant.ask("金塘市人民政府关于废止和修改部分规范性文件的决定的文号是什么？")
     assert "金政发〔2025〕9号" in b.answer
+
+
+def test_a_notice_in_a_two_column_gazette_answers_from_its_own_article(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("沧澜市城市更新专项资金有哪几种支持方式？")
+    assert a.citations[0].doc_id == "canglan_chengshi_gengxin_zijin_2025"
+    assert all(w in a.answer for w in ("投资补助", "贷款贴息", "以奖代补"))
+
+
+def test_duties_of_an_article_numbered_with_spaces_and_of_a_yearly_duty(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「第 18 条　市市场监管局负责…」 and 「市财政局每年统筹安排…」: duties the notice gives by sentence, not by note."""
+    a = layouts_assistant.ask("沧澜既有住宅加装电梯补贴工作中，市市场监管局管哪些事？")
+    assert "使用登记" in a.answer and "安全监督" in a.answer
+    b = layouts_assistant.ask("潼溪综合交通规划里，市财政局要负责哪些事？")
+    assert "8亿元" in b.answer and "市交通发展基金" in b.answer
+
+
+def test_who_is_responsible_quotes_the_item_that_names_the_task_only(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Items 「（四）市民政局负责…；（五）市人力资源社会保障局负责…」: asked who checks marriage records, the one item."""
+    a = layouts_assistant.ask("銮川市育儿补贴办理中，婚姻登记信息由哪个部门负责核验？")
+    assert "市民政局" in a.answer and "市人力资源社会保障局" not in a.answer
+
+
+def test_a_row_of_a_space_aligned_table_answers_with_its_header(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("枫桥市区阶梯水价调整以后，第二阶梯综合水价每立方米多少钱？")
+    assert "4.63" in a.answer and "调整后综合水价" in a.answer
+
+
+def test_each_lagging_task_of_a_bulletin_has_its_own_lead(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    history = [{"role": "user", "content": "潼溪三季度重点工作督查通报里，市交通运输局有几项任务滞后？"},
+               {"role": "assistant", "content": "2项。"}]
+    a = layouts_assistant.ask("那市卫生健康委呢？", history)
+    assert "新院区" in a.answer and "老旧小区" not in a.answer
+
+
+def test_a_row_answers_with_the_caption_that_says_what_its_table_is(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The 文号 of a notice listed in 「附表1　决定废止的规范性文件目录」: the caption tells the asker it is repealed."""
+    a = layouts_assistant.ask("金塘市废止和修改部分规范性文件的决定中，「金塘英才计划」实施细则的文号是多少？现在还有效吗？")
+    assert "金政办发〔2020〕63号" in a.answer and "废止" in a.answer

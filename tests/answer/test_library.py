@@ -670,3 +670,19 @@ def test_a_case_keeps_what_happens_in_it(library_assistant) -> None:  # type: ig
                {"role": "assistant", "content": "10万元。"}]
     a = library_assistant.ask("那利息呢？", history)
     assert "财政给予贴息" in a.answer
+
+
+def test_a_follow_up_whose_words_all_stand_in_the_conversations_notice_stays_there(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「投资」 is in another notice's title (政府投资管理办法), but every word of 「那单项投资2个亿以上的呢？」 stands in the
+    国企投融资 notice asked about: the follow-up stays, and its bound takes the place of the earlier range."""
+    history = [{"role": "user", "content": "广安市属国有企业投融资监督管理办法里，单项投资5000万到8000万的新项目怎么决策？"},
+               {"role": "assistant", "content": "经企业董事会审议后，报市国资委主任办公会议审定。"}]
+    a = library_assistant.ask("那单项投资2个亿以上的呢？", history)
+    assert a.citations and a.citations[0].doc_id == "guangan_soe_investment_supervision_2022"
+    assert "市委常委会" in a.answer
+
+
+def test_a_duty_series_split_between_passages_is_quoted_whole(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「财政部门负责…；负责…；负责对工程变更预算控制价进行评审。」 runs over a passage boundary inside its article."""
+    a = library_assistant.ask("财政部门在广安市政府投资管理办法里要负责哪些事？")
+    assert "年度预算" in a.answer and "预算控制价" in a.answer

@@ -166,3 +166,11 @@ def test_money_asked_is_not_answered_by_a_percentage() -> None:
     assert not found["money"].search("对见习期满留用率达到50%以上的见习单位") and found["amount"].search("留用率达到50%以上")
     assert found["money"].search("每人每月补贴1500元")
     assert "money" not in dict(detail_ask("补贴标准是多少？"))
+
+
+def test_a_deadline_day_asked_needs_a_day_things_are_due_by_not_a_start_date() -> None:
+    """「截止时间是几月几号」: 「自2022年10月29日起施行，有效期4年」 gives a start and a span, no day anything is due by."""
+    need = dict(detail_ask("市级贡嘎培优企业每年申报认定的截止时间是几月几号？"))["deadline_date"]
+    assert not need.search("本行动方案自2022年10月29日起施行，有效期4年。")
+    assert need.search("请于2025年3月31日前将申报材料报送市工信局") and need.search("申报截止时间为2025年6月30日")
+    assert "deadline_date" not in dict(detail_ask("申报时间是哪天？"))

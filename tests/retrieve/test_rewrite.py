@@ -112,6 +112,9 @@ def test_a_follow_up_with_another_quantity_swaps_the_quantity(rewriter: QueryRew
     prev = _users("单项投资5000万元以下的新项目怎么决策？")
     assert rewriter.rewrite("那单项投资2亿元以上的呢？", prev) == "单项投资2亿元以上的新项目怎么决策？"
     assert rewriter.rewrite("那5000万到8000万之间的呢？", prev) == "单项投资5000万到8000万之间的新项目怎么决策？"
+    # after a range, the new bound takes the whole range's place, not only its lower end
+    ranged = _users("单项投资5000万到8000万的新项目怎么决策？")
+    assert rewriter.rewrite("那单项投资2亿以上的呢？", ranged) == "单项投资2亿以上的新项目怎么决策？"
     # the earlier bound's negation goes with it: 「超过」 asked after 「不超过」
     out = rewriter.rewrite("那要是增加超过800万元呢？", _users("项目增加概算不超过200万元的怎么审批？"))
     assert "不超过" not in out and "超过800万元" in out

@@ -94,6 +94,8 @@ def test_circled_item_numbers_are_kept() -> None:
     ("满十五天", "满15天"),
     ("三十日内", "30日内"),
     ("设备花了两千多万", "设备花了2000多万"),
+    ("单项投资两个亿以上的", "单项投资2亿以上的"),  # 「两个亿」 says 「两亿」
+    ("投了2个亿", "投了2亿"),
 ])
 def test_a_quantity_written_in_chinese_numerals_is_read_in_digits(asked: str, read: str) -> None:
     assert normalize_query(asked) == read

@@ -191,7 +191,7 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
         return "responsibility"
     if _WHICH_ONES.search(text) and "多少" not in text:
         return "enumeration"
-    if _A_FEW.search(text):
+    if _A_FEW.search(text) or _IF_A_FEW.search(text):
         return "general"  # 「能在楼下放几个烟花吗」 asks whether, 几个 is 「a few」
     if _COUNT.search(text):
         return "count"
@@ -201,6 +201,9 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
 
 
 _A_FEW = re.compile(r"(?:能|可以|可不可以|能不能|让不让|准不准|允许)[^，。？?]{0,12}[几两][个只支根挂盒][^，。？?多少]{0,10}(?:吗|么|嘛)[？?]?$")
+
+# 「要是几家公司的标书是同一台电脑做的，会被怎么定性？」: a 几 in the case supposed is 「some」; the ask comes after it
+_IF_A_FEW = re.compile(r"(?:要是|如果|假如|假设|若是|倘若|万一)[^，。？?]{0,20}几[^，。？?]{0,30}[，,][^？?]*?(?:怎么|怎样|如何|什么|哪|吗|么|嘛)")
 
 
 def _mentions_topic_with_dept(text: str) -> bool:

@@ -87,6 +87,8 @@ _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*[万亿千百]?(?:元|人|户|家|个|项
                      r"(?:及以上|及以下|以上|以下|以内|之内|不到|不足)?")
 
 
+_RANGE_TAIL = re.compile(rf"\s*(?:到|至|—|-|~|～)\s*{_AMOUNT.pattern}")
+
 # heads of a kind (places, bodies, people): a follow-up's new topic replaces the earlier word whose head is of its kind
 _HEAD_KINDS = ("区场站所园院校村镇街路点地库馆楼港", "局委办厅处司企业位构会组", "人员者户生师工农家")
 
@@ -112,9 +114,11 @@ def _number_variant(new_topic: str, prev: str) -> str:
             continue
         old = _AMOUNT.match(prev, at + k)
         if old and re.search(r"\d", old.group(0)):
+            upto = _RANGE_TAIL.match(prev, old.end())  # 「5000万到8000万」: the earlier range goes whole
+            end = upto.end() if upto and re.search(r"\d", upto.group(0)) else old.end()
             # 「增加超过3000万元」 after 「不超过500万元」: the earlier negation goes with the earlier bound
             cut = at - 1 if at and prev[at - 1] in "不未" and not lead[:-k].endswith(prev[at - 1]) else at
-            return prev[:cut] + lead[-k:] + new_topic[m.start():] + prev[old.end():]
+            return prev[:cut] + lead[-k:] + new_topic[m.start():] + prev[end:]
         return ""
     if not lead:  # 「那100岁以上的呢？」 after 「80到89岁老人…」: the earlier range in the same unit, whole
         unit = _unit_of(m.group(0))

@@ -69,6 +69,9 @@ def _digits(m: re.Match[str]) -> str:
         return words
 
 
+_SPOKEN_GE = re.compile(r"(?<=[\d零〇一二两三四五六七八九十百千几])个(?=[亿万])")  # 「两个亿」「2个亿」 say 「两亿」
+
+
 def normalize_query(text: str) -> str:
     """A query is one line: normalized like the corpus, whitespace collapsed, quantities in digits."""
-    return _CN_QUANTITY.sub(_digits, re.sub(r"\s+", " ", normalize_text(text)).strip())
+    return _CN_QUANTITY.sub(_digits, _SPOKEN_GE.sub("", re.sub(r"\s+", " ", normalize_text(text)).strip()))

@@ -19,7 +19,8 @@ _TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|�
                        r"(?:(?:负责|承担|管|做|干|参与|牵头|分|分配|安排)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥))")
 _SUBJECT_AFTER = (r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合|积极|发挥|统筹|督促|履行|"
                   r"根据|按规定|可以|予以|提出|审核|制定|建立|开展|推进|落实|实施)")  # 「市安委会根据具体情况予以通报批评」
-_ARTICLE = r"第[一二三四五六七八九十百零〇\d]+条"  # 「第八条市国资委对企业的投资行为履行出资人职责」
+_WHEN = r"(?:每年|每半年|每季度|每月|定期|及时|同步)"  # 「市财政局每年统筹安排…」: how often, between the subject and its duty
+_ARTICLE = r"第\s*[一二三四五六七八九十百零〇\d]+\s*条"  # 「第八条市国资委对企业的投资行为履行出资人职责」
 _LEAD_IN_CHARS = 400  # a duty announced with 「：」 and the items under it, quoted up to this many characters
 
 
@@ -62,7 +63,7 @@ class DutyListKind(Kind):
         at = who[0] if who[0] in "市县区" and not who.endswith("部门") else "市县区"
         level = rf"(?:[{at}]级?(?:人民政府)?|市、?县两级|各级)?"
         subject = re.compile(rf"(?:^|[。；，、：\s）)]|由|{_ARTICLE}){level}(?:{name})"  # 「（二）市生态环境局负责…」 of a list
-                             rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?(?:在[^，。；]{{2,16}}?下，?)?{_SUBJECT_AFTER}"  # 「市卫生健康委：负责…」 of a 责任部门 block
+                             rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?(?:在[^，。；]{{2,16}}?下，?)?{_WHEN}?{_SUBJECT_AFTER}"  # 「市卫生健康委：负责…」 of a 责任部门 block
                              rf"|由{level}(?:{name})(?:或[^，。；]{{2,30}}?)?[\u4e00-\u9fff]")
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
         stem = who.removesuffix("部门")

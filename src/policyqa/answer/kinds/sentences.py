@@ -73,9 +73,11 @@ def _figure(number: str) -> re.Pattern[str]:
 
 
 def _asked_figures(question: str) -> tuple[tuple[str, int], ...]:
-    """The question's figures (two digits or more, or one with its unit: 「2亿元」), each with the bound asked (``_bound``)."""
+    """The question's figures (two digits or more, or one with its unit: 「2亿元」「2亿」), each with the bound asked (``_bound``).
+    A figure the asker rounds (「砸了100来万」「两千多万」) is their own case, met by a threshold, not a figure to find."""
     out = []
-    for number in re.findall(r"\d+(?:\.\d+)?(?=\s*[万亿千百]?(?:元|人|户|家|个|项|年|%))|\d{2,}", question):
+    for number in re.findall(r"\d+(?:\.\d+)?(?![\d.]|\s*[多余来])(?=\s*(?:[万亿千百]?(?:元|人|户|家|个|项|年|%)|[万亿]))"
+                             r"|\d{2,}(?![\d.]|\s*[多余来])", question):
         asked = _figure(number).search(question)
         if asked is not None:
             out.append((number, _bound(question, asked.start(), number)))
@@ -256,14 +258,18 @@ class SentenceKind(Kind):
             return None
         section = self._section_of(si)
         head = self._around(si, lambda j: bool(table_cells(self.sent_text[j])) and self._section_of(j) == section)[0]
-        return head if head != si and not re.search(r"\d", self.sent_text[head]) else None
+        # a header names columns: no cell of it is a figure (「2030年目标」「年龄段80周岁以上」 name one; 「15元」「4.63」 are data)
+        figure = any(re.fullmatch(r"[\d.,，%％]+\s*(?:元|万元|亿元|万|亿|%|％|个|人|户|家)?", c) for c in table_cells(self.sent_text[head]))
+        return head if head != si and not figure else None
 
     def _as_stated(self, si: int) -> str:
         """A table row as it reads with its header: 「| 60周岁及以上老年居民 | 400 | 730 |」 under 「| 人员类别 | 个人缴费（元/年）
         | 财政补助（元/年） |」 states amounts in 元 (the unit its header gives); any other sentence as written."""
         text = self.sent_text[si]
         head = self._table_head(si)
-        unit = re.search(r"[（(](万元|亿元|元)", self.sent_text[head]) if head is not None else None
+        # the unit its header gives, or the caption above it (「表1 …价格表 单位：元/立方米」)
+        unit = (re.search(r"[（(](万元|亿元|元)", self.sent_text[head])
+                or (re.search(r"单位[：:]\s*(万元|亿元|元)", self.sent_text[head - 1]) if head > 0 else None)) if head is not None else None
         if head is None or unit is None:
             return text
         return self.sent_text[head] + re.sub(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.%％万亿元])", rf"\g<1>{unit.group(1)}", text)
@@ -299,16 +305,17 @@ class SentenceKind(Kind):
     def _whole_sentence(self, si: int, limit: int = 160) -> list[int]:
         """The other ；-clauses of the short sentence ``si`` is a clause of (「享受城市低保的人员…最长不超过6个月；探索农村低保
         对象…的办法。」): a clause alone is a fragment of what the sentence says; [] for a long series (its items stand alone)."""
-        chunk = self.b.sentences[si].chunk
         lo = self._series_head(si)
-        hi = si
-        while hi + 1 < len(self.b.sentences) and self.b.sentences[hi + 1].chunk == chunk and \
-                self.sent_text[hi].rstrip().endswith(("；", ";")):
-            hi += 1
-        if lo == hi or sum(len(self.sent_text[i]) for i in range(lo, hi + 1)) > limit or \
-                any(_is_resp(self.sent_text[i]) for i in range(lo, hi + 1)):
-            return []
-        return list(range(lo, hi + 1))
+        for same in (self._clause_of, lambda j: self.b.sentences[j].chunk):
+            # the sentence over a passage boundary inside its clause (「…；负责对工程变更预算控制价进行评审。」); when that is
+            # a long series, the part in the passage
+            hi = si
+            while hi + 1 < len(self.b.sentences) and same(hi + 1) == same(si) and self.sent_text[hi].rstrip().endswith(("；", ";")):
+                hi += 1
+            if lo != hi and sum(len(self.sent_text[i]) for i in range(lo, hi + 1)) <= limit and \
+                    not any(_is_resp(self.sent_text[i]) for i in range(lo, hi + 1)):
+                return list(range(lo, hi + 1))
+        return []
 
     def _ordinal_run(self, si: int, clause_id: str) -> list[int]:
         """The sentences of ``si``'s clause that, with it, make one 「一是…；二是…；三是…」 series; [] if ``si`` is no item."""
@@ -323,6 +330,38 @@ class SentenceKind(Kind):
             return []
         items = [j for j in self._around(si, lambda j: self._clause_of(j) == clause_id) if _CIRCLED.search(self.sent_text[j])]
         return items if len(items) >= 2 else []
+
+    def _with_series_end(self, pos: int) -> list[int]:
+        """The sentences of passage ``pos``: with the other rows of its table when it is a table's row (each row is a
+        passage of its own), and when its last one is an item that leaves a ；-series open (「（三）…；」), with the
+        rest of the series' items from the next passage of the same clause (「（四）单项投资2亿元（含）以上的，…。」): a passage boundary
+        does not end a list."""
+        own = self.sent_by_chunk.get(pos, [])
+        if own and all(is_row(self.sent_text[si]) for si in own):  # a table's row (or header): the table's other rows
+            section = self._section_of(own[0])
+            table = self._around(own[0], lambda j: is_row(self.sent_text[j]) and self._section_of(j) == section)
+            return own + [si for si in table if si not in own][:_TABLE_ROWS]
+        if not own or not self.sent_text[own[-1]].rstrip().endswith(("；", ";")) or not _ITEM.match(self.sent_text[own[-1]]) \
+                or pos + 1 >= len(self.b.chunks) or self.b.chunks[pos + 1].clause_id != self.b.chunks[pos].clause_id:
+            return own
+        rest = []
+        for si in self.sent_by_chunk.get(pos + 1, []):
+            if si in own:
+                continue
+            if not _ITEM.match(self.sent_text[si]):
+                break
+            rest.append(si)
+            if not self.sent_text[si].rstrip().endswith(("；", ";")):
+                break
+        return own + rest
+
+    def _caption(self, head: int) -> int | None:
+        """The caption line right above a table's header row (「附表1　决定废止的规范性文件目录」), None if there is none."""
+        j = head - 1
+        if j < 0 or self._clause_of(j) == self._clause_of(head) or not _CAPTION.match(self.sent_text[j]) \
+                or self.b.chunks[self.b.sentences[j].chunk].doc_id != self.b.chunks[self.b.sentences[head].chunk].doc_id:
+            return None
+        return j
 
     def _series_head(self, si: int) -> int:
         """The first clause of the ；-series ``si`` continues (「…重大政府投资项目，财政投资1000万元以上、5000万元以下的，…；」
@@ -403,10 +442,14 @@ class SentenceKind(Kind):
             if needs and near and _ITEM.match(text):
                 # a case listed under 「有下列行为之一的，…处以…罚款」 carries the consequence its list states
                 text = text + "".join(self.sent_text[j] for j in self._list_intro(si))
+            head = self._table_head(si)  # a row is read with its table's header (「第二阶梯|…|4.63」 under 「…|综合水价」)
+            if head is not None:
+                text = self._as_stated(si)
             return [
-                self.coverage(terms, self.sent_terms[si] | self.sent_terms[self._series_head(si)] | title) if terms else 0.0,
+                self.coverage(terms, self.sent_terms[si] | self.sent_terms[self._series_head(si)] | title
+                              | (self.sent_terms[head] if head is not None else set())) if terms else 0.0,
                 cos - 0.8,
-                1.0 / (r + 1) if near else 0.0,
+                (1.0 / (r + 1)) * (_BROUGHT_RANK if si in brought else 1.0) if near else 0.0,
                 1.0 if near and terms and any(t in title for t in terms) else 0.0,
                 float(sum(1 for n in needs if n.search(text))),
                 1.0 if info.qtype == "responsibility" and _DUTY.search(text) else 0.0,
@@ -416,16 +459,24 @@ class SentenceKind(Kind):
                 1.0 if near and focus and focus in text else 0.0,
                 1.0 if (near and defined and any(f"是{t}" in text or f"为{t}" in text for t in defined))
                 or (term_asked and _DEFINES.search(text) and any(t in text for t in term_asked)) else 0.0,
-                self._char_share(qchars, self.sent_text[si]) if qchars else 0.0,
+                self._char_share(qchars, text if head is not None else self.sent_text[si]) if qchars else 0.0,
             ]
 
-        scored = [si for h in ranked.hits[:6] for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], [])]
+        of_hit = [self._with_series_end(self.b.chunk_pos_map[h.chunk.id]) for h in ranked.hits[:6]]
+        scored = list(dict.fromkeys(si for sents in of_hit for si in sents))
+        # sentences a passage brings from beyond its edge (the rest of its list or table) were not ranked themselves
+        brought = {si for h, sents in zip(ranked.hits[:6], of_hit)
+                   for si in sents if self.b.sentences[si].chunk != self.b.chunk_pos_map[h.chunk.id]}
         cos_of = dict(zip(scored, (self.b.sentence_vectors_for(scored) @ qvec).tolist())) if scored else {}
         # a 责任单位 note says who, and answers nothing else
         notes_answer = info.qtype in ("responsibility", "reverse_responsibility")
-        for r, h in enumerate(ranked.hits[:6]):
+        taken: set[int] = set()
+        for r, (h, sents) in enumerate(zip(ranked.hits[:6], of_hit)):
             title = self.title_terms.get(h.chunk.clause_id, set())
-            for si in self.sent_by_chunk.get(self.b.chunk_pos_map[h.chunk.id], []):
+            for si in sents:
+                if si in taken:  # a row the table of a passage ranked higher brought already
+                    continue
+                taken.add(si)
                 if notes_answer or not _is_resp(self.sent_text[si]):
                     rows.append((si, r, features(si, r, cos_of[si], title)))
         seen = {si for si, _, _ in rows}
@@ -650,9 +701,11 @@ class SentenceKind(Kind):
         heads = {self._table_head(i) for i in chosen} - {None}
         if len(heads) == 1 and all(table_cells(self.sent_text[i]) for i in chosen):
             chosen = sorted({*heads, *chosen})  # type: ignore[arg-type]  # a row quoted with the header naming its columns
+        caption = self._caption(chosen[0]) if heads and heads <= set(chosen) else None
         doc = self.b.documents[hit.chunk.doc_id]
         section = hit.chunk.section
-        quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score) for i in chosen]
+        quotes = [self._quote(doc, self.b.sentences[i].start, self.b.sentences[i].end, section, best_score)
+                  for i in ([caption] if caption is not None else []) + chosen]
         items = _list_items([self.sent_text[i] for i in chosen])
         if len(run) >= 2:
             texts = [self.sent_text[i] for i in run]
@@ -677,6 +730,8 @@ class SentenceKind(Kind):
             text, more = self._listing(listing)
             answer = f"{answer}{text}"
             quotes += more
+        if caption is not None:  # the table's caption says what its rows are (「附表1 决定废止的规范性文件目录」)
+            answer = f"{self.sent_text[caption]}：{answer}"
         _, clause = self.clauses[hit.chunk.clause_id]
         where = _bare_title(clause)
         if _WHERE_CUE.search(info.text):
@@ -724,7 +779,15 @@ class SentenceKind(Kind):
     def _list_intro(self, si: int) -> list[int]:
         """The sentences that introduce the list item ``si`` belongs to: its head and, when the head continues an
         introduction cut at 「；」 (「…有下列行为之一的，…处以…罚款；」「构成犯罪的，依法追究刑事责任：」), the sentences
-        before it back to the one that says 「下列…之一」; [] if ``si`` is no list item."""
+        before it back to the one that says 「下列…之一」; a table row's header and the sentence announcing the table; [] if
+        ``si`` is no list item."""
+        table = self._table_head(si)
+        if table is not None:  # a table's row: the sentence that announces the table (「…补贴标准如下（每人每餐）：」)
+            j = table - 1
+            if j >= 0 and self.sent_text[j].rstrip().endswith(("：", ":")) and \
+                    self.b.chunks[self.b.sentences[j].chunk].doc_id == self.b.chunks[self.b.sentences[si].chunk].doc_id:
+                return [j, table]
+            return [table]
         clause_id = self.b.chunks[self.b.sentences[si].chunk].clause_id
         head = self._list_head(si, clause_id, lists_too=True)
         if head == si:
@@ -815,8 +878,9 @@ class SentenceKind(Kind):
 
     def _own_duty(self, chosen: list[int], terms: tuple[str, ...] | list[str]) -> list[int]:
         """「市财政局负责…资金；市市场监管局负责…收费行为…；市卫生健康委负责…。」 asked who checks the fees: of the duty
-        clauses chosen, the one that holds the task asked, not the departments given the other duties beside it."""
-        duties = [i for i in chosen if _DUTY.match(re.sub(r"^(?:同时|此外|另外|其中)[，,]?", "", self.sent_text[i]))]
+        clauses chosen (items 「（四）市民政局负责…；」 too), the one that holds the task asked, not the departments given the
+        other duties beside it."""
+        duties = [i for i in chosen if _DUTY.match(NUMBERING.sub("", re.sub(r"^(?:同时|此外|另外|其中)[，,]?", "", self.sent_text[i])))]
         if len(duties) < 2:
             return chosen
         score = {i: sum(self.w(t) for t in terms if t in self.sent_text[i]) for i in duties}
@@ -881,6 +945,9 @@ _HEAD_BEFORE_BOUND = re.compile(_HEAD + r"(?:是|为|(?:最少|至少|最低|最
 _NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 下限 额度 具体 一般 大概 最多 最少 至少 分别".split())
 # 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
 _INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
+_CAPTION = re.compile(r"^(?:附)?表\s*\d{0,2}[：:\s]*[^。；！？|｜]{2,60}$")  # 「附表1　决定废止的规范性文件目录」「表1 …主要指标」
+_BROUGHT_RANK = 0.25  # the passage-rank feature of a sentence its passage brings along, against one of its own
+_TABLE_ROWS = 40  # the rows of a retrieved row's table that join the candidates
 _ITEM = re.compile(r"^\s*(?P<mark>[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*(?P<body>.*)$", re.S)
 
 
