@@ -464,19 +464,23 @@ class SentenceKind(Kind):
 
         of_hit = [self._with_series_end(self.b.chunk_pos_map[h.chunk.id]) for h in ranked.hits[:6]]
         scored = list(dict.fromkeys(si for sents in of_hit for si in sents))
-        # sentences a passage brings from beyond its edge (the rest of its list or table) were not ranked themselves
-        brought = {si for h, sents in zip(ranked.hits[:6], of_hit)
-                   for si in sents if self.b.sentences[si].chunk != self.b.chunk_pos_map[h.chunk.id]}
+        # sentences a passage brings from beyond its edge (the rest of its list or table) were not ranked themselves: a
+        # sentence counts where it ranks best, its own passage's rank or a fraction of the rank of one that brings it
+        where: dict[int, tuple[float, int]] = {}
+        for r, (h, sents) in enumerate(zip(ranked.hits[:6], of_hit)):
+            for si in sents:
+                rank = (1.0 if self.b.sentences[si].chunk == self.b.chunk_pos_map[h.chunk.id] else _BROUGHT_RANK) / (r + 1)
+                if si not in where or rank > where[si][0]:
+                    where[si] = (rank, r)
+        brought = {si for si, (rank, r) in where.items() if rank < 1.0 / (r + 1)}
         cos_of = dict(zip(scored, (self.b.sentence_vectors_for(scored) @ qvec).tolist())) if scored else {}
         # a 责任单位 note says who, and answers nothing else
         notes_answer = info.qtype in ("responsibility", "reverse_responsibility")
-        taken: set[int] = set()
         for r, (h, sents) in enumerate(zip(ranked.hits[:6], of_hit)):
             title = self.title_terms.get(h.chunk.clause_id, set())
             for si in sents:
-                if si in taken:  # a row the table of a passage ranked higher brought already
+                if where[si][1] != r:  # counted with the passage it ranks best with
                     continue
-                taken.add(si)
                 if notes_answer or not _is_resp(self.sent_text[si]):
                     rows.append((si, r, features(si, r, cos_of[si], title)))
         seen = {si for si, _, _ in rows}
@@ -505,6 +509,14 @@ class SentenceKind(Kind):
         cand = [(float(sc), si, r) for sc, (si, r, _) in zip(scores, rows)]  # score, sentence, hit rank (-1: library-wide)
         cand.sort(key=lambda x: -x[0])
         top = ranked.hits[0]
+        if ask.figures and not any(_states_figure(self.sent_text[cand[0][1]], x, w) for x, w in ask.figures) \
+                and any(_figure(x).search(self.sent_text[cand[0][1]]) for x, _ in ask.figures):
+            # 「2亿元（不含）以下」 ranked first for 「2亿以上」: a close second that states the figure with the bound asked
+            turn = next((c for c in cand[1:4] if c[0] >= cand[0][0] - _BOUND_MARGIN
+                         and any(_states_figure(self.sent_text[c[1]], x, w) for x, w in ask.figures)), None)
+            if turn is not None:
+                cand.remove(turn)
+                cand.insert(0, turn)
         best_score, best_si, best_rank = cand[0]
         hit = ranked.hits[best_rank] if best_rank >= 0 else _hit_for(self.b.chunks[self.b.sentences[best_si].chunk])
         have_top = set().union(*(self.chunk_terms[self.b.chunk_pos_map[h.chunk.id]] for h in ranked.hits[:2]))
@@ -946,6 +958,7 @@ _NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 
 # 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
 _INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
 _CAPTION = re.compile(r"^(?:附)?表\s*\d{0,2}[：:\s]*[^。；！？|｜]{2,60}$")  # 「附表1　决定废止的规范性文件目录」「表1 …主要指标」
+_BOUND_MARGIN = 0.1  # how far behind the first a sentence with the asked figure's bound may score and still answer
 _BROUGHT_RANK = 0.25  # the passage-rank feature of a sentence its passage brings along, against one of its own
 _TABLE_ROWS = 40  # the rows of a retrieved row's table that join the candidates
 _ITEM = re.compile(r"^\s*(?P<mark>[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*(?P<body>.*)$", re.S)
