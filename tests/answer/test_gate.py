@@ -92,10 +92,11 @@ def test_the_gate_decides_real_answers_and_recording_opens_it(assistant) -> None
 def test_fit_gate_on_a_real_question_set_reports_both_gates(assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from policyqa.answer.fit import fit_gate
 
-    questions = Path(__file__).parents[2] / "evals" / "questions.jsonl"
+    # the Fuzhou set and the three-notice set: unanswerable questions a hard check does not refuse first reach the gate
+    evals = Path(__file__).parents[2] / "evals"
     out = tmp_path / "gate.json"
     before = assistant.composer.fallback.gate
-    report = fit_gate(assistant, [questions], out, folds=3)
+    report = fit_gate(assistant, [evals / "questions.jsonl", evals / "questions_multi.jsonl"], out, folds=3)
     assert assistant.composer.fallback.gate is before  # the recording gate was put back
     n = report["examples"]["reached_the_gate"]
     for key in ("hand_set", "fitted_in_sample", "fitted_cross_validated_3fold"):
