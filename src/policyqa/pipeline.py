@@ -238,9 +238,17 @@ class Assistant:
         return rewritten, info, qvec, ranked
 
     def _names(self, text: str) -> str:
-        """The stretch of ``text`` that names the notice it is confidently about, "" if none."""
+        """The stretch of ``text`` that names the notice it is confidently about, "" if none. A stretch outside the
+        notice's title that is one of its section titles (「哪些部门负责未来能源？」: 「未来」 is in the title, 「未来能源」 heads a
+        section) is the topic asked about, not a name: 「那元宇宙呢？」 swaps it."""
         scope = self.scoper.resolve(text)
-        return self._name_in(text, scope) if scope.confident else ""
+        if not scope.confident:
+            return ""
+        name = self._name_in(text, scope)
+        doc = self.bundle.documents[scope.doc_ids[0]]
+        if name and name not in doc.meta.title and any(name in s.title for s in doc.sections if s.title):
+            return ""
+        return name
 
     def _name_in(self, text: str, scope: Scope) -> str:
         """The stretch of ``text`` naming ``scope``'s notice: the title's own words (「建筑垃圾管理办法」), else the words

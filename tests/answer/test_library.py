@@ -686,3 +686,10 @@ def test_a_duty_series_split_between_passages_is_quoted_whole(library_assistant)
     """「财政部门负责…；负责…；负责对工程变更预算控制价进行评审。」 runs over a passage boundary inside its article."""
     a = library_assistant.ask("财政部门在广安市政府投资管理办法里要负责哪些事？")
     assert "年度预算" in a.answer and "预算控制价" in a.answer
+
+
+def test_a_follow_up_swaps_a_topic_that_shares_a_word_with_the_title(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「未来能源」 heads a section of the notice whose title has 「未来」: the topic asked about, swapped for 「元宇宙」."""
+    history = [{"role": "user", "content": "哪些部门负责未来能源？"}, {"role": "assistant", "content": "市工信局、市发改委、市科技局。"}]
+    a = library_assistant.ask("那元宇宙呢？", history)
+    assert "市大数据委" in a.answer and a.citations[0].doc_id == "fuzhou_future_industries_2023"
