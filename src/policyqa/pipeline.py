@@ -282,15 +282,16 @@ class Assistant:
         spans = naming_spans(normalized, self.scoper.titles[own.doc_ids[0]])
         if any(KIND_END.search(normalized[a:b]) for a, b in spans):
             return True  # named by a stretch of its title that ends in its 文种
-        if self._covered(before.doc_ids[0], normalized) >= self._covered(own.doc_ids[0], normalized):
+        words = {w for w in self.bundle.tokenizer.terms(_FOLLOW_CUES.sub("", normalized)) if len(w) > 1}
+        if self._covered(before.doc_ids[0], words) >= self._covered(own.doc_ids[0], words):
             return False  # 「那单项投资2个亿以上的呢？」: every word of it is in the conversation's notice too
         kept = own.scores.get(before.doc_ids[0], 0.0)
         return kept < _STAY_SHARE * own.scores.get(own.doc_ids[0], 0.0)  # the conversation's notice barely fits
 
-    def _covered(self, doc_id: str, question: str) -> int:
-        """How many of the question's words (two characters or more) the notice's text holds."""
+    def _covered(self, doc_id: str, words: set[str]) -> int:
+        """How many of ``words`` (a question's, two characters or more) the notice's text holds."""
         text = self.bundle.documents[doc_id].text
-        return sum(len(w) > 1 and w in text for w in set(self.bundle.tokenizer.terms(_FOLLOW_CUES.sub("", question))))
+        return sum(w in text for w in words)
 
     def _rewrite(self, normalized: str, turns: Sequence[Turn], own: Scope) -> str:
         """Follow-ups made stand-alone; 「那建筑垃圾管理办法的文号呢？」 switches notice, so the earlier notice's name goes."""

@@ -607,8 +607,8 @@ def parse_source(src: SourceFile) -> Document:
     return parse_document(src)
 
 
-_TAB_CELLS = re.compile(r"[ \u3000]*\t[\t \u3000]*|(?<=\S) {2,}(?=\S)")  # a tab, or columns aligned by runs of spaces
-_SPACED = re.compile(r"(?<=\S) {2,}(?=\S)")
+_SPACED = re.compile(r"(?<=\S) {2,}(?=\S)")  # columns aligned by runs of spaces
+_TAB_CELLS = re.compile(rf"[ \u3000]*\t[\t \u3000]*|{_SPACED.pattern}")  # a tab, or such a run
 
 
 def _tab_rows(raw: str) -> str:

@@ -299,6 +299,9 @@ class SentenceKind(Kind):
     def _clause_of(self, si: int) -> str:
         return self.b.chunks[self.b.sentences[si].chunk].clause_id
 
+    def _doc_of(self, si: int) -> str:
+        return self.b.chunks[self.b.sentences[si].chunk].doc_id
+
     def _section_of(self, si: int) -> str | None:
         return self.clauses[self._clause_of(si)][1].section_id
 
@@ -359,7 +362,7 @@ class SentenceKind(Kind):
         """The caption line right above a table's header row (「附表1　决定废止的规范性文件目录」), None if there is none."""
         j = head - 1
         if j < 0 or self._clause_of(j) == self._clause_of(head) or not _CAPTION.match(self.sent_text[j]) \
-                or self.b.chunks[self.b.sentences[j].chunk].doc_id != self.b.chunks[self.b.sentences[head].chunk].doc_id:
+                or self._doc_of(j) != self._doc_of(head):
             return None
         return j
 
@@ -796,8 +799,7 @@ class SentenceKind(Kind):
         table = self._table_head(si)
         if table is not None:  # a table's row: the sentence that announces the table (「…补贴标准如下（每人每餐）：」)
             j = table - 1
-            if j >= 0 and self.sent_text[j].rstrip().endswith(("：", ":")) and \
-                    self.b.chunks[self.b.sentences[j].chunk].doc_id == self.b.chunks[self.b.sentences[si].chunk].doc_id:
+            if j >= 0 and self.sent_text[j].rstrip().endswith(("：", ":")) and self._doc_of(j) == self._doc_of(si):
                 return [j, table]
             return [table]
         clause_id = self.b.chunks[self.b.sentences[si].chunk].clause_id

@@ -113,18 +113,19 @@ def _in_columns(lines: list[_Line], width: float) -> list[_Line]:
     paired = sum(any(abs(r.top - ln.top) < 0.6 * size for ln in left) for r in right)
     if len(left) < 4 or len(right) < 4 or least > 0.25 * len(long) or paired < 3:
         return lines
+    def by_column(band: list[_Line]) -> list[_Line]:
+        return sorted(band, key=lambda x: (x.frame, x.top))  # "L" before "R", each top to bottom
+
     out: list[_Line] = []
     band: list[_Line] = []
     for ln in sorted(lines, key=lambda ln: ln.top):
         if ln.x0 < gutter < ln.x1:  # across the page: the band above it is read, column by column
-            out += sorted((x for x in band if x.x1 <= gutter), key=lambda x: x.top) + \
-                sorted((x for x in band if x.x0 >= gutter), key=lambda x: x.top) + [ln]
+            out += by_column(band) + [ln]
             band = []
         else:
             ln.frame = "L" if ln.x1 <= gutter else "R"
             band.append(ln)
-    return out + sorted((x for x in band if x.frame == "L"), key=lambda x: x.top) + \
-        sorted((x for x in band if x.frame == "R"), key=lambda x: x.top)
+    return out + by_column(band)
 
 
 def _tables(data: bytes) -> dict[int, list[tuple[tuple[float, float, float, float], list[list[str]]]]]:
