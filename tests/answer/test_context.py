@@ -80,3 +80,13 @@ def test_a_grade_or_a_name_with_a_digit_is_no_quantity() -> None:
     assert not _has_quantity("加快5G网络建设，", None)
     assert _has_quantity("分别给予一次性奖励300万元、200万元。", None)
     assert _has_quantity("全年新建5G基站1800个", None)
+
+
+def test_an_age_asked_is_answered_by_an_age_only() -> None:
+    from policyqa.answer.context import _asked_unit, _has_quantity
+
+    assert _asked_unit("创业青年的年龄上限是多少岁？") == "岁" and _asked_unit("申请人最大多大年纪？") == "岁"
+    assert _asked_unit("年龄不能超过几岁？") == "岁" and _asked_unit("补贴多少钱？") != "岁"
+    assert _has_quantity("申请人须年满18周岁、不超过45岁", "岁") and _has_quantity("年满十六周岁", "岁")
+    # amounts and years are no age: 「贷款周期为3年」
+    assert not _has_quantity("发放3万—10万元免息、免担保创业启动资金贷款，贷款周期为3年", "岁")

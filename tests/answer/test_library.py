@@ -90,6 +90,10 @@ def test_own_figures_and_thresholds_compare_in_one_unit() -> None:
     ("广安社科优秀成果评奖办法里，申报材料的截止日期是哪天？", "detail_not_stated:date"),  # 「每两年进行一次」 is no date
     ("广安文旅若干政策对新评上国家3A级旅游景区的奖励是多少？", "code_not_stated:3A"),  # the notice rewards 4A and 5A
     ("贡嘎培优方案里，市级贡嘎培优企业有哪些？", "detail_not_stated:company"),  # names no company, only conditions
+    # 「…不满50万元的非零星工程变更」 states the amount of the complement of the thing asked
+    ("广安政府投资管理办法里，零星工程变更最多能批多少万元？", "complement_stated:零星"),
+    # 「为…创业青年发放3万—10万元…贷款，贷款周期为3年」 states amounts and years, no age
+    ("广安就业创业意见里的青年创新创业促进计划，创业青年最大多少岁还能申请？", "detail_not_stated:quantity:岁"),
 ])
 def test_a_detail_the_notice_does_not_give_is_refused(library_assistant, question: str, reason: str) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask(question)
@@ -518,6 +522,15 @@ def test_each_ask_of_a_question_written_as_two_is_answered(library_assistant) ->
 def test_when_a_notice_was_issued_and_the_meeting_before_it_are_both_metadata(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安社会信用体系建设工作实施方案哪天印发的？之前经过哪次会议审议通过？")
     assert a.answerable and a.question_type == "metadata" and "2017年3月21日" in a.answer and "第2次常务会议" in a.answer
+
+
+def test_a_question_of_two_asks_refused_whole_is_answered_when_each_ask_is(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """The whole finds neither; each ask alone is answered, the second in the first's notice though it names none."""
+    a = library_assistant.ask("广安网约车实施细则是哪天印发的？网约车跑多少公里强制报废？")
+    assert a.answerable and "2021年12月28日" in a.answer and "60万千米" in a.answer
+    assert {c.doc_id for c in a.citations} == {"guangan_ride_hailing_2021"}
+    # one ask the notice does not answer (it rewards 节地生态安葬 with no amount): the whole stays refused
+    assert not library_assistant.ask("广安殡葬方案的文号是什么？节地生态安葬奖补多少钱？").answerable
 
 
 def test_a_quoted_name_asked_inside_a_named_section_is_the_name_not_the_sections_list(library_assistant) -> None:  # type: ignore[no-untyped-def]

@@ -191,7 +191,7 @@ _WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪�
 _UNITS = [("%", r"(?:几|多少)个?(?:百分)?点(?![钟儿])"),  # 「利息补几个点」 asks percentage points, not a count
           ("年份", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("年", r"几年|多少年"), ("家", r"多少家|(?<!哪)几家"),
           ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),
-          ("亿元", r"多少亿")]
+          ("亿元", r"多少亿"), ("岁", r"(?:多少|几)周?岁|多大(?:年龄|年纪|岁数)|年龄[^，。？?]{0,4}(?:多少|几)")]
 _CLASSIFIERS = "个项类种大家条批"
 _SAME_UNIT = {"%": "%％", "天": "天日", "日": "天日", "户": "户家", "家": "家户", "元": "元万亿"}  # 「多少天」 is answered by 「30日」
 _VAGUE = frozenset("""时候 时间 意思 样子 东西 情况 方面 地方 内容 方式 作用 要求 规定 措施 工作 问题 程序 条件 原则 标准 阶段 类型
@@ -222,6 +222,8 @@ def _has_quantity(text: str, unit: str | None) -> bool:
     if unit:
         if unit == "年份":
             return bool(re.search(r"\d{4}\s*年", text))
+        if unit == "岁":  # an age: 「年满16周岁」「45岁以下」
+            return bool(re.search(r"(?:\d+|[一二三四五六七八九十]+)\s*周?岁", text))
         units = _CLASSIFIERS if unit == "个" else _SAME_UNIT.get(unit, unit)  # 「几个层级」 is answered by 「五大层级」
         # 「8万亩」「60万千米」: a magnitude may stand between the figure and its unit
         return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[万亿]?[{re.escape(units)}]", text))

@@ -687,6 +687,12 @@ class SentenceKind(Kind):
                 # a cosine rescue of the detail check (a sentence close in meaning states it) was measured: +1/+3
                 # questions on the dev sets, but it answered close-sounding unanswerable ones: not kept
                 return self.refuse(info, ranked, verdict.reason)
+            # 「零星工程变更的金额上限」 answered by 「…不满50万元的非零星工程变更」: the sentence speaks of the complement of
+            # the thing asked (every time it writes the word, it writes 「非」 before it)
+            negated = next((t for t in words if len(t) >= 2 and f"非{t}" in evidence and f"非{t}" not in info.text
+                            and t not in evidence.replace(f"非{t}", "")), None)
+            if asked and negated:
+                return self.refuse(info, ranked, f"complement_stated:{negated}")
         doc_text = self.b.documents[hit.chunk.doc_id].text
         compared = _threshold_units(evidence)
         held = {x for x, unit in _own_figures(info.text)  # 「今年92岁」 falls in the tier 「90至99周岁」 the answer states
