@@ -16,7 +16,7 @@ ENERGY_PATH = "三、发展重点 > （二）推动重点产业倍增发展 > 3.
 
 
 def _parse(path: Path) -> Document:
-    src = next(s for s in read_sources(path.parent) if s.path == path)
+    (src,) = read_sources(path)  # a single file is a corpus of one
     return parse_document(src)
 
 
@@ -765,3 +765,26 @@ def test_joint_issuers_one_to_a_line_above_the_title_are_all_issuers(tmp_path: P
     doc = _parse_text(tmp_path / "n.txt", "某市住房和城乡建设局\n某市财政局\n某建规〔2025〕3号\n"
                                          "关于印发某市既有住宅加装电梯财政补贴实施细则的通知\n各区住房城乡建设局：\n现将细则印发给你们。\n")
     assert doc.meta.issuer == "某市住房和城乡建设局、某市财政局"
+
+
+def test_a_title_wrapped_to_its_last_words_and_one_sentence_items_of_a_list() -> None:
+    """A PDF 通告 whose title wraps to a line 「的通告」 (too short to pass for a title alone) is titled whole; 「（三）执行紧急
+    任务的警车…不受本通告限制。」 after items （一）（二） that are no headings is an item of that list, not a heading over
+    （四）–（七）."""
+    doc = _parse(SYNTHETIC / "heting_traffic_control_2025.pdf")
+    assert doc.meta.title == "关于鹤汀大道快速化改造工程（二期）施工期间实施交通管制的通告"
+    assert not any("不受本通告限制" in s.label for s in doc.sections)
+    c = _clause_with(doc, "市交通运输局负责组织受影响公交线路的临时调整")
+    assert c.section_path[-1] == "四、其他管制要求"
+
+
+def test_a_portals_line_of_links_is_no_text_of_the_notice() -> None:
+    """「鹤汀市人民政府门户网站 | 无障碍浏览 | 长者模式 | English」 above a 政策问答 (and 「无障碍|长者模式|English」 over an old
+    portal's 实施意见) is the page's, not the notice's: the title is the 问答's own; a table's header row is kept."""
+    faq = _parse(SYNTHETIC / "heting_housing_provident_fund_loan_2025.txt")
+    assert faq.meta.title == "《鹤汀市住房公积金个人住房贷款管理办法》政策问答"
+    assert "无障碍浏览" not in faq.text
+    old = _parse(SYNTHETIC / "tongshan_old_community_2023.html")
+    assert "长者模式" not in old.text
+    jobs = _parse(SYNTHETIC / "baihe_shiyedanwei_zhaopin_2025.html")
+    assert _clause_with(jobs, "岗位代码|岗位名称|招聘人数")

@@ -170,6 +170,11 @@ def _is_titleish(line: str) -> bool:
     return 4 <= len(line) <= 100 and not _SENTENCE_END.search(line) and bool(_TITLE.match(line)) and not re.search(r"[，|｜]", line)
 
 
+def _is_title_tail(line: str) -> bool:
+    """「的通告」「工作的通知」: the short last line of a title wrapped after 「关于…」, too short to be a title itself."""
+    return len(line) <= 40 and bool(_TITLE_DONE.search(line)) and not re.search(r"[，。；：！？,;:]", line)
+
+
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 
 
@@ -187,6 +192,20 @@ _RULE_LINE = re.compile(r"^[━─—＝=_＿~～\-－·•*★☆]{6,}$")  # th
 _CRUMB = re.compile(r"^(?:当前位置[：:]\s*)?[^。，；：>»›]{1,24}(?:\s*[>»›]\s*[^。，；：>»›]{1,24}){2,}$")
 # 「【字体：大 中 小】　【打印本页】　【关闭窗口】」: a portal page's buttons, copied with the notice
 _BUTTONS = re.compile(r"^(?:\s*【\s*(?:字体|字号|打印|关闭|收藏|分享|返回|纠错|保存)[^】]{0,10}】)+\s*$")
+# 「鹤汀市人民政府门户网站 | 无障碍浏览 | 长者模式 | English」: a portal's links in a row
+_NAV = re.compile(r"^[^|｜。，；：:]{1,16}(?:\s*[|｜]\s*[^|｜。，；：:]{1,16}){2,}$")
+
+
+def _is_nav(lines: list[str], i: int, edge: int = 6) -> bool:
+    """A line of three or more short links between bars, alone, among a page's first or last lines (a portal's header
+    or footer): no row of a table (rows come two or more running, under a caption in the text)."""
+    if not _NAV.match(lines[i]) or lines[i].startswith(("|", "｜")):
+        return False
+    near = [ln for ln in (lines[i - 1] if i else "", lines[i + 1] if i + 1 < len(lines) else "") if ln]
+    filled = [j for j, ln in enumerate(lines) if ln]
+    return i in filled[:edge] + filled[-edge:] and not any(is_row(ln) for ln in near)
+
+
 _TABLE_RULE = re.compile(r"^[|｜]?(?:\s*:?-{3,}:?\s*[|｜])+\s*(?::?-{3,}:?)?\s*$")
 # 「【记者】…？」 asks and the speaker's paragraph after it answers (a 答记者问); 「【主持人】…」 speaks, heads nothing
 ASKER_TAG = r"【(?:记者|问|提问|网友|群众)】"  # who asks in an 答记者问 or an online 问答
@@ -349,7 +368,8 @@ def _merge_page_breaks(paras: list[_Para]) -> list[_Para]:
                 continue
         if prev is not None and prev.kind == "title" and (
                 (p.kind in ("title", "body") and p.text.startswith("关于"))
-                or (p.kind == "title" and "关于" in prev.text and not _TITLE_DONE.search(prev.text))):  # 「…关于印发《白沙洲」「市…办法》的通知」
+                or (p.kind in ("title", "body") and "关于" in prev.text and not _TITLE_DONE.search(prev.text)
+                    and (p.kind == "title" or _is_title_tail(p.text)))):  # 「…关于印发《白沙洲」「市…办法》的通知」「的通告」
             prev.text += p.text
             continue
         if p.kind == "resp":  # a responsibility note with nothing before it is still body
@@ -628,9 +648,9 @@ def parse_document(src: SourceFile) -> Document:
     # 「— 3 —」「第 4 页 共 9 页」 lines a PDF or Word copy leaves between the halves of a sentence are no text
     # 「|---|---|」 under a Markdown table's header draws a rule, it says nothing
     running = _running_lines(text_lines)
-    lines = [part for ln in text_lines if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln) and ln not in running
-             and not _RULE_LINE.match(ln) and not _CRUMB.match(ln) and not _BUTTONS.match(ln)
-             for part in _unglue_attachment(ln)]
+    lines = [part for i, ln in enumerate(text_lines) if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln)
+             and ln not in running and not _RULE_LINE.match(ln) and not _CRUMB.match(ln) and not _BUTTONS.match(ln)
+             and not _is_nav(text_lines, i) for part in _unglue_attachment(ln)]
     paras = _merge_page_breaks(_decimal_outline(_classify(lines)))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
 
@@ -651,6 +671,7 @@ def parse_document(src: SourceFile) -> Document:
     signed = False  # after the 落款 date, a title line starts an attachment
     order: _Para | None = None  # the 「…人民政府令」 line a 政府令 opens with
     item: tuple[str, int] | None = None  # the list item just read (its kind and number), while a list runs
+    listed: tuple[str, int] | None = None  # the last paragraph read as a list item, however it ended
     body_end = len(text)
 
     lead_rule = ""  # 「逗号前为牵头单位，下同」 / 「排在第一位的为牵头部门，下同」 seen: it holds for later notes
@@ -771,7 +792,10 @@ def parse_document(src: SourceFile) -> Document:
                 # item continuing that clause
                 title = _runin_title(rest, commas=True)
             number = cn_small(num)
-            if not pure and kind in ("l2", "l3", "l4") and (not title or item == (kind, number - 1)):
+            # 「（三）执行紧急任务的警车…不受本通告限制。」 after items （一）（二） that were no headings: a one-sentence item
+            # of the same list, though short enough to pass for a run-in title
+            whole = bool(title) and rest.strip() == f"{title}。" and listed == (kind, number - 1)
+            if not pure and kind in ("l2", "l3", "l4") and (not title or item == (kind, number - 1) or whole):
                 # a list item, not a heading: 「（一）使用本级财政预算资金的建设项目；」, and the last item of a list whose
                 # items end in 「；」, though it ends in 。 and is short enough to pass for a run-in title (「4.无正当理由连续
                 # 3个月未缴纳租金的。」 after 「3.转租…的；」)
@@ -780,8 +804,9 @@ def parse_document(src: SourceFile) -> Document:
                 else:  # an item with a 责任单位 note of its own is a task of its own (a 督查通报's 「滞后任务」)
                     add_clause(p)
                 item = (kind, number) if p.text.endswith(("；", ";")) else None
+                listed = (kind, number)
                 continue
-            item = None
+            item = listed = None
             marker = _label(kind, num, "").strip()
             b.open(kind, marker, title, _label(kind, num, title), p.start)
             if not pure:
