@@ -117,3 +117,15 @@ def test_a_year_picks_the_version_issued_that_year_among_same_titled_notices() -
     both = resolver.resolve("白沙洲高龄老人津贴管理办法规定每月发多少？")
     assert set(both.doc_ids) == {"baisha_elderly_allowance_2021", "baisha_elderly_allowance_2025"} and not both.names_year
     assert resolver.resolve("2021年的白沙洲高龄老人津贴管理办法文号是多少？").doc_ids == ("baisha_elderly_allowance_2021",)
+
+
+def test_a_notice_of_no_known_place_is_not_ruled_out_by_the_city_named() -> None:
+    """「关于鹤汀大道…的通告」 is signed by no organ the parser reads and its title opens with no city: a question naming 鹤汀
+    cannot rule it out (it was left out of the city's notices, and the question answered from another 鹤汀 notice)."""
+    from policyqa.retrieve.scope import may_be_of
+
+    synthetic = ROOT / "evals" / "synthetic" / "corpus"
+    docs = [parse_document(s) for s in read_sources(synthetic) if s.doc_id.startswith("heting_")]
+    scope = ScopeResolver(docs, Tokenizer()).resolve("鹤汀大道快速化改造工程（二期）全长有多少公里？")
+    assert scope.doc_ids[0] == "heting_traffic_control_2025"
+    assert may_be_of(set(), {"鹤汀"}) and may_be_of({"鹤汀"}, {"鹤汀"}) and not may_be_of({"广安"}, {"鹤汀"})

@@ -16,7 +16,7 @@ from policyqa.corpus.responsibility import note_starts
 from policyqa.corpus.structure import PREAMBLE
 from policyqa.index.store import IndexBundle
 from policyqa.retrieve.hybrid import Ranked
-from policyqa.retrieve.scope import places_of, same_place
+from policyqa.retrieve.scope import may_be_of, places_of
 from policyqa.types import SECTION_SEP, Answer, Chunk, Citation, Clause, Document, Hit, Responsibility, Section
 
 REFUSAL = "抱歉，现有文件中没有找到能回答这个问题的内容，我不能凭文件以外的信息作答。"
@@ -121,7 +121,7 @@ class AnswerContext:
         named = {j for j in self.jurisdictions if j in text}
         if not named or len(self.b.documents) == 1:
             return None
-        return {d for d, places in self.doc_places.items() if same_place(places, named)}
+        return {d for d, places in self.doc_places.items() if may_be_of(places, named)}
 
     def w(self, t: str) -> float:
         return self.idf.get(t, self.idf_unknown)
@@ -190,10 +190,10 @@ _OUTLINE_WORDS = frozenset("方面 部分 几个 哪几 几大 大块 几大块 
 _WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪一章|哪一条|哪条|在哪里提|在哪提|出自|哪部分", re.I)
 _UNITS = [("%", r"(?:几|多少)个?(?:百分)?点(?![钟儿])"),  # 「利息补几个点」 asks percentage points, not a count
           ("年份", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("年", r"几年|多少年"), ("家", r"多少家|(?<!哪)几家"),
-          ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),
+          ("人", r"(?:多少|(?<!哪)几)个?人(?!次)|(?:多少|(?<!哪)几)名"), ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),
           ("亿元", r"多少亿"), ("岁", r"(?:多少|几)周?岁|多大(?:年龄|年纪|岁数)|年龄[^，。？?]{0,4}(?:多少|几)")]
 _CLASSIFIERS = "个项类种大家条批"
-_SAME_UNIT = {"%": "%％", "天": "天日", "日": "天日", "户": "户家", "家": "家户", "元": "元万亿"}  # 「多少天」 is answered by 「30日」
+_SAME_UNIT = {"%": "%％", "天": "天日", "日": "天日", "户": "户家", "家": "家户", "元": "元万亿", "人": "人名位"}  # 「多少天」 is answered by 「30日」
 _VAGUE = frozenset("""时候 时间 意思 样子 东西 情况 方面 地方 内容 方式 作用 要求 规定 措施 工作 问题 程序 条件 原则 标准 阶段 类型
     种类 类别 环节 步骤 形式 层面 部分 模式 途径 渠道 手段 方法 办法 特点 目标 任务 重点 门槛 范围 对象 依据""".split())
 
@@ -222,6 +222,10 @@ def _has_quantity(text: str, unit: str | None) -> bool:
     if unit:
         if unit == "年份":
             return bool(re.search(r"\d{4}\s*年", text))
+        if unit == "人" and re.search(r"分之|半数|过半", text):  # 「多少人同意」 is answered by 「三分之二以上」
+            return True
+        if unit == "元":  # an amount: 「300万元」「2万」, never 「8万亩」「2万人」
+            return bool(re.search(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*(?:[万亿]?元|[万亿](?![亩人吨平方立米千公户家个台辆套次份株头只条座间张件册本所项名]))", text))
         if unit == "岁":  # an age: 「年满16周岁」「45岁以下」
             return bool(re.search(r"(?:\d+|[一二三四五六七八九十]+)\s*周?岁", text))
         units = _CLASSIFIERS if unit == "个" else _SAME_UNIT.get(unit, unit)  # 「几个层级」 is answered by 「五大层级」

@@ -68,6 +68,12 @@ def same_place(places: set[str], named: set[str]) -> bool:
     return any(n in p or p in n for p in places for n in named)
 
 
+def may_be_of(places: set[str], named: set[str]) -> bool:
+    """A notice of ``places`` may be a notice of the places ``named``: one of them, or a notice of no known place
+    (「关于鹤汀大道…的通告」 signed by no organ the parser read) — it cannot be ruled out."""
+    return not places or same_place(places, named)
+
+
 def core_title(title: str) -> str:
     """「广安市人民政府办公室关于印发《广安市政府投资管理办法》的通知」 -> 「广安市政府投资管理办法」."""
     inner = re.findall(r"《([^》]{4,})》", title)
@@ -211,7 +217,7 @@ class ScopeResolver:
         # 「松阳停车收费通知」: a question naming a city asks about that city's notices (another city's 停车 办法 may match
         # more of its title words)
         named_places = self.named_places(q)
-        local = [k for k in scores if same_place(self.places[k], named_places)] if named_places else []
+        local = [k for k in scores if may_be_of(self.places[k], named_places)] if named_places else []
         ranked = sorted(local or scores, key=lambda k: -scores[k])
         best = scores[ranked[0]]
         if best < self.min_score:
