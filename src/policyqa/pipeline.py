@@ -358,7 +358,11 @@ class Assistant:
         if scope.confident:
             if len(scope.doc_ids) > 1 and not scope.year_mismatch:  # several years' notices fit: the one in force first
                 today = self.today()
-                current = tuple(d for d in scope.doc_ids if status_of(self.bundle.documents[d].meta, today) == "in_force")
+                metas = {d: self.bundle.documents[d].meta for d in scope.doc_ids}
+                current = tuple(d for d in scope.doc_ids if status_of(metas[d], today) == "in_force")
+                if not current:  # none in force (the latest expired too): the versions no other one here repealed
+                    current = tuple(d for d in scope.doc_ids if metas[d].repealed_by not in metas)
+                    current = current if len(current) < len(scope.doc_ids) else ()
                 older = tuple(d for d in scope.doc_ids if d not in current)
                 if current and older and not scope.names_year:
                     # asked without a year, a rule revised (or an order reissued) is answered from the version in force;

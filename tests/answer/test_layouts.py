@@ -330,3 +330,32 @@ def test_a_row_answers_with_the_caption_that_says_what_its_table_is(layouts_assi
     """The 文号 of a notice listed in 「附表1　决定废止的规范性文件目录」: the caption tells the asker it is repealed."""
     a = layouts_assistant.ask("金塘市废止和修改部分规范性文件的决定中，「金塘英才计划」实施细则的文号是多少？现在还有效吗？")
     assert "金政办发〔2020〕63号" in a.answer and "废止" in a.answer
+
+
+def test_asked_with_no_year_when_no_version_is_in_force_the_one_not_repealed_answers(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Two years' 清洁取暖 notices under one title pattern; the 2025 one repealed the 2024 one and has expired itself by the
+    test's date: asked with no year, the version no other repealed answers (3000元, not the 2024 notice's 3500元)."""
+    a = layouts_assistant.ask("汐屿清洁取暖补贴里，装燃气壁挂炉一户最多补多少钱？")
+    assert a.answerable and "3000元" in a.answer and a.citations[0].doc_id == "xiyu_clean_heating_subsidy_2025"
+
+
+def test_who_attended_a_meeting_is_no_duty_of_their_bureaus(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「列席：…万国栋（市水利局局长）…」 names bureaus by their heads' posts: no duty of them."""
+    a = layouts_assistant.ask("芷阳市政府第三十一次常务会议纪要里，市水利局要干哪些事？")
+    assert a.answerable and "列席" not in a.answer
+
+
+def test_a_notice_signed_by_no_organ_read_answers_a_question_naming_its_city(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("鹤汀大道快速化改造工程（二期）全长有多少公里？")
+    assert a.answerable and "9.6公里" in a.answer and a.citations[0].doc_id == "heting_traffic_control_2025"
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    # 「电话」 in the question is no phone number asked for
+    ("按云栖2026年春节值班通知，能不能把值班电话转到手机上、在家守着？", "不得以手机呼叫转移"),
+    # 「几个人」 is answered by 「不少于2人」, not by a count in 个
+    ("云栖2026年春节值班通知里，一个班次最少要几个人值班？", "2人"),
+])
+def test_what_the_question_asks_is_read_from_its_words(layouts_assistant, question: str, said: str) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask(question)
+    assert a.answerable and said in a.answer

@@ -38,9 +38,11 @@ def _places() -> tuple[str, ...]:
 
 def detail_ask(question: str, titles: tuple[str, ...] = ()) -> list[tuple[str, re.Pattern[str]]]:
     """The kinds of detail the question asks for, each with the pattern evidence must match. Words that name the notice
-    asked about (「办事指南」 of 「…补贴办事指南里，每餐补多少」, one of ``titles``) ask for nothing."""
+    asked about (「办事指南」 of 「…补贴办事指南里，每餐补多少」, one of ``titles``) ask for nothing — judged by the match's
+    last four characters where an ask spans the question up to its cue (「…拟补助企业名单公示的联系人」: 「企业名单」 names
+    the 公示, it asks for no company)."""
     return [(kind, need) for kind, ask, need in DETAIL_ASKS
-            if any(not any(m.group(0) in t for t in titles) for m in ask.finditer(question))]
+            if any(not any(m.group(0)[-4:] in t for t in titles) for m in ask.finditer(question))]
 
 
 def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "", titles: tuple[str, ...] = ()) -> str:

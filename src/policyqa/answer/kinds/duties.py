@@ -18,11 +18,14 @@ from policyqa.types import SECTION_SEP, Answer, Document
 _TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要|也|还){0,3}"
                        r"(?:(?:负责|承担|管|做|干|参与|牵头|分|分配|安排)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥))")
 _SUBJECT_AFTER = (r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合|积极|发挥|统筹|督促|履行|"
-                  r"根据|按规定|可以|予以|提出|审核|制定|建立|开展|推进|落实|实施)")  # 「市安委会根据具体情况予以通报批评」
+                  r"根据|按规定|可以|予以|提出|审核|制定|建立|开展|推进|落实|实施|委托|将(?:会同|组织|对|按|于))")  # 「市安委会根据具体情况予以通报批评」
 _WHEN = r"(?:每年|每半年|每季度|每月|定期|及时|同步)"  # 「市财政局每年统筹安排…」: how often, between the subject and its duty
 _ARTICLE = r"第\s*[一二三四五六七八九十百零〇\d]+\s*条"  # 「第八条市国资委对企业的投资行为履行出资人职责」
 _LEAD_IN_CHARS = 400  # a duty announced with 「：」 and the items under it, quoted up to this many characters
 
+
+# 「列席：黎晓峰（…）、…（市应急管理局局长）」: who attended a meeting, by name and post — no duty of those bureaus
+_ROLL = re.compile(r"^(?:出席|列席|请假|缺席|参会人员|参加人员|记录|抄送|主送)[：:]")
 
 class DutyListKind(Kind):
     name = "duties"
@@ -77,7 +80,7 @@ class DutyListKind(Kind):
             while i < len(spans):
                 s, e = spans[i]
                 i += 1
-                if not subject.search(doc.text[s:e]) and not (listed and listed.search(doc.text[s:e])):
+                if _ROLL.match(doc.text[s:e]) or (not subject.search(doc.text[s:e]) and not (listed and listed.search(doc.text[s:e]))):
                     continue
                 # 「财政部门负责…；负责…；负责…」: the duties that follow without repeating the subject are its too
                 while i < len(spans) and SUBJECTLESS_DUTY.match(doc.text[spans[i][0] : spans[i][1]]):

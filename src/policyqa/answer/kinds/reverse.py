@@ -49,7 +49,8 @@ class ReverseResponsibilityKind(Kind):
             return c.responsibility is not None and any(self.b.aliases.same(dept, u) for u in c.responsibility.lead)
 
         named = [(c.start, c.end) for _, c in found]  # every clause a note names it in, led or not
-        if re.search(r"牵头", info.text) and not re.search(r"配合|参与|协助|责任单位", info.text) and not together:
+        if re.search(r"牵头", info.text) and not re.search(r"配合|参与|协助|责任单位|[或和及]负责|负责[或和及]", info.text) \
+                and not together:  # 「牵头或负责的」 asks both
             # 「市商务局牵头负责哪些任务」: the tasks it leads, where the notes tell the lead apart
             found = [(d, c) for d, c in found if leads(c)] or found
         role = "牵头单位" if found and all(leads(c) for _, c in found) else "责任单位"
