@@ -31,7 +31,11 @@ from policyqa.text.normalize import normalize_query
 from policyqa.types import Answer
 
 
+# a name the library never writes: a title in 《》, or a quoted name of a kind of thing a notice names (「“贡嘎培优”名单」);
+# an asker's words in quotes (「被外国“掐住脖子”的技术」「“凑数公司”」) are no name
 _NAME_KINDS = r"名单|计划|工程|项目|行动|奖|称号|政策|品牌|平台|基金|专项|试点|示范|认定|企业|系统|APP|App|专区|码|卡|券"
+_NAMED = re.compile(r"《([^《》]{2,20})》|[“\"「]([^“”\"「」]{2,20})[”\"」](?=" + _NAME_KINDS + ")")
+
 
 class Composer(AnswerContext):
     """Checks what no kind may answer (injections, other cities, unknown names), then routes by question type."""
@@ -65,10 +69,8 @@ class Composer(AnswerContext):
         place = foreign_place(info.text, self.jurisdictions, self.corpus_text, self.titles)
         if place:
             return self.refuse(info, ranked, f"other_place:{place}")
-        # a name the library never writes: a title in 《》, or a quoted name of a kind of thing a notice names (「“贡嘎培优”
-        # 名单」); an asker's words in quotes (「被外国“掐住脖子”的技术」「“凑数公司”」) are no name
-        for quoted in re.findall(r"《([^《》]{2,20})》|[“\"「]([^“”\"「」]{2,20})[”\"」](?=" + _NAME_KINDS + ")", info.text):
-            quoted = quoted[0] or quoted[1]
+        for titled, quoted_name in _NAMED.findall(info.text):
+            quoted = titled or quoted_name
             name = normalize_query(quoted)
             if name not in self.corpus_text and not (len(name) <= 4 and _abbreviates(name, self.corpus_text)):
                 return self.refuse(info, ranked, f"unknown_name:{quoted}")  # 「高企」 shortens 「高新技术企业」

@@ -193,6 +193,7 @@ _UNITS = [("%", r"(?:几|多少)个?(?:百分)?点(?![钟儿])"),  # 「利息�
           ("人", r"(?:多少|(?<!哪)几)个?人(?!次)|(?:多少|(?<!哪)几)名"), ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),
           ("亿元", r"多少亿"), ("岁", r"(?:多少|几)周?岁|多大(?:年龄|年纪|岁数)|年龄[^，。？?]{0,4}(?:多少|几)")]
 _CLASSIFIERS = "个项类种大家条批"
+_FIGURE = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)"  # a figure in digits or in words
 _SAME_UNIT = {"%": "%％", "天": "天日", "日": "天日", "户": "户家", "家": "家户", "元": "元万亿", "人": "人名位"}  # 「多少天」 is answered by 「30日」
 _VAGUE = frozenset("""时候 时间 意思 样子 东西 情况 方面 地方 内容 方式 作用 要求 规定 措施 工作 问题 程序 条件 原则 标准 阶段 类型
     种类 类别 环节 步骤 形式 层面 部分 模式 途径 渠道 手段 方法 办法 特点 目标 任务 重点 门槛 范围 对象 依据""".split())
@@ -225,12 +226,12 @@ def _has_quantity(text: str, unit: str | None) -> bool:
         if unit == "人" and re.search(r"分之|半数|过半", text):  # 「多少人同意」 is answered by 「三分之二以上」
             return True
         if unit == "元":  # an amount: 「300万元」「2万」, never 「8万亩」「2万人」
-            return bool(re.search(r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*(?:[万亿]?元|[万亿](?![亩人吨平方立米千公户家个台辆套次份株头只条座间张件册本所项名]))", text))
+            return bool(re.search(rf"{_FIGURE}\s*(?:[万亿]?元|[万亿](?![亩人吨平方立米千公户家个台辆套次份株头只条座间张件册本所项名]))", text))
         if unit == "岁":  # an age: 「年满16周岁」「45岁以下」
             return bool(re.search(r"(?:\d+|[一二三四五六七八九十]+)\s*周?岁", text))
         units = _CLASSIFIERS if unit == "个" else _SAME_UNIT.get(unit, unit)  # 「几个层级」 is answered by 「五大层级」
         # 「8万亩」「60万千米」: a magnitude may stand between the figure and its unit
-        return bool(re.search(rf"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)\s*[万亿]?[{re.escape(units)}]", text))
+        return bool(re.search(rf"{_FIGURE}\s*[万亿]?[{re.escape(units)}]", text))
     # a year or a date (「2019年」「2023年10月1日」) counts nothing: 「多少」 is not answered by when
     undated = re.sub(r"\d{4}\s*年(?:\d{1,2}\s*月(?:\d{1,2}\s*日)?)?|\d{1,2}\s*月\d{1,2}\s*日", "", text)
     return bool(re.search(r"\d|[一二三四五六七八九十两百千]+(?:个|家|项|大|类|条|年|倍|成|次(?!性)|小时|天|日|周|月|米|层|人|名|户|台|辆|处|所|座|轮)"

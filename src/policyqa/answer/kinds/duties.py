@@ -27,6 +27,7 @@ _LEAD_IN_CHARS = 400  # a duty announced with 「：」 and the items under it, 
 # 「列席：黎晓峰（…）、…（市应急管理局局长）」: who attended a meeting, by name and post — no duty of those bureaus
 _ROLL = re.compile(r"^(?:出席|列席|请假|缺席|参会人员|参加人员|记录|抄送|主送)[：:]")
 
+
 class DutyListKind(Kind):
     name = "duties"
     max_items = 8
