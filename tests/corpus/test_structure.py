@@ -788,3 +788,23 @@ def test_a_portals_line_of_links_is_no_text_of_the_notice() -> None:
     assert "长者模式" not in old.text
     jobs = _parse(SYNTHETIC / "baihe_shiyedanwei_zhaopin_2025.html")
     assert _clause_with(jobs, "岗位代码|岗位名称|招聘人数")
+
+
+def test_a_portal_pages_tail_is_no_text_of_the_notice() -> None:
+    """「【相关链接】」 and its 「· …」 links, 「分享到：微信 微博」 and the site's footer (主办单位, ICP备) after a 通告 copied as
+    text are the page's: no section 「· 《…》政策解读」 holding the footer; the notice's last clause is its own."""
+    doc = _parse(SYNTHETIC / "bitan_fireworks_ban_2025.txt")
+    assert not any("政策解读" in s.title for s in doc.sections)
+    assert "主办单位" not in doc.text and "分享到" not in doc.text and "网站标识码" not in doc.text
+    assert "同时废止" in doc.clauses[-2].text or "同时废止" in doc.clauses[-1].text
+    faq = _parse(SYNTHETIC / "heting_housing_provident_fund_loan_2025.txt")
+    assert "分享到" not in faq.text and "ICP" not in faq.text
+
+
+def test_a_service_guides_key_value_table_is_read_and_its_date_is_the_pages() -> None:
+    """An 办事指南 page: its 「事项名称｜…」 table of a dozen rows (one cell of a few hundred characters) is the guide, not a
+    page frame; with no 落款, the page's 发布日期 field is its date; its 发布机构 field ends where 指南文号 begins."""
+    doc = _parse(SYNTHETIC / "bitan_food_business_license_guide_2025.html")
+    assert _clause_with(doc, "20个工作日（因特殊原因需要延长的").section_path[-1] == "法定办结时限"
+    assert _clause_with(doc, "被吊销食品经营许可证未满5年的")
+    assert doc.meta.date == "2025-06-18" and doc.meta.doc_number == "碧市监许〔2025〕14号"

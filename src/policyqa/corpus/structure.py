@@ -196,6 +196,21 @@ _BUTTONS = re.compile(r"^(?:\s*【\s*(?:字体|字号|打印|关闭|收藏|分�
 _NAV = re.compile(r"^[^|｜。，；：:]{1,16}(?:\s*[|｜]\s*[^|｜。，；：:]{1,16}){2,}$")
 
 
+# 「【相关链接】」「分享到：微信 微博」「主办单位：…」: where a portal page's tail (links to other pages, share buttons, the site's
+# footer) begins, copied with the notice
+_TAIL_START = re.compile(r"^(?:【\s*)?相关(?:链接|阅读|文件|新闻|推荐|信息|解读|稿件)(?:\s*】)?[：:]?$|^分享到[：:]|^(?:主办|承办)(?:单位)?[：:]|^网站标识码[：:]|ICP备\d")
+
+
+def _portal_tail(lines: list[str], edge: int = 15) -> int:
+    """Index of the first line of a portal page's tail among the last ``edge`` lines (len(lines) if none): every line
+    from there on is short — links, buttons, the footer — never a sentence of the notice."""
+    filled = [j for j, ln in enumerate(lines) if ln]
+    for j in filled[-edge:]:
+        if _TAIL_START.search(lines[j]) and all(len(ln) <= 60 and not ln.endswith("。") for ln in lines[j:]):
+            return j
+    return len(lines)
+
+
 def _is_nav(lines: list[str], i: int, edge: int = 6) -> bool:
     """A line of three or more short links between bars, alone, among a page's first or last lines (a portal's header
     or footer): no row of a table (rows come two or more running, under a caption in the text)."""
@@ -648,6 +663,7 @@ def parse_document(src: SourceFile) -> Document:
     # 「— 3 —」「第 4 页 共 9 页」 lines a PDF or Word copy leaves between the halves of a sentence are no text
     # 「|---|---|」 under a Markdown table's header draws a rule, it says nothing
     running = _running_lines(text_lines)
+    text_lines = text_lines[: _portal_tail(text_lines)]
     lines = [part for i, ln in enumerate(text_lines) if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln)
              and ln not in running and not _RULE_LINE.match(ln) and not _CRUMB.match(ln) and not _BUTTONS.match(ln)
              and not _is_nav(text_lines, i) for part in _unglue_attachment(ln)]

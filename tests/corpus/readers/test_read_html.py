@@ -85,3 +85,12 @@ def test_a_card_heading_is_kept_as_a_heading() -> None:
 def test_a_few_fields_in_a_two_column_table_are_label_lines() -> None:
     r = read_file(SYNTHETIC / "anping_xinjiuye_fabuhui_2024.html")
     assert "发布地点：市政府新闻发布厅（市民服务中心A座3楼）" in r.text.splitlines()
+
+
+def test_fields_in_spans_of_one_block_are_read_one_by_one() -> None:
+    """「<span>发布机构：X</span><span>指南文号：Y</span>」 in one <p>: the 发布机构 is X, not X run into the next label."""
+    html = ("<html><body><h1>某事项办事指南</h1><p><span>发布机构：某市市场监督管理局</span><span>指南文号：某市监许〔2025〕1号</span>"
+            "<span>发布日期：2025年6月18日</span></p><h2>一、办理条件</h2><p>申请人应当具有营业执照。</p></body></html>")
+    r = read_bytes(html.encode("utf-8"), "guide.html")
+    assert r.issuer == "某市市场监督管理局" and r.doc_number == "某市监许〔2025〕1号" and r.published == "2025-06-18"
+    assert "发布日期：2025年6月18日" in r.text.splitlines()[:4]  # no 落款: the page's date stands in for it

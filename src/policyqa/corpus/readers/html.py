@@ -23,6 +23,8 @@ _CHROME = re.compile(
     r"^(?:.*扫一扫.*|.*二维码.*|分享到.*|【?\s*(?:打印|关闭|关闭窗口|收藏|返回顶部|打印本页)\s*】?.*|字号[：:].*|"
     r"当前位置[：:].*|.*(?:网站标识码|ICP备|公网安备).*|(?:发布时间|来源|浏览次数|访问量)[：:].*|.*(?:微信|微博|QQ空间)\s*$|上一篇.*|下一篇.*|相关(?:链接|文件|阅读).*)$")
 _LINK_LINE = re.compile(r"^[·•]\s*[^，。；：:,.、]{2,16}$")  # 「·市财政局」: an entry of a link column, no sentence
+_DAY_ONLY = re.compile(r"^\d{4}(?:年\d{1,2}月\d{1,2}日|-\d{2}-\d{2})$")
+_SIGN_DATE = re.compile(r"^(?:\d{4}|[〇○一二三四五六七八九零]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")  # a 落款's date line
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _META_NAMES = {"articletitle": "title", "pubdate": "published", "firstpublishedtime": "published",
                "contentsource": "issuer"}
@@ -58,8 +60,13 @@ def _only_links(p: object) -> bool:
 def _is_layout(table: object) -> bool:
     """An old portal lays its whole page out in nested tables: a table holding a table, or a cell holding paragraphs of
     text, is the page's frame, not a table of the notice (flattening it would flatten the notice)."""
-    return table.find(".//table") is not None or any(  # type: ignore[attr-defined]
-        len(_text(td)) > 300 or td.find(".//p") is not None for td in table.iter("td", "th"))  # type: ignore[attr-defined]
+    if table.find(".//table") is not None:  # type: ignore[attr-defined]
+        return True
+    # a guide's 「受理条件」 row may hold a few hundred characters beside a dozen short rows: a frame holds the page in a
+    # few cells
+    rows = len(list(table.iter("tr")))  # type: ignore[attr-defined]
+    return any(len(_text(td)) > (300 if rows < 6 else 1500) or td.find(".//p") is not None
+               for td in table.iter("td", "th"))  # type: ignore[attr-defined]
 
 
 def _span(value: object) -> int:
@@ -124,7 +131,10 @@ def read(data: bytes, name: str = "") -> ReadResult:
                     if pat.match(label) and value and key not in fields:
                         fields[key] = value
             table.drop_tree()
-    for el in tree.iter("div", "p", "span", "li"):  # 「文号：榕政办〔2023〕50号」 written inline in an info block
+    # 「文号：榕政办〔2023〕50号」 written inline in an info block; an element of one field before the block that holds it
+    # with others (「<span>发布机构：X</span><span>指南文号：Y</span>」 reads 「发布机构：X指南文号：Y」 as a whole)
+    blocks = list(tree.iter("div", "p", "span", "li"))
+    for el in sorted(blocks, key=lambda e: len(e) > 0):
         t = _text(el)
         if len(t) < 120 and len(list(el)) <= 8:
             for m in _FIELD_INLINE.finditer(t):
@@ -175,6 +185,10 @@ def read(data: bytes, name: str = "") -> ReadResult:
         head.append(doc_number)
     if title and title.replace(" ", "") not in body.replace(" ", ""):
         head.append(title)
+    # a page without a 落款 of its own (a 办事指南): its 发布日期 field says when it was issued
+    published = fields.get("published", "").strip()
+    if _DAY_ONLY.match(published) and not any(_SIGN_DATE.match(ln) for ln in lines[-8:]):
+        head.append(f"发布日期：{published}")
     text, spans = assemble([(ln, "line", i, -1) for i, ln in enumerate(head + lines)])
     return ReadResult(text=text, format="html", title=title, doc_number=doc_number,
                       published=_iso(fields.get("published", "")), issuer=fields.get("issuer", ""),
