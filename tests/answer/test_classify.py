@@ -123,11 +123,15 @@ def test_everyday_words_add_the_words_notices_use(question: str, formal: tuple[s
     ("过年我能在小区楼下放几个烟花吗？", "general"),  # 几个 is 「a few」 in a yes-or-no question
     ("禁放区域一共有几个？", "count"),
     ("市农业农村局是哪几条措施的责任单位？", "reverse_responsibility"),  # measures are what a bureau is given too
+    ("卫生健康行政部门的负责人可以兼任公立医院的领导吗？", "general"),  # 负责人 is a person in charge, no one's duty asked
+    ("市科协在这个意见里要干啥？", "reverse_responsibility"),  # 「干啥」 is 「干什么」 spoken
+    ("市委政法委在这个方案里要牵头干啥？", "reverse_responsibility"),
+    ("课后服务里拓展活动至少要占多大比重？", "count"),  # a share asked
 ])
 def test_what_a_question_asks_is_read_from_its_wording(question: str, qtype: str) -> None:
     from policyqa.answer.classify import topic_type
 
-    depts = ("市农业农村局",) if "市农业农村局" in question else ()
+    depts = tuple(d for d in ("市农业农村局", "市科协", "市委政法委") if d in question)
     assert topic_type(question, depts, ("烟花",)) == qtype
 
 
@@ -142,3 +146,9 @@ def test_a_word_of_the_notices_own_title_asks_no_metadata() -> None:
 
     assert meta_fields("金塘市人民政府关于废止和修改部分规范性文件的决定，文号是多少？") == ["doc_number"]
     assert meta_fields("网约车实施细则哪些旧文件同时废止了？") == ["repeal"]
+
+
+def test_which_two_departments_issued_it_asks_its_issuers() -> None:
+    from policyqa.answer.classify import meta_fields
+
+    assert meta_fields("禁放烟花的通告是哪两个部门联合发布的？") == ["issuer"]

@@ -359,3 +359,20 @@ def test_a_notice_signed_by_no_organ_read_answers_a_question_naming_its_city(lay
 def test_what_the_question_asks_is_read_from_its_words(layouts_assistant, question: str, said: str) -> None:  # type: ignore[no-untyped-def]
     a = layouts_assistant.ask(question)
     assert a.answerable and said in a.answer
+
+
+def test_an_interpretation_gives_the_number_of_the_notice_that_issued_its_rule(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「《…关于印发〈雁丘市既有住宅加装电梯财政补助办法〉的通知》（雁府办规〔2025〕4号）」 in the 解读 of 「《…补助办法》」."""
+    a = layouts_assistant.ask("雁丘市既有住宅加装电梯财政补助办法的文号是什么？")
+    assert a.answerable and "雁府办规〔2025〕4号" in a.answer
+
+
+def test_a_bureau_asked_by_name_has_the_duties_its_type_is_given(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「市场监督管理部门负责加装电梯的安全监察」 gives 市市场监督管理局 a duty: the full type name, not only 「市场监管部门」."""
+    a = layouts_assistant.ask("雁丘市加装电梯补助办法里，市市场监督管理局负责什么？")
+    assert a.answerable and "安全监察" in a.answer
+
+
+def test_which_two_departments_issued_a_joint_notice(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("碧潭市禁止燃放烟花爆竹的通告是哪两个部门联合发布的？")
+    assert a.question_type == "metadata" and "碧潭市公安局" in a.answer and "碧潭市应急管理局" in a.answer

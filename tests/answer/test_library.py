@@ -706,3 +706,11 @@ def test_a_follow_up_swaps_a_topic_that_shares_a_word_with_the_title(library_ass
     history = [{"role": "user", "content": "哪些部门负责未来能源？"}, {"role": "assistant", "content": "市工信局、市发改委、市科技局。"}]
     a = library_assistant.ask("那元宇宙呢？", history)
     assert "市大数据委" in a.answer and a.citations[0].doc_id == "fuzhou_future_industries_2023"
+
+
+def test_an_amount_capped_after_its_rate_is_answered_whole(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「对…设备投资2000万元以上的技术改造项目，按设备投资的5%，市级工业发展资金给予最高不超300万元资金奖补」: the asker's
+    3000万 is the case (2000万元以上), the 5% and the 300万元 cap after it are what it gets."""
+    a = library_assistant.ask("贡嘎培优方案里，市级培优企业做了个设备投资3000万元的技改项目，市里最多奖补多少？")
+    assert a.answerable and "5%" in a.answer and "300万元" in a.answer
+

@@ -139,6 +139,20 @@ def test_where_people_come_from_is_no_other_places_policy() -> None:
     assert foreign_place("旅行社从陕西组团来广安，每个游客奖补多少？", {"广安"}) == ""
 
 
+def test_another_place_beside_the_librarys_own_is_foreign_only_where_it_owns_a_policy() -> None:
+    """A question naming the library's city asks that city's notice: 「重庆、陕西那边的团」 are where tourists come from."""
+    from policyqa.answer.refusal import foreign_place
+
+    assert foreign_place("我开旅行社的，组织重庆、陕西那边的团来广安耍，广安激发市场活力的政策能给奖补不？", {"广安"}) == ""
+    assert foreign_place("广安和陕西的殡葬政策有什么不同？", {"广安"}) == "陕西"
+    assert foreign_place("陕西出台的殡葬办法和广安的一样吗？", {"广安"}) == "陕西"
+
+
+@pytest.mark.parametrize("question", ["课后服务里拓展活动至少要占多大比重？", "担保费具体按什么费率收？", "二手车奖补的占比是多少？"])
+def test_a_share_asked_in_other_words_asks_a_ratio(question: str) -> None:
+    assert "ratio" in dict(detail_ask(question))
+
+
 def test_a_notice_of_another_place_is_foreign_even_where_the_library_mentions_the_place() -> None:
     from policyqa.answer.refusal import foreign_place
 

@@ -52,16 +52,22 @@ def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "",
     names 上海 as a region to recruit from) only when the question asks about that place's own policy, or names a
     notice of that place (「重庆市规范招标投标主体行为的实施意见」) that no title in the library carries.
     """
+    # a question that names a place of the library (「广安的政策…组织陕西的团来」) asks that place's notice: another place
+    # in it is foreign only where it owns a policy (「陕西的政策」「陕西出台的办法」)
+    own = any(j in question for j in jurisdictions if len(j) >= 2)
     for p in _places():
         i = question.find(p)
         if i < 0 or any(p in j or j in p for j in jurisdictions):
             continue
         if i > 0 and question[i - 1] in "从自":  # 「从陕西组团来广安」: where people come from is no policy asked about
             continue
-        if p not in corpus_text:
-            return p
         after = question[i + len(p) : i + len(p) + 6]
-        if re.match(r"^(?:市|省|区|县)?(?:的|有|出台|发布|对|在|政府|政策|规定|怎么|如何|是否|GDP|房价)", after):
+        if own:
+            if re.match(r"^(?:市|省|区|县)?(?:的)?[^，。？?]{0,4}?(?:出台|发布|印发|政府|政策|规定|办法|文件)", question[i + len(p) : i + len(p) + 10]):
+                return p
+        elif p not in corpus_text:
+            return p
+        elif re.match(r"^(?:市|省|区|县)?(?:的|有|出台|发布|对|在|政府|政策|规定|怎么|如何|是否|GDP|房价)", after):
             return p
         if re.match(rf"^(?:市|省|区|县)?(?:人民政府)?(?:办公厅|办公室)?(?:关于)?[^，。？?]{{2,24}}?(?:{_NOTICE_KINDS})", question[i + len(p) :]) \
                 and not any(p in t for t in titles):

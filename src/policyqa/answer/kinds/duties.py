@@ -107,7 +107,8 @@ def type_names(dept: str) -> tuple[str, ...]:
     # a 委员会 the articles name without its city (「市县两级安全生产委员会」): the organ itself, at any level
     own = (bare,) if bare != dept and bare.endswith("委员会") and len(bare) >= 5 else ()
     if bare.endswith("部门"):
-        core = re.sub(r"(?:行政)?(?:主管)?部门$", "", bare)
-    else:
-        core = re.sub(r"(?:管理局|局|委员会|委|办公室|办)$", "", bare)
-    return own + (tuple(f"{core}{suffix}" for suffix in ("部门", "主管部门", "行政部门", "行政主管部门")) if len(core) >= 2 else ())
+        cores = [re.sub(r"(?:行政)?(?:主管)?部门$", "", bare)]
+    else:  # 市场监督管理局 -> 市场监督部门, and 市场监督管理部门 as articles also write it
+        cores = list(dict.fromkeys([re.sub(r"(?:管理局|局|委员会|委|办公室|办)$", "", bare), re.sub(r"局$", "", bare)]))
+    return own + tuple(f"{core}{suffix}" for core in cores if len(core) >= 2 and core != bare
+                       for suffix in ("部门", "主管部门", "行政部门", "行政主管部门"))

@@ -96,7 +96,8 @@ class MetadataKind(Kind):
         that rule's 文号 beside its name: 「《…管理办法》（青教发〔2024〕6号，以下简称《办法》）」. Another document's
         文号 (a 依据 it cites) is never answered as this one's."""
         for mt in _NAMED_NUMBER.finditer(doc.text):
-            if mt.group("name") in doc.meta.title:
+            # 「《…关于印发〈X办法〉的通知》（文号）」 in a 解读 of 「《X办法》政策解读」: the notice that issued the rule
+            if any(n in doc.meta.title for n in (mt.group("name"), *re.findall(r"〈([^〈〉]{2,60})〉", mt.group("name")))):
                 s0, e0 = next(((a, b) for a, b in sentence_spans(doc.text) if a <= mt.start() < b), mt.span())
                 clause = next((c for c in doc.clauses if c.start <= mt.start() < c.end), None)
                 section = SECTION_SEP.join(clause.section_path) if clause else META_SECTION.get("doc_number", "文头")

@@ -27,6 +27,12 @@ class ReverseResponsibilityKind(Kind):
     def answer(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer | None:
         return self.reverse_responsibility(info, ranked)
 
+    def _called(self, dept: str) -> tuple[str, ...]:
+        """What a notice may call ``dept`` in its text: its names, and the department types each name is one of
+        (市市场监督管理局 as 市市场监管局 too, so 「市场监督管理部门」 and 「市场监管部门」)."""
+        names = self.b.aliases.names(dept)
+        return (*names, *(t for n in dict.fromkeys((dept, *names)) for t in type_names(n)))
+
     def reverse_responsibility(self, info: QueryInfo, ranked: Ranked) -> Answer | None:
         together = len(info.departments) > 1 and re.search(r"共同|都|同时|一起|均|联合", info.text)
         if len(info.departments) > 1 and not together:  # 「市科技局和市工信局分别负责什么」: one answer each
@@ -57,7 +63,7 @@ class ReverseResponsibilityKind(Kind):
         if not found and len(info.scope) == 1 and not together:
             # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty
             doc = self.b.documents[info.scope[0]]
-            duties = self.duties.duties_of(info, doc, dept, (*self.b.aliases.names(dept), *type_names(dept)))
+            duties = self.duties.duties_of(info, doc, dept, self._called(dept))
             if duties is not None:
                 return duties
         if not found:
@@ -73,7 +79,7 @@ class ReverseResponsibilityKind(Kind):
             # a notice with a 分工表 and duties in its text (「市财政局负责统筹安排…」) gives the department both
             doc = self.b.documents[docs[0]]
             # a clause whose note names it is already answered (or, asked what it leads, left out on purpose)
-            extra = [x for x in self.duties.duty_spans(doc, dept, (*self.b.aliases.names(dept), *type_names(dept)))
+            extra = [x for x in self.duties.duty_spans(doc, dept, self._called(dept))
                      if not any(a <= x[0] < b for a, b in named)][: self.duties.max_items]
         if len(docs) == 1:
             items = "；".join(_bare_title(c) + (f"——{d.text[gist[c.id][0]:gist[c.id][1]].rstrip('。；;，,')}" if gist.get(c.id) else "")

@@ -887,9 +887,16 @@ class SentenceKind(Kind):
                 keep = [p for p in parts if p is best or (not tiers and wanted(p) and (p in own if own else any(t in p for t in terms)))]
                 at = parts.index(best)
                 if tiers and at + 1 < len(parts) and (
-                        not re.search(r"\d", _SPAN.sub("", _FROM.sub("", _BELOW.sub("", best))))
+                        not re.search(r"\d", _SPAN.sub("", _FROM.sub("", _BELOW.sub("", NUMBERING.sub("", best)))))
                         or (_labelled(best) and wanted(parts[at + 1]) and not _LABEL.search(parts[at + 1]))):
                     keep.append(parts[at + 1])  # 「（三）100周岁及以上的，」 names the tier; 「每人每月600元」 after it pays it
+                if tiers and needs and not all(n.search(_SPAN.sub("", _FROM.sub("", _BELOW.sub("", best)))) for n in needs):
+                    # 「设备投资2000万元以上的…项目，按设备投资的5%，…给予最高不超300万元资金奖补」: the asker's case, then what it is given
+                    pays = next((j for j in range(at + 1, min(at + 4, len(parts))) if all(n.search(parts[j]) for n in needs)), None)
+                    while pays is not None and pays + 1 < min(at + 4, len(parts)) and all(n.search(parts[pays + 1]) for n in needs):
+                        pays += 1  # 「按设备投资的5%，」 and the cap after it 「最高不超300万元」
+                    if pays is not None and not any(tier(parts[j]) or _LABEL.search(parts[j]) for j in range(at + 1, pays + 1)):
+                        keep += parts[at + 1 : pays + 1]
                 i = parts.index(best)
                 if needs and i > 0 and not any(t in best for t in terms):
                     keep.insert(0, parts[i - 1])  # 「对首次进入…的企业，」 says who gets 「给予800万元」
