@@ -33,7 +33,7 @@ FEATURES: tuple[str, ...] = (
     "defines",  # 「X是哪个」 and the sentence says 「…是X」
     "chars",  # IDF-weighted share of the topic words' characters in the sentence (「欠债」 meets 「负债」 by 「债」)
 )
-HAND_WEIGHTS: dict[str, float] = {"lexical": 1.0, "dense": 4.0, "rank": 0.05, "title": 0.1, "detail": 0.4,
+HAND_WEIGHTS: dict[str, float] = {"lexical": 1.0, "dense": 4.0, "rank": 0.05, "title": 0.25, "detail": 0.4,
                                   "duty": 0.3, "kind": 1.0, "numbers": 0.1, "phrase": 1.0, "focus": 0.2, "defines": 0.3,
                                   "chars": 0.3}  # chars swept 0.2-0.7 end to end on the dev sets: 0.3-0.45 best
 
