@@ -92,6 +92,11 @@ _BELOW = re.compile(rf"(?:不满|不足|未满|低于|不超过)\s*(\d+(?:\.\d+)
 _ABOVE = re.compile(rf"(?<!不)(?:超过|高于|多于|大于)\s*(\d+(?:\.\d+)?)\s*{_U}(?!以[内下])")  # 「超过3000万」 is the tier 「3000万元以上」
 
 
+def _without_ranges(text: str) -> str:
+    """``text`` without its ranges and bounds (「5万元至30万元」「50万元以上」「不超过10万元」): the figures left are amounts."""
+    return _SPAN.sub("", _FROM.sub("", _BELOW.sub("", text)))
+
+
 def _ranges(text: str) -> list[tuple[float, float, str]]:
     """The figure ranges a tier states: 「90周岁至99周岁」 (90, 99, 岁), 「100周岁及以上」 (100, inf), 「不满80周岁」."""
     out = [(float(m.group(1)), float(m.group(3)), _UNIT_OF[m.group(4)]) for m in _SPAN.finditer(text)]
@@ -887,13 +892,14 @@ class SentenceKind(Kind):
                 keep = [p for p in parts if p is best or (not tiers and wanted(p) and (p in own if own else any(t in p for t in terms)))]
                 at = parts.index(best)
                 if tiers and at + 1 < len(parts) and (
-                        not re.search(r"\d", _SPAN.sub("", _FROM.sub("", _BELOW.sub("", NUMBERING.sub("", best)))))
+                        not re.search(r"\d", _without_ranges(NUMBERING.sub("", best)))
                         or (_labelled(best) and wanted(parts[at + 1]) and not _LABEL.search(parts[at + 1]))):
                     keep.append(parts[at + 1])  # 「（三）100周岁及以上的，」 names the tier; 「每人每月600元」 after it pays it
-                if tiers and needs and not all(n.search(_SPAN.sub("", _FROM.sub("", _BELOW.sub("", best)))) for n in needs):
+                if tiers and needs and not all(n.search(_without_ranges(best)) for n in needs):
                     # 「设备投资2000万元以上的…项目，按设备投资的5%，…给予最高不超300万元资金奖补」: the asker's case, then what it is given
-                    pays = next((j for j in range(at + 1, min(at + 4, len(parts))) if all(n.search(parts[j]) for n in needs)), None)
-                    while pays is not None and pays + 1 < min(at + 4, len(parts)) and all(n.search(parts[pays + 1]) for n in needs):
+                    end = min(at + 4, len(parts))
+                    pays = next((j for j in range(at + 1, end) if all(n.search(parts[j]) for n in needs)), None)
+                    while pays is not None and pays + 1 < end and all(n.search(parts[pays + 1]) for n in needs):
                         pays += 1  # 「按设备投资的5%，」 and the cap after it 「最高不超300万元」
                     if pays is not None and not any(tier(parts[j]) or _LABEL.search(parts[j]) for j in range(at + 1, pays + 1)):
                         keep += parts[at + 1 : pays + 1]
