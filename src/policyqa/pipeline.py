@@ -245,7 +245,7 @@ class Assistant:
             if before.confident and not set(before.doc_ids) & set(own.doc_ids) and not self._switches(own, normalized, before):
                 own = Scope()  # a follow-up within the conversation's notice: it inherits it
         rewritten = self._rewrite(normalized, turns, own)
-        info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore)
+        info = classify(rewritten, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore, self.composer.idf)
         timings["rewrite"] = _ms(t)
         t = time.perf_counter()
         scope = self._scope(own, normalized, turns, rewritten)
@@ -391,7 +391,8 @@ class Assistant:
         if not 0 < k <= 50:
             raise InputError(f"top_k must be between 1 and 50, got {k}")
         q = normalize_query(query)
-        info = scoped(classify(q, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore), self.scoper.resolve(q), self.composer.idf)
+        info = scoped(classify(q, self.bundle.tokenizer, self.bundle.aliases, self.composer.ignore, self.composer.idf),
+                      self.scoper.resolve(q), self.composer.idf)
         qvec = self.encode_query(_dense_query(q, info.departments, self.bundle))
         return self.retriever.search(qvec, list(info.terms), k, info.scope or None).hits[:k]
 

@@ -152,3 +152,25 @@ def test_which_two_departments_issued_it_asks_its_issuers() -> None:
     from policyqa.answer.classify import meta_fields
 
     assert meta_fields("禁放烟花的通告是哪两个部门联合发布的？") == ["issuer"]
+
+
+def test_a_word_split_by_a_measure_word_is_joined_where_the_library_uses_it() -> None:
+    """「烧点纸」「贷点款」「挂个牌」 are the notices' 烧纸, 贷款, 挂牌 (离合词); 「多个部门」「每个人」 count and split nothing,
+    and a joined form the library never uses is not added."""
+    from policyqa.answer.classify import joined_words
+
+    known = {"烧纸", "贷款", "挂牌", "多部", "每人", "报名"}
+    assert joined_words("清明想上坟烧点纸，让不让？", known) == {"烧纸": "烧点纸"}
+    assert joined_words("合作社想贷点款", known) == {"贷款": "贷点款"}
+    assert joined_words("是不是得挂个牌子出来", known) == {"挂牌": "挂个牌"}
+    assert joined_words("涉及多个部门的隐患，每个人都要管", known) == {}
+    assert joined_words("跑到山上点火耍", known) == {}  # 上火 is no word of the library
+    assert joined_words("烧纸和烧点纸", known) == {}  # written whole already
+
+
+def test_the_joined_word_is_a_topic_and_its_debris_is_not(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    b, known = library_assistant.bundle, library_assistant.composer.idf
+    info = classify("清明想上山给老人上坟烧点纸，森林防火命令让不让？", b.tokenizer, b.aliases, known=known)
+    assert "烧纸" in info.content_terms and "烧点" not in info.content_terms
+    assert "烧纸" not in classify("清明想上山给老人上坟烧点纸，森林防火命令让不让？", b.tokenizer, b.aliases).content_terms
+

@@ -24,6 +24,12 @@ def test_a_phone_number_stated_in_the_notice_is_answered(library_assistant) -> N
     assert a.answerable and "12119" in a.answer
 
 
+def test_a_spoken_split_word_finds_the_notices_word(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「烧点纸」 is the order's 烧纸: the ban is answered, not refused for want of a topic word."""
+    a = library_assistant.ask("清明想回老家山上给老人上坟烧点纸，2023年森林防火命令让不让？")
+    assert a.answerable and "烧纸" in a.answer and a.citations[0].doc_id == "guangan_forest_fire_order_2023"
+
+
 def test_effective_date_is_the_resolved_notices(library_assistant) -> None:  # type: ignore[no-untyped-def]
     a = library_assistant.ask("广安市网约车实施细则从哪天开始施行？")
     assert "2022年2月1日" in a.answer and a.citations[0].doc_id == "guangan_ride_hailing_2021"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -130,6 +131,20 @@ def expand_synonyms(text: str) -> str:
     return " ".join(dict.fromkeys(out))
 
 
+# 离合词: a verb and its object split by a measure word, 「烧点纸」「贷点款」「挂个牌」, are one word of the notices (烧纸,
+# 贷款, 挂牌). jieba cuts the spoken form into debris (烧点/纸), so the joined word is added where the library uses it;
+# a counting first character (「多个部门」「每个人」) splits nothing.
+_SPLIT_WORD = re.compile(r"(?=(([\u4e00-\u9fff])(?:点儿|一点|一下|点|个|些)([\u4e00-\u9fff])))")
+_COUNTING = frozenset("一二两三四五六七八九十百千几多每各单整半全这那哪某另同")
+
+
+def joined_words(text: str, known: Container[str]) -> dict[str, str]:
+    """The words of the library (``known``) that ``text`` writes split by a measure word, each with the form it is
+    written in (「烧点纸」 -> {烧纸: 烧点纸})."""
+    return {a + b: split for split, a, b in _SPLIT_WORD.findall(text)
+            if a not in _COUNTING and a + b in known and a + b not in text}
+
+
 def asks_metadata(text: str) -> bool:
     """``text`` asks about the notice itself (its 文号, when it takes effect …), not about a topic in it."""
     return bool(meta_fields(text))
@@ -155,14 +170,17 @@ def meta_fields(text: str) -> list[str]:
     return [f for f, pat in _META if pat.search(asked)]
 
 
-def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[str] = frozenset()) -> QueryInfo:
-    """``ignore``: words that name no topic in this corpus (the documents' own jurisdictions, e.g. 福州)."""
+def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[str] = frozenset(),
+             known: Container[str] = frozenset()) -> QueryInfo:
+    """``ignore``: words that name no topic in this corpus (the documents' own jurisdictions, e.g. 福州); ``known``: the
+    library's words (a spoken split form of one of them counts as it, ``joined_words``)."""
     english = is_english(text)
     depts = tuple(aliases.find(text))
     # 「市水利局负责哪些事」: a bureau the library names only in its text (「市水利局：负责…」), not in any 责任单位 note
     depts += tuple(m.group(0) for m in _NAMED_BODY.finditer(text) if not _NOT_A_NAME.search(m.group(0))
                    and not any(m.group(0) in d or d in m.group(0) or aliases.same(d, m.group(0)) for d in depts))
-    extra = expand_synonyms(text)
+    joined = joined_words(text, known)
+    extra = " ".join(w for w in (*joined, expand_synonyms(" ".join((text, *joined)))) if w)
     terms = tok.index_terms(f"{text} {extra}" if extra else text)
     for d in depts:  # alias expansion: the corpus may write the other name
         for name in aliases.names(d):
@@ -172,6 +190,7 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[s
         t for t in dict.fromkeys(tok.terms(f"{text} {extra}" if extra else text))
         if t not in INTENT_WORDS and t not in STOPWORDS and t not in FILLERS and t not in dept_terms and t not in ignore
         and not (len(t) == 1 and "\u4e00" <= t <= "\u9fff")  # lone characters (主, 送, 小) are segmentation debris
+        and not any(t != w and t in split for w, split in joined.items())  # 「烧点」 of 「烧点纸」 is debris too
     )
     base = dict(text=text, departments=depts, terms=tuple(terms), content_terms=content, english=english)
     if INJECTION.search(text):
