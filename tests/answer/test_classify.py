@@ -174,3 +174,14 @@ def test_the_joined_word_is_a_topic_and_its_debris_is_not(library_assistant) -> 
     assert "烧纸" in info.content_terms and "烧点" not in info.content_terms
     assert "烧纸" not in classify("清明想上山给老人上坟烧点纸，森林防火命令让不让？", b.tokenizer, b.aliases).content_terms
 
+
+def test_a_year_leaves_no_debris_for_a_metadata_question(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「23年发的」 names when the notice came out: no 「年发」 is left as a topic of something other than the notice."""
+    from policyqa.answer.classify import about_document_terms
+
+    b = library_assistant.bundle
+    info = classify("福州市政府办公厅23年发的那个未来产业的实施意见，主送给了哪些单位？", b.tokenizer, b.aliases)
+    assert (info.qtype, info.meta_field) == ("metadata", "recipients")
+    assert not any("年" in t for t in about_document_terms(info, b.tokenizer))
+    a = library_assistant.ask("福州市政府办公厅23年发的那个培育未来产业的实施意见，主送给了哪些单位？")
+    assert a.answerable and "主送机关" in a.answer and "高新区管委会" in a.answer

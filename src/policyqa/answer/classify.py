@@ -110,12 +110,14 @@ def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> lis
         for _, pat in _META:
             rest = pat.sub(" ", rest)
         rest = _WHICH_ONE.sub(" ", rest)  # what the patterns leave of 「哪份文件」 is tokenized 「哪」「份文件」
+        rest = _YEAR_DATE.sub(" ", rest)  # a year names the notice (the scope reads it); 「23年发的」 leaves debris 「年发」
         terms = tuple(t for t in tok.terms(rest) if t in terms)
     whole = [t for t in terms if not any(t != u and t in u for u in terms)]  # 「有效」 goes with 「有效期」
     return [t for t in whole if t not in META_WORDS and not _COUNTED.fullmatch(t)]  # 「两个办法」 counts, names nothing
 
 
 _WHICH_ONE = re.compile(r"哪一?[份个些项条件部篇]")
+_YEAR_DATE = re.compile(r"\d{2,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?")
 _COUNTED = re.compile(r"[一二两三四五六七八九十几\d]+[个项份件条类种家部篇]")
 
 
