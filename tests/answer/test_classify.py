@@ -111,6 +111,8 @@ def test_the_words_a_metadata_pattern_reads_are_not_topics(library_assistant) ->
     ("施工方先自己垫钱开干合规吗？", ("垫资",)),
     ("自家翻新房子的砖头能丢哪？", ("装修", "建筑垃圾")),
     ("晚上打出租车起步价多少？", ("夜间", "出租汽车")),
+    ("国企哪些投资是禁止做的？", ("不得",)),  # notices forbid with 不得
+    ("评上奖以后被人发现是抄的，会咋处理？", ("剽窃",)),
 ])
 def test_everyday_words_add_the_words_notices_use(question: str, formal: tuple[str, ...]) -> None:
     from policyqa.answer.classify import expand_synonyms

@@ -720,3 +720,10 @@ def test_an_amount_capped_after_its_rate_is_answered_whole(library_assistant) ->
     a = library_assistant.ask("贡嘎培优方案里，市级培优企业做了个设备投资3000万元的技改项目，市里最多奖补多少？")
     assert a.answerable and "5%" in a.answer and "300万元" in a.answer
 
+
+
+def test_which_ones_are_forbidden_lists_the_article_that_forbids_them(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「哪些投资是禁止做的」: the notice writes 「企业不得开展以下投资：（一）…」 — 禁止 is its 不得, and the article's lead
+    introduces the items as the noun asked."""
+    a = library_assistant.ask("广安国企投融资监督管理办法里，哪些投资是禁止做的？")
+    assert a.answerable and "二级市场股票" in a.answer and "不符合企业发展战略规划" in a.answer

@@ -39,7 +39,7 @@ _LIST_NOUN = re.compile(r"([\u4e00-\u9fff]{2})(?:主要|具体|一共|都)?(?:�
 _LABEL = re.compile(r"(?<![A-Za-z\d])[A-Za-z一二三四五六七八九十甲乙丙丁](?:类|级|档|等奖|星级)")
 _NEGATED = re.compile(r"不([属得予符适允])")  # 「不属于」「不得」「不予」「不符合」「不适用」「不允许」: what the question negates
 # 「可以考虑哪些因素」「有哪些情形时」: the noun after the question word, which a list before it may not name
-_LIST_NOUN_AFTER = re.compile(r"(?:哪些|哪几(?:个|项|类|种|条)?)([\u4e00-\u9fff]{2})(?=[？?。！!，,时的]|$)")
+_LIST_NOUN_AFTER = re.compile(r"(?:哪些|哪几(?:个|项|类|种|条)?)([\u4e00-\u9fff]{2})(?=[？?。！!，,时的是要需应必能不被]|$)")
 
 
 def _defines_list(sentence: str, noun: str, item_chars: int = 10) -> bool:
@@ -49,10 +49,16 @@ def _defines_list(sentence: str, noun: str, item_chars: int = 10) -> bool:
 
 
 def _tied_list(sentence: str, noun: str) -> bool:
-    """``sentence`` lists three items or more right before or after ``noun`` (「“A、B、C”原则」「因素包括A、B、C」)."""
+    """``sentence`` lists three items or more right before or after ``noun`` (「“A、B、C”原则」「因素包括A、B、C」), or
+    introduces the items that follow it as ``noun`` (「应当符合以下条件：」)."""
     item = r"[^，。；、：]{1,25}"
     return re.search(rf"(?:{item}、){{2,}}{item}[”」\"]?(?:等|的)?{re.escape(noun)}", sentence) is not None \
-        or _defines_list(sentence, noun, item_chars=25)
+        or _defines_list(sentence, noun, item_chars=25) or _introduces(sentence, noun)
+
+
+def _introduces(sentence: str, noun: str) -> bool:
+    """``sentence`` introduces the items that follow it as ``noun`` (「应当符合以下条件：」「企业不得开展以下投资：」)."""
+    return re.search(rf"{re.escape(noun)}[^，。；：]{{0,6}}[：:]\s*$", sentence) is not None
 
 
 _UP = re.compile(r"超过|以上|高于|大于|多于")
@@ -840,6 +846,9 @@ class SentenceKind(Kind):
         if info.qtype == "enumeration" and (sentence.count("、") >= 2 or sentence.rstrip().endswith(("：", ":"))):
             # 「布局调整原则有哪些」: a list the sentence ties to the noun asked (「按照“A、B、C”原则」「定标因素包括A、B、C」)
             if ask.list_noun and _tied_list(sentence, ask.list_noun):
+                return 0.4
+            after = _LIST_NOUN_AFTER.search(info.text)  # 「哪些投资是禁止的」: the lead 「…不得开展以下投资：」
+            if after and _introduces(sentence, after.group(1)):
                 return 0.4
             return 0.1  # an inline 「A、B、C」 list, or a sentence that introduces numbered items
         if _YES_NO.search(info.text) and _MODAL.search(sentence):
