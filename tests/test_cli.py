@@ -116,6 +116,23 @@ def test_fitting_passes_its_l2_and_refuses_a_held_out_set(env: dict[str, str], t
     dev = tmp_path / "dev.jsonl"
     result = CliRunner().invoke(app, [command, "--questions", str(dev), "--l2", "0.25", "--out", str(tmp_path / "o.json")], env=env)
     assert result.exit_code == 0, result.output
-    assert seen == {"questions": [dev], "l2": 0.25, **({"unanswerable_weight": 2.0} if command == "fit-gate" else {})}
+    assert seen == {"questions": [dev], "l2": 0.25,
+                    **({"unanswerable_weight": 2.0, "threshold_paths": None} if command == "fit-gate" else {})}
     held = CliRunner().invoke(app, [command, "--questions", "evals/holdout/questions_library.jsonl"], env=env)
+    assert held.exit_code == 1 and "held-out" in held.output
+    scored_only = CliRunner().invoke(app, [command, "--questions", "evals/questions_library_fresh8.jsonl"], env=env)
+    assert scored_only.exit_code == 1 and "scored-only" in scored_only.output
+
+
+def test_the_gate_threshold_can_be_chosen_on_other_dev_sets(env: dict[str, str], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import policyqa.answer.fit as fit
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(fit, "fit_gate", lambda assistant, questions, out, **kw: seen.update(questions=questions, **kw) or {})
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    ok = CliRunner().invoke(app, ["fit-gate", "--questions", str(a), "--threshold-questions", str(b), "--out", str(tmp_path / "o.json")], env=env)
+    assert ok.exit_code == 0, ok.output
+    assert seen["questions"] == [a] and seen["threshold_paths"] == [b]
+    held = CliRunner().invoke(app, ["fit-gate", "--questions", str(a), "--threshold-questions", "evals/holdout/questions_library.jsonl"], env=env)
     assert held.exit_code == 1 and "held-out" in held.output

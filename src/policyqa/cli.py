@@ -260,10 +260,13 @@ def calibrate(
     _run(go)
 
 
+SCORED_ONLY = ("questions_library_fresh6.jsonl", "questions_library_fresh8.jsonl", "questions_library_fresh9.jsonl")
+
+
 def _dev_only(questions: list[Path]) -> None:
-    """What is fitted is fitted on dev sets: a held-out set is refused."""
-    if any("holdout" in q.parts for q in questions):
-        raise PolicyQAError("refusing to fit on a held-out set: fit on the dev set and report the holdout")
+    """What is fitted is fitted on dev sets: a held-out set, or a dev set kept to be scored only, is refused."""
+    if any("holdout" in q.parts or q.name in SCORED_ONLY for q in questions):
+        raise PolicyQAError("refusing to fit on a held-out or scored-only set: fit on the dev sets and report the others")
 
 
 @app.command("fit-scorer")
@@ -294,6 +297,8 @@ def fit_gate(
     l2: Annotated[float, typer.Option(help="L2 penalty on the standardized weights")] = 3.0,
     unanswerable_weight: Annotated[float, typer.Option(help="how many right answers one unanswerable question refused "
                                                             "is worth when the threshold is chosen")] = 2.0,
+    threshold_questions: Annotated[list[Path] | None, typer.Option(
+        help="dev sets the threshold is chosen on (the weights are fitted on --questions); default: the same sets")] = None,
     corpus: CorpusOpt = None, index: IndexOpt = None, embedder: EmbedderOpt = None,
 ) -> None:
     """Fit the refusal gate (logistic regression over its soft features) on dev sets; compare it with the hand-set one."""
@@ -302,9 +307,10 @@ def fit_gate(
         from policyqa.answer.fit import fit_gate as fit
         from policyqa.pipeline import Assistant
 
-        _dev_only(questions)
+        _dev_only([*questions, *(threshold_questions or [])])
         settings = make_settings(corpus, index, embedder).model_copy(update={"query_cache_size": 0, "refusal_gate": ""})
-        report = fit(Assistant(settings), questions, out, l2=l2, unanswerable_weight=unanswerable_weight)
+        report = fit(Assistant(settings), questions, out, l2=l2, unanswerable_weight=unanswerable_weight,
+                     threshold_paths=threshold_questions or None)
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
 
     _run(go)

@@ -107,6 +107,26 @@ def test_fit_gate_on_a_real_question_set_reports_both_gates(assistant, tmp_path:
     assert isinstance(load_gate(str(out)), FittedGate)
 
 
+@pytest.mark.slow
+def test_the_gate_threshold_chosen_on_other_sets_is_the_best_there(assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Weights fitted on one set, the threshold chosen on another: no threshold scores better on that other set."""
+    from policyqa.answer.fit import _gate_outcomes, collect_gate_examples, fit_gate
+    from policyqa.evaluate import load_questions
+
+    evals = Path(__file__).parents[2] / "evals"
+    out = tmp_path / "gate.json"
+    report = fit_gate(assistant, [evals / "questions_multi.jsonl"], out, folds=3, unanswerable_weight=2.0,
+                      threshold_paths=[evals / "questions.jsonl"])
+    assert report["command"].endswith(f"--threshold-questions {evals / 'questions.jsonl'} --l2 3 --unanswerable-weight 2")
+    gate = load_gate(str(out))
+    assert isinstance(gate, FittedGate) and gate.threshold == report["threshold"]
+    rows = collect_gate_examples(assistant, load_questions(evals / "questions.jsonl").questions)
+    p = gate.probabilities(np.array([r["features"] for r in rows]))
+    chosen = _gate_outcomes(p < gate.threshold, rows, 2.0)["score"]
+    assert chosen == report["threshold_sets_chosen_threshold"]["score"]
+    assert all(_gate_outcomes(p < t, rows, 2.0)["score"] <= chosen for t in np.linspace(0.05, 0.95, 91))
+
+
 def test_a_number_in_the_count_unit_asked_needs_less_of_the_topic() -> None:
     th = Thresholds()
     partial = replace(OK, support=0.35)
@@ -120,6 +140,6 @@ def test_the_shipped_gate_is_the_default_and_names_the_dev_sets_it_was_fitted_on
 
     gate = load_gate(Settings().refusal_gate)
     assert isinstance(gate, FittedGate)
-    fitted_on = [d["path"] for d in gate.source["datasets"]]
+    fitted_on = [d["path"] for d in gate.source["datasets"] + gate.source.get("threshold_datasets", [])]
     assert "evals/questions_library.jsonl" in fitted_on and not any("holdout" in p for p in fitted_on)
     assert not any(p.endswith(("_fresh6.jsonl", "_fresh8.jsonl", "_fresh9.jsonl")) for p in fitted_on)  # scored only

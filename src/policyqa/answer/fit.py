@@ -141,15 +141,25 @@ def _fit_gate(x: np.ndarray, rows: list[dict[str, Any]], l2: float, source: dict
 
     y = np.array([r["answerable"] and r["correct_if_answered"] for r in rows], dtype=np.float64)
     w, b, mean, scale = fit_logistic(x, y, l2=l2)
-    p = FittedGate(w, b, mean, scale, 0.0, {}).probabilities(x)
-    best_t = max(np.linspace(0.05, 0.95, 91), key=lambda t: (_gate_outcomes(p < t, rows, unanswerable_weight)["score"], -t))
-    return FittedGate(w, b, mean, scale, float(best_t), source or {})
+    gate = FittedGate(w, b, mean, scale, 0.0, {})
+    return replace(gate, threshold=_best_threshold(gate, x, rows, unanswerable_weight), source=source or {})
+
+
+def _best_threshold(gate: Any, x: np.ndarray, rows: list[dict[str, Any]], unanswerable_weight: float) -> float:
+    """The probability threshold that maximizes right answers kept plus ``unanswerable_weight`` x unanswerable refused
+    (the lowest of equals)."""
+    p = gate.probabilities(x)
+    return float(max(np.linspace(0.05, 0.95, 91), key=lambda t: (_gate_outcomes(p < t, rows, unanswerable_weight)["score"], -t)))
 
 
 def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: float = 3.0, folds: int = 5,
-             unanswerable_weight: float = 1.0) -> dict[str, Any]:
+             unanswerable_weight: float = 1.0, threshold_paths: list[Path] | None = None) -> dict[str, Any]:
     """Fit the refusal gate on dev sets; report it against the hand-set thresholds on the same examples, in sample and
-    cross-validated (``folds`` folds by question), and write it to ``out`` (use with ``POLICYQA_REFUSAL_GATE``)."""
+    cross-validated (``folds`` folds by question), and write it to ``out`` (use with ``POLICYQA_REFUSAL_GATE``).
+
+    ``threshold_paths``: other dev sets on which the threshold is chosen for the weights fitted on ``questions_paths``
+    — a threshold chosen on the examples the weights were fitted on sits where those examples happen to split (measured:
+    in sample it refused twice the unanswerable questions it refused on sets it had not seen, at twice the loss)."""
     from policyqa.answer.gate import FEATURE_NAMES, GateFeatures, HandGate
 
     rows, datasets = _pooled(questions_paths, lambda qs: collect_gate_examples(assistant, qs))
@@ -165,18 +175,37 @@ def fit_gate(assistant: Any, questions_paths: list[Path], out: Path, *, l2: floa
         fold = _fit_gate(x[~test], train_rows, l2, unanswerable_weight=unanswerable_weight)
         cv_refuse[test] = fold.probabilities(x[test]) < fold.threshold
     fitted = _fit_gate(x, rows, l2, unanswerable_weight=unanswerable_weight)
+    report: dict[str, Any] = {}
+    if threshold_paths:
+        t_rows, t_datasets = _pooled(threshold_paths, lambda qs: collect_gate_examples(assistant, qs))
+        tx = np.array([r["features"] for r in t_rows], dtype=np.float64)
+        t_hand = np.array([hand.decide(GateFeatures(*f), th, "").refuse for f in tx.tolist()], dtype=bool)
+        in_sample_t = fitted.threshold
+        fitted = replace(fitted, threshold=_best_threshold(fitted, tx, t_rows, unanswerable_weight))
+        report = {"threshold_datasets": t_datasets,
+                  "threshold_examples": {"reached_the_gate": len(t_rows), "unanswerable": sum(not r["answerable"] for r in t_rows),
+                                         "right_answers": sum(r["answerable"] and r["correct_if_answered"] for r in t_rows)},
+                  "threshold_in_sample": round(in_sample_t, 4),
+                  "threshold_sets_hand_set": _gate_outcomes(t_hand, t_rows, unanswerable_weight),
+                  "threshold_sets_in_sample_threshold": _gate_outcomes(fitted.probabilities(tx) < in_sample_t, t_rows, unanswerable_weight),
+                  "threshold_sets_chosen_threshold": _gate_outcomes(fitted.probabilities(tx) < fitted.threshold, t_rows, unanswerable_weight)}
     in_sample = fitted.probabilities(x) < fitted.threshold
+    command = "policyqa fit-gate " + " ".join(f"--questions {p}" for p in questions_paths) \
+        + "".join(f" --threshold-questions {p}" for p in threshold_paths or ()) \
+        + f" --l2 {l2:g} --unanswerable-weight {unanswerable_weight:g}"
     gate = replace(fitted, source={
         "kind": "fitted",
-        "command": "policyqa fit-gate " + " ".join(f"--questions {p}" for p in questions_paths),
+        "command": command,
         "datasets": datasets,
         "examples": {"reached_the_gate": len(rows), "unanswerable": sum(not r["answerable"] for r in rows),
                      "right_answers": sum(r["answerable"] and r["correct_if_answered"] for r in rows)},
         "model": f"logistic regression on standardized features, L2 {l2}; threshold maximizing right answers kept "
-                 f"plus {unanswerable_weight:g} x unanswerable questions refused",
+                 f"plus {unanswerable_weight:g} x unanswerable questions refused"
+                 + (" on the threshold sets" if threshold_paths else ""),
         "hand_set": _gate_outcomes(hand_refuse, rows, unanswerable_weight),
         "fitted_in_sample": _gate_outcomes(in_sample, rows, unanswerable_weight),
         f"fitted_cross_validated_{folds}fold": _gate_outcomes(cv_refuse, rows, unanswerable_weight),
+        **report,
         "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     })
     out.write_text(json.dumps(gate.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
