@@ -727,3 +727,18 @@ def test_which_ones_are_forbidden_lists_the_article_that_forbids_them(library_as
     introduces the items as the noun asked."""
     a = library_assistant.ask("广安国企投融资监督管理办法里，哪些投资是禁止做的？")
     assert a.answerable and "二级市场股票" in a.answer and "不符合企业发展战略规划" in a.answer
+
+
+def test_two_clauses_the_scorer_cannot_tell_apart_are_both_quoted(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「是不是得挂个牌子出来？挂哪儿？」 ranks 第十三条 (督办) and 第十一条 (the 警示牌 hung 醒目位置) within a hair of each
+    other: both are quoted, the second under its own article."""
+    a = library_assistant.ask("厂子被挂牌督办了，按广安那个挂牌督办办法，是不是得挂个牌子出来？挂哪儿？")
+    assert a.answerable and "\n另见第十一条：" in a.answer and "警示牌" in a.answer and "醒目位置" in a.answer
+    assert any(c.section.endswith("第十一条") and "警示牌" in c.text for c in a.citations)
+
+
+def test_a_figure_asked_gets_no_second_clause(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A second figure beside the first would be a guess: a 「多少」 question is answered by one clause."""
+    a = library_assistant.ask("广安网约车细则里，开网约车的司机要有几年驾龄？")
+    b = library_assistant.ask("广安2023年森林防火命令里，发现森林火情要拨打什么电话？")
+    assert "另见" not in a.answer and "另见" not in b.answer
