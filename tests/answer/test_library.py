@@ -742,3 +742,11 @@ def test_a_figure_asked_gets_no_second_clause(library_assistant) -> None:  # typ
     a = library_assistant.ask("广安网约车细则里，开网约车的司机要有几年驾龄？")
     b = library_assistant.ask("广安2023年森林防火命令里，发现森林火情要拨打什么电话？")
     assert "另见" not in a.answer and "另见" not in b.answer
+
+
+def test_a_ban_asked_about_comes_with_what_befalls_those_who_break_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「能烧不？」 is answered by 「严禁…烧纸…」 and the clause's 「凡违反以上规定的，…依法给予相应处罚」."""
+    a = library_assistant.ask("清明想回老家给老人上坟烧纸钱，按广安2023年森林防火命令，在山上能烧不？")
+    assert a.answerable and "严禁" in a.answer and "处罚" in a.answer
+    b = library_assistant.ask("2023年森林防火命令里，森林防火区是怎么划定的？")  # no ban asked: no penalty added
+    assert "处罚" not in b.answer

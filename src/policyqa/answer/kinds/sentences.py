@@ -27,7 +27,11 @@ from policyqa.answer.scorer import SentenceScorer, default_scorer
 
 _DEFINE_ASK = re.compile(r"所称|是指|指什么|指哪|什么意思|含义|定义")
 _DEFINES = re.compile(r"所称[^，。；]{0,20}?(?:是指|系指|指)|是指")
-_YES_NO = re.compile(r"能不能|能否|是否|可不可以|可以.{0,12}吗|会不会|要不要|算不算|允许.{0,10}吗|让不让|给不给|行不行")
+_YES_NO = re.compile(r"能不能|能否|是否|可不可以|可以.{0,12}吗|会不会|要不要|算不算|允许.{0,10}吗|让不让|给不给|行不行|准不准|许不许"
+                     r"|能[^，。？?]{1,6}不[？?]")  # 「在山上能烧不？」
+_FORBIDS = re.compile(r"严禁|禁止|不得")
+_PENALTY = re.compile(r"处罚|罚款|处分|追究[^，。；]{0,6}责任")
+_VIOLATES = re.compile(r"违反(?:以上|上述|前款|本条|上款|下列|本规定)")
 _MODAL = re.compile(r"不得|严禁|禁止|不予|可以|允许|应当|须|不计入|免予|不再")
 _ASKS = re.compile(r"多少|几[项个年天月类种名次]|哪[个些天年里]|什么|谁")
 
@@ -620,6 +624,11 @@ class SentenceKind(Kind):
                 for score, si, r in cand[1:3]:
                     if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
                         chosen.append(si)
+        if _YES_NO.search(info.text) and _FORBIDS.search(self.sent_text[best_si]):
+            # 「清明能不能上山烧纸」: 「严禁…烧纸」 answers, and what befalls those who do it is the rest of the answer
+            penalty = self._penalty_after(best_si, hit.chunk.clause_id, terms)
+            if penalty is not None and penalty not in chosen:
+                chosen.append(penalty)
         run = (self._ordinal_run(best_si, hit.chunk.clause_id) or self._circled_run(best_si, hit.chunk.clause_id)) if asks_list else []
         block = self._rows(best_si) if asks_list else []
         reply = self._reply(best_si)
@@ -787,6 +796,17 @@ class SentenceKind(Kind):
                                       cand[0][0]))
         depts = hit.chunk.units if info.qtype == "responsibility" else ()
         return Answer(answer, True, self.citations(quotes), info.text, info.qtype, departments=depts)
+
+    def _penalty_after(self, si: int, clause_id: str, terms: list[str], reach: int = 15) -> int | None:
+        """The first sentence after ``si`` in its clause that states a penalty for what the question names (a topic
+        word of it) or for breaking the rules above (「凡违反以上规定的，…依法给予相应处罚」); None if there is none."""
+        for j in range(si + 1, min(si + 1 + reach, len(self.sent_text))):
+            if self.b.chunks[self.b.sentences[j].chunk].clause_id != clause_id:
+                break
+            text = self.sent_text[j]
+            if _PENALTY.search(text) and (_VIOLATES.search(text) or any(len(t) >= 2 and t in text for t in terms)):
+                return j
+        return None
 
     def _runner_up(self, info: QueryInfo, ask: _Ask, cand: list[tuple[float, int, int]], chosen: list[int],
                    hit: Hit) -> tuple[int, Hit] | None:
