@@ -187,3 +187,15 @@ def test_a_year_leaves_no_debris_for_a_metadata_question(library_assistant) -> N
     assert not any("年" in t for t in about_document_terms(info, b.tokenizer))
     a = library_assistant.ask("福州市政府办公厅23年发的那个培育未来产业的实施意见，主送给了哪些单位？")
     assert a.answerable and "主送机关" in a.answer and "高新区管委会" in a.answer
+
+
+def test_a_library_word_the_segmentation_cuts_apart_is_found(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「当网约车司机」 is cut 「当网/约/车」: 网约车, a word of the library, is found under the debris and counts as the topic;
+    a word straddling tokens the library uses itself (「广安市/政府」) hides nothing."""
+    from policyqa.answer.classify import hidden_words
+
+    b, known = library_assistant.bundle, library_assistant.composer.idf
+    assert hidden_words("在广安当网约车司机要满足哪些条件？", b.tokenizer, known) == {"网约车": "当网约车"}
+    assert hidden_words("广安市政府办公室发的那个意见", b.tokenizer, known) == {}
+    info = classify("在广安当网约车司机要满足哪些条件？", b.tokenizer, b.aliases, known=known)
+    assert "网约车" in info.content_terms and "当网" not in info.content_terms

@@ -147,6 +147,34 @@ def joined_words(text: str, known: Container[str]) -> dict[str, str]:
             if a not in _COUNTING and a + b in known and a + b not in text}
 
 
+def hidden_words(text: str, tok: Tokenizer, known: Container[str]) -> dict[str, str]:
+    """Words of the library (``known``, three to six characters) that ``text`` writes but its segmentation cuts apart,
+    each with the stretch of the tokens it straddles: 「当网约车司机」 is cut 「当网/约/车」, hiding 网约车. jieba reads a
+    character with its neighbour when the pair is a dictionary word (当网), and the library's word is lost."""
+    if not known:
+        return {}
+    words = set(tok.words(text))
+    segs = tok.segments(text)
+    starts = [0]
+    for seg in segs:
+        starts.append(starts[-1] + len(seg))
+    seg_at = [i for i, seg in enumerate(segs) for _ in seg]
+    found: dict[str, str] = {}
+    for a in range(len(text)):
+        for n in range(3, 7):
+            w = text[a : a + n]
+            if len(w) < n or not _CJK_RUN.fullmatch(w) or w in words or w not in known:
+                continue
+            first, last = seg_at[a], seg_at[a + n - 1]
+            # only debris hides a word: a straddled token the library uses itself (广安市/政府) is a word of its own
+            if first != last and not any(len(segs[i]) > 1 and segs[i] in known for i in range(first, last + 1)):
+                found[w] = text[starts[first] : starts[last + 1]]
+    return {w: stretch for w, stretch in found.items() if not any(w != v and w in v for v in found)}
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def asks_metadata(text: str) -> bool:
     """``text`` asks about the notice itself (its 文号, when it takes effect …), not about a topic in it."""
     return bool(meta_fields(text))
@@ -181,7 +209,7 @@ def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[s
     # 「市水利局负责哪些事」: a bureau the library names only in its text (「市水利局：负责…」), not in any 责任单位 note
     depts += tuple(m.group(0) for m in _NAMED_BODY.finditer(text) if not _NOT_A_NAME.search(m.group(0))
                    and not any(m.group(0) in d or d in m.group(0) or aliases.same(d, m.group(0)) for d in depts))
-    joined = joined_words(text, known)
+    joined = {**hidden_words(text, tok, known), **joined_words(text, known)}
     extra = " ".join(w for w in (*joined, expand_synonyms(" ".join((text, *joined)))) if w)
     terms = tok.index_terms(f"{text} {extra}" if extra else text)
     for d in depts:  # alias expansion: the corpus may write the other name
