@@ -203,7 +203,8 @@ def meta_fields(text: str) -> list[str]:
 def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[str] = frozenset(),
              known: Container[str] = frozenset()) -> QueryInfo:
     """``ignore``: words that name no topic in this corpus (the documents' own jurisdictions, e.g. 福州); ``known``: the
-    library's words (a spoken split form of one of them counts as it, ``joined_words``)."""
+    library's words (one written split by a measure word, ``joined_words``, or cut apart by the segmentation,
+    ``hidden_words``, counts as itself)."""
     english = is_english(text)
     depts = tuple(aliases.find(text))
     # 「市水利局负责哪些事」: a bureau the library names only in its text (「市水利局：负责…」), not in any 责任单位 note
