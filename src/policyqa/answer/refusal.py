@@ -61,15 +61,15 @@ def foreign_place(question: str, jurisdictions: set[str], corpus_text: str = "",
             continue
         if i > 0 and question[i - 1] in "从自":  # 「从陕西组团来广安」: where people come from is no policy asked about
             continue
-        after = question[i + len(p) : i + len(p) + 6]
+        after = question[i + len(p) :]  # each pattern reads only its own few characters of it
         if own:
-            if re.match(r"^(?:市|省|区|县)?(?:的)?[^，。？?]{0,4}?(?:出台|发布|印发|政府|政策|规定|办法|文件)", question[i + len(p) : i + len(p) + 10]):
+            if re.match(r"^(?:市|省|区|县)?(?:的)?[^，。？?]{0,4}?(?:出台|发布|印发|政府|政策|规定|办法|文件)", after):
                 return p
         elif p not in corpus_text:
             return p
         elif re.match(r"^(?:市|省|区|县)?(?:的|有|出台|发布|对|在|政府|政策|规定|怎么|如何|是否|GDP|房价)", after):
             return p
-        if re.match(rf"^(?:市|省|区|县)?(?:人民政府)?(?:办公厅|办公室)?(?:关于)?[^，。？?]{{2,24}}?(?:{_NOTICE_KINDS})", question[i + len(p) :]) \
+        if re.match(rf"^(?:市|省|区|县)?(?:人民政府)?(?:办公厅|办公室)?(?:关于)?[^，。？?]{{2,24}}?(?:{_NOTICE_KINDS})", after) \
                 and not any(p in t for t in titles):
             return p
     return ""
