@@ -63,3 +63,16 @@ def test_a_repealed_notice_keeps_the_sentence_that_repealed_it(library: dict) ->
     s0, e0, section = m.repeal_sentence
     assert "广安府发〔2014〕52号" in by.text[s0:e0] and section
     assert marked[by.doc_id].meta.repeal_sentence is None
+
+
+def test_a_day_written_in_chinese_numerals_starts_the_period() -> None:
+    """A 政府令 writes every date in Chinese numerals: 「本办法自二〇二五年六月一日起施行。」 (a synthetic PDF)."""
+    from policyqa.corpus.readers import read_file
+    from policyqa.corpus.load import SourceFile
+    from conftest import ROOT
+
+    path = ROOT / "evals" / "synthetic" / "corpus" / "qingfeng_dog_management_2025.pdf"
+    r = read_file(path)
+    doc = with_validity([parse_document(SourceFile(path.stem, path, r.text, "0" * 64, r.format))])[0]
+    assert doc.meta.effective == "本办法自二〇二五年六月一日起施行。"
+    assert doc.meta.valid_from == "2025-06-01"

@@ -69,8 +69,10 @@ _ATTACHMENT_MARK = re.compile(r"^附(?:件\s*\d{0,2})?\s*[：:]?$")
 _RESP_START = re.compile(r"^(?:[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)|(?:牵头单位|牵头部门|责任单位|配合单位)[：:])")
 _EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意见|规定|细则|通知|计划|措施)自.{4,20}(?:施行|实施)")
 # 「本实施细则自2022年2月1日起施行，有效期5年」 (the portal may drop the closing 。), 「自印发之日起施行」
-_FROM_DAY = (r"[自从](?:\d{4}年\d{1,2}月\d{1,2}日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)"
-             r"(?:[，,][^。\n]{0,60}?(?:有效期(?:至\d{4}年\d{1,2}月\d{1,2}日|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
+# a day as 公文 write it: 「2022年2月1日」, or in a 政府令 「二〇二二年二月一日」
+DAY = r"(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+_FROM_DAY = (rf"[自从](?:{DAY}|(?:印发|发布|公布)之日)起(?:施行|实施|执行)"
+             rf"(?:[，,][^。\n]{{0,60}}?(?:有效期(?:至{DAY}|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
 _EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)
 # a 政策解读 or a cover note speaks of the rule it is about by name: 「《办法》自2024年5月1日起施行，有效期5年」
 _NAMED_EFFECTIVE = re.compile(r"《(?P<name>[^《》\n]{1,60})》" + _FROM_DAY)
@@ -337,7 +339,7 @@ def is_row(text: str) -> bool:
 
 
 _RESP_COLUMN = re.compile(r"(?:牵头|责任|主责|配合|协办|参与)(?:单位|部门)")
-_TASK_COLUMN = re.compile(r"(?:重点|主要|工作)?(?:任务|事项|工作|内容|措施)(?:名称)?")
+_TASK_COLUMN = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:任务|事项|工作|内容|措施)(?:名称)?")  # 「重点任务」「政策措施」
 
 
 def table_cells(text: str) -> list[str]:
@@ -551,6 +553,12 @@ def _cn_int(s: str) -> int:
     digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
     digits["零"] = 0
     return int("".join(str(digits[c]) for c in s)) if all(c in digits for c in s) else 0
+
+
+def day_iso(day: str) -> str:
+    """「2022年2月1日」 or 「二〇二二年二月一日」 -> 「2022-02-01」; "" for anything else."""
+    m = _DATE.match(day)
+    return _iso_date(m) if m else ""
 
 
 def _iso_date(m: re.Match[str]) -> str:

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from policyqa.corpus.chunk import sentence_spans
-from policyqa.corpus.structure import cn_small
+from policyqa.corpus.structure import DAY, cn_small, day_iso
 from policyqa.types import SECTION_SEP, Document, DocumentMeta
 
-_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-_START = re.compile(r"[自从](?:(\d{4})年(\d{1,2})月(\d{1,2})日|(?:印发|发布|公布)之日)起(?:施行|实施|执行)")
-_UNTIL = re.compile(r"有效期(?:至|到)(\d{4})年(\d{1,2})月(\d{1,2})日")
+_START = re.compile(rf"[自从](?:({DAY})|(?:印发|发布|公布)之日)起(?:施行|实施|执行)")
+_UNTIL = re.compile(rf"有效期(?:至|到)({DAY})")
 _YEARS = re.compile(r"(?:有效期为?|试行期?为?)([\d一二三四五六七八九十两]+)年")
 REPEAL = re.compile(r"《([^》]{4,80})》\s*[（(]([^）)]{4,30}号)[）)][^。]{0,20}?(?:同时)?废止|"
                      r"《([^》]{4,80})》[^。]{0,20}?(?:同时)?废止")
@@ -69,13 +68,13 @@ def validity(doc: Document) -> Validity:
     if sentence:
         m = _START.search(sentence)
         if m and m.group(1):
-            start = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            start = day_iso(m.group(1))
         elif m and doc.meta.date:
             start = doc.meta.date  # 「自印发之日起施行」
         u = _UNTIL.search(sentence)
         y = _YEARS.search(sentence)
         if u:
-            end = f"{int(u.group(1)):04d}-{int(u.group(2)):02d}-{int(u.group(3)):02d}"
+            end = day_iso(u.group(1))
         elif y and start:
             end = (_add_years(date.fromisoformat(start), _years(y.group(1))) - timedelta(days=1)).isoformat()
     return Validity(start, end, repeals(doc))
