@@ -129,3 +129,17 @@ def test_a_notice_of_no_known_place_is_not_ruled_out_by_the_city_named() -> None
     scope = ScopeResolver(docs, Tokenizer()).resolve("鹤汀大道快速化改造工程（二期）全长有多少公里？")
     assert scope.doc_ids[0] == "heting_traffic_control_2025"
     assert may_be_of(set(), {"鹤汀"}) and may_be_of({"鹤汀"}, {"鹤汀"}) and not may_be_of({"广安"}, {"鹤汀"})
+
+
+def test_the_office_that_issued_a_notice_names_no_title(resolver: ScopeResolver) -> None:
+    """「广安市政府办」 is who issued the notice — the office behind most of the library; its 「市政府」 must not pick the
+    one title holding those characters (「广安市政府投资管理办法」)."""
+    scope = resolver.resolve("广安市政府办那个殡葬的方案，有哪些保障措施？")
+    assert scope.doc_ids == ("guangan_funeral_services_2022",)
+
+
+def test_a_notice_named_in_everyday_words_is_found_by_its_titles_words(resolver: ScopeResolver) -> None:
+    """「网上看病的意见」 names the 「互联网+医疗健康」 notice in everyday words: the synonym data's formal words
+    (互联网, 医疗) are matched against titles too, and the hospital-management 方案 of the same year no longer ties."""
+    scope = resolver.resolve("广安网上看病的意见，医院有什么要求？")
+    assert scope.doc_ids == ("guangan_internet_healthcare_2019",), scope.scores

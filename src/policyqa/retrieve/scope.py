@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from policyqa.text.normalize import normalize_query
+from policyqa.text.synonyms import expand_synonyms
 from policyqa.text.tokenize import Tokenizer
 from policyqa.types import Document
 
@@ -112,6 +113,11 @@ def topic_names(title: str, tok: Tokenizer) -> set[str]:
     return {g for g in title_names(title, tok) if not re.fullmatch(rf"(?:实施|管理|行动|若干)?(?:{DOC_KINDS})", g)}
 
 
+# 「广安市政府办2019年那个意见」 names who issued it, an office behind most of the library's notices: its words are no
+# title words (「市政府」 would match 「广安市政府投资管理办法」, the one title that holds them)
+_ISSUING_OFFICE = re.compile(r"(?:人民)?政府(?:办公室|办公厅|办)(?![事理])")
+
+
 def _years(text: str) -> set[str]:
     return {m.group(0) for m in _YEAR.finditer(text)}
 
@@ -195,7 +201,8 @@ class ScopeResolver:
         for doc_id, number in self.numbers.items():
             if number and (_number_key(number) in _number_key(q_compact) or _loose_number(number, q_compact)):
                 return Scope((doc_id,), 1.0, {doc_id: 99.0}, tuple(self.tok.terms(number)), "doc_number")
-        q_grams = _ngrams(q)
+        # a notice named in everyday words (「网上看病的意见」) is found by the words its title uses (互联网, 医疗)
+        q_grams = _ngrams(f"{_ISSUING_OFFICE.sub(' ', q)} {expand_synonyms(q)}")
         asked = self._units.sub("，", q) if self._units else q
         q_terms = [t for t in dict.fromkeys(self.tok.terms(asked)) if len(t) >= 2]
         q_years = _years(q)

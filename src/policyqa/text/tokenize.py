@@ -63,6 +63,9 @@ class Tokenizer:
         self._jieba_ready: jieba.Tokenizer | None = None
         self._lock = Lock()
         self.segmented = 0  # texts (lines, with a cache) ``*_many`` had jieba read, once per mode
+        # a question is cut by several steps of one answer (classify, scope, the answer kinds): short texts are cut once
+        self._search_of = lru_cache(maxsize=2048)(self._search)
+        self._default_of = lru_cache(maxsize=2048)(self._default)
         if not lazy:  # lazy: a build whose texts are all cached never loads the dictionary (~0.6 s)
             self._engine()
 
@@ -85,7 +88,13 @@ class Tokenizer:
 
     def words(self, text: str) -> list[str]:
         """Search-mode segmentation (long words also yield their parts), lower-cased, punctuation dropped."""
-        return [t.lower() for t in self._engine().cut_for_search(text) if _KEEP_TOKEN.search(t)]
+        return list(self._search_of(text) if len(text) <= _MEMO_CHARS else self._search(text))
+
+    def _search(self, text: str) -> tuple[str, ...]:
+        return tuple(t.lower() for t in self._engine().cut_for_search(text) if _KEEP_TOKEN.search(t))
+
+    def _default(self, text: str) -> tuple[str, ...]:
+        return tuple(self._engine().cut(text))
 
     def terms(self, text: str) -> list[str]:
         """Index/query terms: ``words`` without stopwords."""
@@ -97,10 +106,10 @@ class Tokenizer:
 
     def segments(self, text: str) -> list[str]:
         """Default-mode segmentation keeping every character (punctuation too): ``"".join`` gives ``text`` back."""
-        return list(self._engine().cut(text))
+        return list(self._default_of(text) if len(text) <= _MEMO_CHARS else self._default(text))
 
     def _cut(self, text: str) -> list[str]:
-        return [w for w in self._engine().cut(text) if _KEEP_TOKEN.search(w)]
+        return [w for w in self.segments(text) if _KEEP_TOKEN.search(w)]
 
     # ------------------------------------------------------------------ many texts at once, through the cache
     def terms_many(self, texts: Sequence[str]) -> list[list[str]]:
@@ -153,6 +162,9 @@ class Tokenizer:
             of_line = dict(zip(lines, tokens))
             out.append([[tok for ln in ls for tok in of_line[ln]] for ls in lines_of])  # type: ignore[union-attr]
         return out
+
+
+_MEMO_CHARS = 200  # texts up to this long (questions, titles) are remembered; a notice's lines go through the TokenCache
 
 
 def _key(mode: str, text: str, domain_words: tuple[str, ...]) -> str:
