@@ -199,3 +199,37 @@ def test_a_library_word_the_segmentation_cuts_apart_is_found(library_assistant) 
     assert hidden_words("广安市政府办公室发的那个意见", b.tokenizer, known) == {}
     info = classify("在广安当网约车司机要满足哪些条件？", b.tokenizer, b.aliases, known=known)
     assert "网约车" in info.content_terms and "当网" not in info.content_terms
+
+
+@pytest.mark.parametrize("question, fields", [
+    ("那个方案啥时候印发的？", ["date"]),  # 啥时候 is 什么时候 spoken
+    ("这个办法几时开始施行？", ["effective"]),
+    ("落款日期是哪天？", ["date"]),  # the date of the signature, not who signed
+    ("落款是哪个单位？", ["signature"]),
+])
+def test_spoken_question_words_ask_like_the_standard_ones(question: str, fields: list[str]) -> None:
+    from policyqa.answer.classify import meta_fields, standard_asks
+
+    assert standard_asks("咋个办？啥时候交？") == "怎么办？什么时候交？"
+    assert meta_fields(question) == fields
+
+
+@pytest.mark.parametrize("question, number", [
+    ("福州未来产业那份文件文号是多少？", "榕政办〔2023〕50号"),  # 「那份文件」 is cut 那 / 份文件
+    ("广安今年那个森林防火命令文号是多少？", "广安府规〔2022〕7号"),  # 今年 names the notice's year, like 「2023年」
+])
+def test_words_pointing_at_the_notice_ask_its_metadata(library_assistant, question: str, number: str) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask(question)
+    assert a.answerable and number in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question, qtype", [
+    ("我要是举报哪个单位造假，有没有奖励？", "general"),  # the case supposed: 哪个单位 is 「some unit」
+    ("如果企业违规用火，由哪个部门处罚？", "responsibility"),  # the ask after the case
+    ("违规用火由哪些机关给予处罚？", "responsibility"),  # 机关 are who acts, like 部门
+    ("远程医疗到2022年要覆盖哪些机构？", "enumeration"),  # 机构 covered are no actor
+])
+def test_a_department_word_in_the_case_supposed_asks_no_department(question: str, qtype: str) -> None:
+    from policyqa.answer.classify import topic_type
+
+    assert topic_type(question, (), ("举报", "违规")) == qtype

@@ -750,3 +750,45 @@ def test_a_ban_asked_about_comes_with_what_befalls_those_who_break_it(library_as
     assert a.answerable and "严禁" in a.answer and "处罚" in a.answer
     b = library_assistant.ask("2023年森林防火命令里，森林防火区是怎么划定的？")  # no ban asked: no penalty added
     assert "处罚" not in b.answer
+
+
+def test_a_department_word_in_the_case_supposed_is_no_responsibility_ask(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「我要是举报哪个单位失信，…给不给奖励？」: 哪个单位 is 「some unit」 inside the case supposed; the ask is the reward,
+    and no noun of that case (单位) is the focus of the answer."""
+    a = library_assistant.ask("我要是举报哪个单位失信，广安社会信用体系建设方案里说给不给奖励？")
+    assert a.answerable and "有偿奖励" in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question, duty", [
+    ("广安殡葬事业发展方案里，民政部门被安排了哪些活？", "加强对公墓的指导"),  # 「被安排了哪些活」 asks a type's duties
+    ("广安社科评奖办法里，市社科联负责哪些事？", "日常工作"),  # 「下设办公室于市社科联，负责…日常工作」
+])
+def test_duties_are_found_however_they_are_assigned(library_assistant, question: str, duty: str) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask(question)
+    assert a.answerable and duty in a.answer, a.answer
+
+
+def test_a_lead_naming_the_noun_asked_introduces_the_items(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「要履行哪些出资人职责」: 第八条 「…履行出资人职责，主要包括：」 and its items answer, not an article that lists
+    aspects inline."""
+    a = library_assistant.ask("广安国企投融资监管办法里，市国资委对企业投资要履行哪些出资人职责？")
+    assert a.answerable and "编报年度投资计划" in a.answer and "责任追究" in a.answer, a.answer
+
+
+def test_what_parts_a_notice_is_divided_into_lists_its_outline(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安2021年那份科技创新政策，一共分成了哪几大块？")
+    assert a.answerable and "加大科技型企业培育后扶持" in a.answer and "加大企业智能化建设后支持" in a.answer, a.answer
+
+
+def test_the_askers_own_figure_picks_the_clause_whose_threshold_it_meets(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「研发花了80来万…能补多少」: 80万 falls in 「年度研发投入经费达到50万元以上的」, not in 「…2000万元以上的」 of the
+    clause ranked above it."""
+    a = library_assistant.ask("我们公司去年研发花了80来万，广安科技创新若干政策能补多少？")
+    assert a.answerable and "50万元以上" in a.answer and "3%" in a.answer, a.answer
+
+
+def test_asked_whether_a_listed_case_is_allowed_the_list_says_what_it_rules(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「允许国企拿钱去炒股票…吗」 is a yes-or-no question about an item of 「企业不得开展以下投资：」: the lead that forbids
+    them is part of the answer (and 「炒股票」 asks for no company's name)."""
+    a = library_assistant.ask("广安市属国企投融资监管办法允许国企拿钱去炒股票、买高风险理财吗？")
+    assert a.answerable and "不得开展以下投资" in a.answer and "二级市场股票" in a.answer, a.answer

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from policyqa.retrieve.rewrite import INTENT_WORDS
 from policyqa.retrieve.scope import DOC_KINDS
 from policyqa.text.aliases import AliasTable
+from policyqa.text.synonyms import expand_synonyms
 from policyqa.text.tokenize import STOPWORDS, Tokenizer
 
 INJECTION = re.compile(
@@ -25,7 +23,7 @@ _META = [
     ("doc_number", re.compile(r"文号|发文字号|文件号|字号|文件编号|第几号|几号文|多少号|document\s*number|reference\s*number", re.I)),
     ("doc_type", re.compile(r"文种|什么类型的(?:文件|公文)|公文(?:种类|类型)|文件类型|哪种公文|什么公文|"
                             r"是(?:一份|一个|一篇)?(?:通知|意见|实施意见|办法|方案|决定|规定|通告|公告|批复)吗|type\s+of\s+document", re.I)),
-    ("signature", re.compile(r"落款", re.I)),
+    ("signature", re.compile(r"落款(?!日期|时间)", re.I)),  # 「落款日期」 asks the date alone
     ("purpose", re.compile(r"目的是|(?:制定|出台|印发)(?:这个|这份|本)?(?:文件|意见|通知|方案|办法|政策)?的?目的|想干啥|想干什么|想做什么|讲了(?:什么|啥)|主要内容|主要讲|"
                            r"是关于什么|总体(?:思路|要求)|宗旨|为什么(?:要)?(?:制定|出台|印发)|what\s+is\s+(?:this|the)\s+(?:document|policy)\s+about|purpose", re.I)),
     ("recipients", re.compile(r"主送|发给了?(?:谁|哪些|哪个)|下发给|印发给|送达|发送给|对象是哪些单位|addressed|recipient", re.I)),
@@ -49,7 +47,7 @@ _META = [
 _NAMED_TITLE = re.compile(rf"关于[^，。？?；;！!]{{2,40}}?的(?:{DOC_KINDS})")
 
 _RESPONSIBILITY = re.compile(
-    r"负责(?!人)|责任单位|责任部门|牵头|哪些部门|哪个部门|什么部门|哪几个部门|哪些单位|哪个单位|哪几个单位|归谁|谁管|谁来管|谁负责|由谁|"
+    r"负责(?!人)|责任单位|责任部门|牵头|哪些部门|哪个部门|什么部门|哪几个部门|哪些单位|哪个单位|哪几个单位|(?:哪些|哪个|哪几个|什么)机关|归谁|谁管|谁来管|谁负责|由谁|"
     r"主管部门|承担|落实单位|落实吗|负责落实|需要?.{0,8}落实|哪家单位|谁在抓|谁抓|谁在管|找谁|找哪个|该找|管这块|department|responsible|in\s+charge|who\s+(?:is|are)\s+(?:responsible|in\s+charge)",
     re.I,
 )
@@ -70,7 +68,7 @@ FILLERS = frozenset(
     呀 啦 吧 嗯 是不是 有没有 能不能 可不可以 到底 究竟 现在 目前 这块 那块 这一块 一块 块 这方面 那方面 部分 那部分 这部分 那条
     这条 一条 那一条 这一条 条 条目 作为 出现 全部 所有 列出 各项 找 该找 去找 对接 抓 在抓 职责 事 事儿 东西 地方 哪儿 里 市里 我们 我 你 他们 公司 小公司 企业家
     有关 关系 有关系 相关 跟 和 说白了 白 大概 大致 一共 总共 分别 具体 主要 能 要 该 最后 列 列出 提到 文里 文件 本文件 政策
-    意见 实施意见 通知 办法 方案 这份 本 公文 文 英文 中文 分为 属于 哪一 一 这个 那个 哪几 哪几个 这边 那边 方面的 打算 想要""".split()
+    意见 实施意见 通知 办法 方案 这份 那份 本 公文 文 英文 中文 分为 属于 哪一 一 这个 那个 哪几 哪几个 这边 那边 方面的 打算 想要""".split()
 )
 
 
@@ -95,7 +93,7 @@ META_WORDS = frozenset(
     机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
     政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号 时候 多久 期限
     多长 开始 起 从 哪里 几年 几月 几天 几日 多长时间 什么时候 提供 一份 给 送给 请 吗 废止 作废 取代 以前 原来 老 旧 文件 同时
-    会议 常务 审议 通过 上会 经过 之前 此前 适用 适用范围 范围 对象 适用对象 修订 修订版 修改 新版 旧版 版本 那版 这版 最新 现行""".split()
+    会议 常务 审议 通过 上会 经过 哪次 哪一次 第几次 之前 此前 适用 适用范围 范围 对象 适用对象 修订 修订版 修改 新版 旧版 版本 那版 这版 最新 现行""".split()
 )
 
 
@@ -106,7 +104,7 @@ def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> lis
     """Topic words of a metadata question once the metadata vocabulary is set aside."""
     terms = info.content_terms
     if tok is not None:  # drop the words the metadata patterns matched (「主送给」 -> 「给」)
-        rest = info.text
+        rest = standard_asks(info.text)  # the patterns are written in the standard question words
         for _, pat in _META:
             rest = pat.sub(" ", rest)
         rest = _WHICH_ONE.sub(" ", rest)  # what the patterns leave of 「哪份文件」 is tokenized 「哪」「份文件」
@@ -116,21 +114,9 @@ def about_document_terms(info: "QueryInfo", tok: Tokenizer | None = None) -> lis
     return [t for t in whole if t not in META_WORDS and not _COUNTED.fullmatch(t)]  # 「两个办法」 counts, names nothing
 
 
-_WHICH_ONE = re.compile(r"哪一?[份个些项条件部篇]")
-_YEAR_DATE = re.compile(r"\d{2,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?")
+_WHICH_ONE = re.compile(r"[哪那这]一?[份个些项条件部篇]")  # 「那份文件」 is cut 「那」「份文件」 too
+_YEAR_DATE = re.compile(r"\d{2,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*[日号])?|[今去前明]年")  # 「今年那个命令」 too
 _COUNTED = re.compile(r"[一二两三四五六七八九十几\d]+[个项份件条类种家部篇]")
-
-
-@lru_cache(maxsize=1)
-def _synonyms() -> tuple[tuple[str, str], ...]:
-    data = json.loads(resources.files("policyqa.data").joinpath("synonyms.json").read_text(encoding="utf-8"))
-    return tuple(sorted(data["map"].items(), key=lambda kv: -len(kv[0])))
-
-
-def expand_synonyms(text: str) -> str:
-    """Formal words for everyday ones found in ``text`` (「AI」 -> 「人工智能」), space-joined; '' if none."""
-    out = [formal for word, formal in _synonyms() if word in text and formal not in text]
-    return " ".join(dict.fromkeys(out))
 
 
 # 离合词: a verb and its object split by a measure word, 「烧点纸」「贷点款」「挂个牌」, are one word of the notices (烧纸,
@@ -196,8 +182,21 @@ _NOT_A_NAME = re.compile(r"[怎么什哪该吗呢啥谁里]")  # 「市里该怎
 def meta_fields(text: str) -> list[str]:
     """The metadata fields ``text`` asks for; a notice named by its title (「关于废止和修改部分规范性文件的决定」) asks
     nothing of the words in it."""
-    asked = _NAMED_TITLE.sub("", text) or text
+    asked = standard_asks(_NAMED_TITLE.sub("", text) or text)
     return [f for f, pat in _META if pat.search(asked)]
+
+
+# spoken and dialect question words, read as the standard ones the patterns are written in (「啥时候印发」 asks
+# 「什么时候印发」); the longer form first
+_SPOKEN_ASKS = (("啥时候", "什么时候"), ("啥时", "什么时候"), ("几时", "什么时候"), ("哪会儿", "什么时候"),
+                ("啥子", "什么"), ("啥", "什么"), ("咋个", "怎么"), ("咋", "怎么"))
+
+
+def standard_asks(text: str) -> str:
+    """``text`` with its spoken question words in their standard form (「啥时候」 -> 「什么时候」, 「咋」 -> 「怎么」)."""
+    for spoken, standard in _SPOKEN_ASKS:
+        text = text.replace(spoken, standard)
+    return text
 
 
 def classify(text: str, tok: Tokenizer, aliases: AliasTable, ignore: frozenset[str] = frozenset(),
@@ -237,7 +236,7 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
     a question the metadata patterns caught but that names a topic (「经营牌照能管几年」 counts years of a licence)."""
     if depts and (_REVERSE.search(text) or not content) and not _mentions_topic_with_dept(text):
         return "reverse_responsibility"
-    if _RESPONSIBILITY.search(text):
+    if _RESPONSIBILITY.search(asked_part(text)):
         return "responsibility"
     if _WHICH_ONES.search(text) and "多少" not in text:
         return "enumeration"
@@ -249,6 +248,14 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
         return "enumeration"
     return "general"
 
+
+# the case a question supposes (「要是举报哪个单位失信，给不给奖励」): a 哪个单位 in it is 「some unit」, not the ask
+_SUPPOSED = re.compile(r"(?:要是|如果|假如|假设|若是|倘若|万一)[^，,。？?；;]*[，,]")
+
+
+def asked_part(text: str) -> str:
+    """``text`` less the case it supposes (「要是…，」), where a question word means 「some」 and asks nothing."""
+    return _SUPPOSED.sub("，", text)
 
 _A_FEW = re.compile(r"(?:能|可以|可不可以|能不能|让不让|准不准|允许)[^，。？?]{0,12}[几两][个只支根挂盒][^，。？?多少]{0,10}(?:吗|么|嘛)[？?]?$")
 

@@ -185,7 +185,7 @@ class AnswerContext:
 
 _LIST_CUE = re.compile(r"包括|包含|有哪些|哪几|几个?部分|几章|哪[两二三四五六七八九十][个项类条家种]|分别|分为|几条|各是|一共|几个方面|几项|几大|有几|哪些|列举|组成|构成|指的是|是指|which|what\s+are|refer|consist|include", re.I)
 _WHICH = re.compile(r"哪几|哪些|分别|包括|包含|涵盖")
-_OUTLINE_WORDS = frozenset("方面 部分 几个 哪几 几大 大块 几大块 方向 内容 主要 板块 章节 政策 措施 支持 几 条 项 类 块 哪些 规定 文件 印发 "
+_OUTLINE_WORDS = frozenset("方面 部分 几个 哪几 几大 大块 几大块 方向 内容 主要 板块 章节 政策 措施 支持 几 条 项 类 块 哪些 规定 文件 印发 分成 分为 "
                            "办法 方案 意见 细则 几章 章 几部分 组成 结构".split())
 _WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪一章|哪一条|哪条|在哪里提|在哪提|出自|哪部分", re.I)
 _UNITS = [("%", r"(?:几|多少)个?(?:百分)?点(?![钟儿])"),  # 「利息补几个点」 asks percentage points, not a count

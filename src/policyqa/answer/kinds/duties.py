@@ -14,8 +14,8 @@ from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import core_title
 from policyqa.types import SECTION_SEP, Answer, Document
 
-# who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」
-_TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要|也|还){0,3}"
+# who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」「民政部门被安排了哪些活」
+_TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要|也|还|被){0,3}"
                        r"(?:(?:负责|承担|管|做|干|参与|牵头|分|分配|安排)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥))")
 _SUBJECT_AFTER = (r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合|积极|发挥|统筹|督促|履行|"
                   r"根据|按规定|可以|予以|提出|审核|制定|建立|开展|推进|落实|实施|委托|将(?:会同|组织|对|按|于))")  # 「市安委会根据具体情况予以通报批评」
@@ -68,7 +68,9 @@ class DutyListKind(Kind):
         level = rf"(?:[{at}]级?(?:人民政府)?|市、?县两级|各级)?"
         subject = re.compile(rf"(?:^|[。；，、：\s）)]|由|{_ARTICLE}){level}(?:{name})"  # 「（二）市生态环境局负责…」 of a list
                              rf"(?:[、和及与][^，。；、]{{2,14}}?){{0,4}}?(?:或[^，。；]{{2,30}}?)?[：:]?(?:在[^，。；]{{2,16}}?下，?)?{_WHEN}?{_SUBJECT_AFTER}"  # 「市卫生健康委：负责…」 of a 责任部门 block
-                             rf"|由{level}(?:{name})(?:或[^，。；]{{2,30}}?)?[\u4e00-\u9fff]")
+                             rf"|由{level}(?:{name})(?:或[^，。；]{{2,30}}?)?[\u4e00-\u9fff]"
+                             # 「下设办公室于市社科联，负责…日常工作」「办公室设在市卫生健康委」: the office it houses works for it
+                             rf"|(?:办公室|办事机构)(?:设在|设于|于){level}(?:{name})")
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
         stem = who.removesuffix("部门")
         listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"

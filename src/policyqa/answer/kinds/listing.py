@@ -13,7 +13,7 @@ from policyqa.answer.context import Quote, _OUTLINE_WORDS, _VAGUE, _abbreviates
 from policyqa.answer.kinds.base import Kind
 
 
-_ASKS_PARTS = re.compile(r"几个?部分|哪几个?部分|几章|哪几章|章节|结构|由哪些部分|组成|分(?:哪|几)几?个?方面")
+_ASKS_PARTS = re.compile(r"几个?部分|分成(?:了)?(?:哪|几)|哪几个?部分|几章|哪几章|章节|结构|由哪些部分|组成|分(?:哪|几)几?个?方面")
 
 
 def _inline_list(title: str) -> tuple[str, list[str], str] | None:

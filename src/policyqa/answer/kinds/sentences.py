@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from policyqa.answer.classify import QueryInfo, expand_synonyms
+from policyqa.answer.classify import QueryInfo, asked_part, expand_synonyms
 from policyqa.answer.refusal import CHECK_ONLY_KINDS, UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
 from policyqa.corpus.structure import ASKER_TAG, cn_small, is_row, table_cells
@@ -27,7 +27,7 @@ from policyqa.answer.scorer import SentenceScorer, default_scorer
 
 _DEFINE_ASK = re.compile(r"所称|是指|指什么|指哪|什么意思|含义|定义")
 _DEFINES = re.compile(r"所称[^，。；]{0,20}?(?:是指|系指|指)|是指")
-_YES_NO = re.compile(r"能不能|能否|是否|可不可以|可以.{0,12}吗|会不会|要不要|算不算|允许.{0,10}吗|让不让|给不给|行不行|准不准|许不许"
+_YES_NO = re.compile(r"能不能|能否|是否|可不可以|可以[^？?。]{0,20}吗|会不会|要不要|算不算|允许[^？?。]{0,24}吗|让不让|给不给|行不行|准不准|许不许"
                      r"|能[^，。？?]{1,6}不[？?]")  # 「在山上能烧不？」
 _FORBIDS = re.compile(r"严禁|禁止|不得")
 _PENALTY = re.compile(r"处罚|罚款|处分|追究[^，。；]{0,6}责任")
@@ -44,6 +44,8 @@ _LABEL = re.compile(r"(?<![A-Za-z\d])[A-Za-z一二三四五六七八九十甲乙
 _NEGATED = re.compile(r"不([属得予符适允])")  # 「不属于」「不得」「不予」「不符合」「不适用」「不允许」: what the question negates
 # 「可以考虑哪些因素」「有哪些情形时」: the noun after the question word, which a list before it may not name
 _LIST_NOUN_AFTER = re.compile(r"(?:哪些|哪几(?:个|项|类|种|条)?)([\u4e00-\u9fff]{2})(?=[？?。！!，,时的是要需应必能不被]|$)")
+# 「要履行哪些出资人职责？」: a longer noun that ends the question
+_LIST_NOUN_TAIL = re.compile(r"(?:哪些|哪几(?:个|项|类|种|条)?)([\u4e00-\u9fff]{3,6})(?=[？?。！!]|$)")
 
 
 def _defines_list(sentence: str, noun: str, item_chars: int = 10) -> bool:
@@ -61,8 +63,9 @@ def _tied_list(sentence: str, noun: str) -> bool:
 
 
 def _leads_items(sentence: str, noun: str) -> bool:
-    """``sentence`` introduces the items that follow it as ``noun`` (「应当符合以下条件：」「企业不得开展以下投资：」)."""
-    return re.search(rf"{re.escape(noun)}[^，。；：]{{0,6}}[：:]\s*$", sentence) is not None
+    """``sentence`` introduces the items that follow it as ``noun`` (「应当符合以下条件：」「企业不得开展以下投资：」「履行出资人
+    职责，主要包括：」)."""
+    return re.search(rf"{re.escape(noun)}(?:[^，。；：]{{0,6}}|[，,](?:主要|具体)?(?:包括|包含|如下))[：:]\s*$", sentence) is not None
 
 
 _UP = re.compile(r"超过|以上|高于|大于|多于")
@@ -124,9 +127,9 @@ def _holds(text: str, figures: list[tuple[float, str]]) -> bool:
 
 def _own_figures(question: str) -> list[tuple[float, str]]:
     """Figures the asker states of their own case, with their unit: 「今年92岁」 (92, 岁), 「今年85了」 (an age), 「房子
-    120平米」 (120, 平方米)."""
+    120平米」 (120, 平方米), 「研发花了80来万」 (80, 万元)."""
     out = [(float(m.group(1)), _UNIT_OF[m.group(2)])  # a bound of a range asked about (「80到89周岁的」) is no own figure
-           for m in re.finditer(rf"(?<![\d.到至—\-～~])(\d+(?:\.\d+)?)\s*{_U}(?![至到以及—\-～~])", question)]
+           for m in re.finditer(rf"(?<![\d.到至—\-～~])(\d+(?:\.\d+)?)\s*(?:来|多|余)?{_U}(?![至到以及—\-～~])", question)]
     out += [(float(m.group(1)), "岁") for m in re.finditer(r"今年(\d{1,3})(?:了|啦)", question)]
     return out
 
@@ -423,8 +426,10 @@ class SentenceKind(Kind):
     def _ask(self, info: QueryInfo) -> _Ask:
         terms = [t for t in info.content_terms if not _is_subword(t, info.content_terms)]
         unit = _asked_unit(info.text) if info.qtype == "count" else None
-        fm = _FOCUS.search(info.text)  # 「遵循什么原则」: the word after the question word names what the answer is
-        focus = next((t for t in self.tok.terms(fm.group(1)) if len(t) >= 2 and t not in _VAGUE), "") if fm else ""
+        fm = _FOCUS.search(asked_part(info.text))  # 「遵循什么原则」: the word after the question word names what the answer is
+        # the first word after it is the noun asked; a vague one (「什么情况处理」) names nothing, and no later word stands in
+        first = next((t for t in self.tok.segments(fm.group(1)) if len(t) >= 2), "") if fm else ""
+        focus = first if first in self.tok.terms(first) and first not in _VAGUE else ""
         single = bool(fm) and fm.group(0).startswith(("什么", "哪个", "何种", "哪种"))
         noun = _LIST_NOUN.search(info.text)
         # the notice's title and those of the documents it carries (its 附件 「…申报指南」): words naming them ask nothing
@@ -447,6 +452,7 @@ class SentenceKind(Kind):
         # 「所称的企业是指哪些」: the sentence that defines the term (「本办法所称企业是指…」) answers
         term_asked = [t for t in terms if self.w(t) >= 1.0] if _DEFINE_ASK.search(info.text) else []
         needs = ask.needs
+        own = _own_figures(info.text)
         rows: list[tuple[int, int, list[float]]] = []
         # the characters of the words naming the notice stand all over it: they tell none of its sentences apart;
         # 「几类」「哪几项」 ask, they hold no topic
@@ -472,7 +478,10 @@ class SentenceKind(Kind):
                 float(sum(1 for n in needs if n.search(text))),
                 1.0 if info.qtype == "responsibility" and _DUTY.search(text) else 0.0,
                 self._kind_bonus(info, text, ask),
-                float(sum(1 for x, want in ask.figures if _states_figure(text, x, want))) if near else 0.0,
+                # a figure of the question, or the asker's own case falling in a range the sentence states (「花了80来万」
+                # in 「达到50万元以上的」)
+                float(sum(1 for x, want in ask.figures if _states_figure(text, x, want))
+                      + (1 if own and _holds(text, own) else 0)) if near else 0.0,
                 min(0.3, 0.1 * sum(1 for a, b in bigrams if a + b in text)) if near else 0.0,
                 1.0 if near and focus and focus in text else 0.0,
                 1.0 if (near and defined and any(f"是{t}" in text or f"为{t}" in text for t in defined))
@@ -624,6 +633,11 @@ class SentenceKind(Kind):
                 for score, si, r in cand[1:3]:
                     if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
                         chosen.append(si)
+        if _YES_NO.search(info.text) and not asks_list and _ITEM.match(self.sent_text[best_si]) \
+                and self._table_head(best_si) is None:
+            # 「我写的小说能报奖吗」 meets 「（二）各类教材、文艺作品…」, an item that rules nothing itself: the head of its list
+            # (「凡以下情况之一者，不属申报参评范围：」) says what being on the list means
+            chosen = [j for j in self._list_intro(best_si) if j not in chosen] + chosen
         if _YES_NO.search(info.text) and _FORBIDS.search(self.sent_text[best_si]):
             # 「清明能不能上山烧纸」: 「严禁…烧纸」 answers, and what befalls those who do it is the rest of the answer
             penalty = self._penalty_after(best_si, hit.chunk.clause_id, terms)
@@ -761,7 +775,9 @@ class SentenceKind(Kind):
             # a long series is answered by each item's head (「一是压实属地责任」); the quotes hold the items whole
             answer = intro + ("".join(texts) if sum(map(len, texts)) <= 200 else
                               "；".join(re.split(r"[，,：:]", t, maxsplit=1)[0].rstrip("；;。") for t in texts) + "。")
-        elif items is not None:  # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head
+        elif items is not None and not (_YES_NO.search(info.text) and not asks_list):
+            # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head; asked whether (「国企能不能
+            # 炒股」), the sentence introducing them (「企业不得开展以下投资：」) is the answer and stays
             answer = items
         else:
             # the asker's own tier answers; the other tiers quoted beside it are no answer to their case
@@ -898,8 +914,9 @@ class SentenceKind(Kind):
             # 「布局调整原则有哪些」: a list the sentence ties to the noun asked (「按照“A、B、C”原则」「定标因素包括A、B、C」)
             if ask.list_noun and _tied_list(sentence, ask.list_noun):
                 return 0.4
-            after = _LIST_NOUN_AFTER.search(info.text)  # 「哪些投资是禁止的」: the lead 「…不得开展以下投资：」
-            if after and _leads_items(sentence, after.group(1)):
+            # 「哪些投资是禁止的」: the lead 「…不得开展以下投资：」; 「履行哪些出资人职责」: 「…履行出资人职责，主要包括：」
+            afters = (_LIST_NOUN_AFTER.search(info.text), _LIST_NOUN_TAIL.search(info.text))
+            if any(m and _leads_items(sentence, m.group(1)) for m in afters):
                 return 0.4
             return 0.1  # an inline 「A、B、C」 list, or a sentence that introduces numbered items
         if _YES_NO.search(info.text) and _MODAL.search(sentence):
