@@ -206,6 +206,8 @@ def test_a_library_word_the_segmentation_cuts_apart_is_found(library_assistant) 
     ("这个办法几时开始施行？", ["effective"]),
     ("落款日期是哪天？", ["date"]),  # the date of the signature, not who signed
     ("落款是哪个单位？", ["signature"]),
+    ("养犬管理办法是哪天公布的？", ["date"]),  # a 政府令 is 公布ed
+    ("是以市人民政府令第几号公布的？", ["doc_number"]),  # 第几号 is its number, not 几号 the day
 ])
 def test_spoken_question_words_ask_like_the_standard_ones(question: str, fields: list[str]) -> None:
     from policyqa.answer.classify import meta_fields, standard_asks
