@@ -963,9 +963,7 @@ class SentenceKind(Kind):
 
             # a labelled tier (「B类人才100万元」) states its amount without repeating what the amount is for
             tiers = [p for p in parts if (wanted(p) or (labels and _has_quantity(p, unit))) and tier(p)]
-            # the best of the clauses that state a quantity asked, when there are any: a clause heavy with the question's words
-            # (「对首次创建为高新技术企业的」) says who, the amount is in another
-            best = tiers[0] if tiers else max([p for p in parts if wanted(p)] or parts, key=rank)
+            best = tiers[0] if tiers else max(parts, key=rank)
             if wanted(best) or tiers:
                 # the best sentence's own amounts (「按设备投资的5%，…给予最高不超300万元」), not a neighbour's of another case
                 keep = [p for p in parts if p is best or (not tiers and wanted(p) and (p in own if own else any(t in p for t in terms)))]
