@@ -249,8 +249,9 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
     return "general"
 
 
+_IF = r"(?:要是|如果|假如|假设|若是|倘若|万一)"  # the words that open a case supposed
 # the case a question supposes (「要是举报哪个单位失信，给不给奖励」): a 哪个单位 in it is 「some unit」, not the ask
-_SUPPOSED = re.compile(r"(?:要是|如果|假如|假设|若是|倘若|万一)[^，,。？?；;]*[，,]")
+_SUPPOSED = re.compile(rf"{_IF}[^，,。？?；;]*[，,]")
 
 
 def asked_part(text: str) -> str:
@@ -260,7 +261,7 @@ def asked_part(text: str) -> str:
 _A_FEW = re.compile(r"(?:能|可以|可不可以|能不能|让不让|准不准|允许)[^，。？?]{0,12}[几两][个只支根挂盒][^，。？?多少]{0,10}(?:吗|么|嘛)[？?]?$")
 
 # 「要是几家公司的标书是同一台电脑做的，会被怎么定性？」: a 几 in the case supposed is 「some」; the ask comes after it
-_IF_A_FEW = re.compile(r"(?:要是|如果|假如|假设|若是|倘若|万一)[^，。？?]{0,20}几[^，。？?]{0,30}[，,][^？?]*?(?:怎么|怎样|如何|什么|哪|吗|么|嘛)")
+_IF_A_FEW = re.compile(rf"{_IF}[^，。？?]{{0,20}}几[^，。？?]{{0,30}}[，,][^？?]*?(?:怎么|怎样|如何|什么|哪|吗|么|嘛)")
 
 
 def _mentions_topic_with_dept(text: str) -> bool:

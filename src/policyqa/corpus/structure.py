@@ -53,7 +53,9 @@ _DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
 _TITLE_DONE = re.compile(rf"(?:{_DOC_KINDS})[）)]?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
-_DATE = re.compile(r"^(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)$")
+# a day as 公文 write it: 「2022年2月1日」, or in a 政府令 「二〇二二年二月一日」 (groups 1-3 or 4-6: year, month, day)
+DAY = r"(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)"
+_DATE = re.compile(rf"^{DAY}$")
 _ORGANS = "人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团"  # what an organ's name ends in
 _ASSOCIATIONS = "联合会|协会"  # issuers that are no organ (「西塘市科学技术协会」), in a 版头 or joint 落款
 _ORG_SUFFIX = re.compile(rf"({_ORGANS})$")
@@ -69,8 +71,6 @@ _ATTACHMENT_MARK = re.compile(r"^附(?:件\s*\d{0,2})?\s*[：:]?$")
 _RESP_START = re.compile(r"^(?:[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)|(?:牵头单位|牵头部门|责任单位|配合单位)[：:])")
 _EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意见|规定|细则|通知|计划|措施)自.{4,20}(?:施行|实施)")
 # 「本实施细则自2022年2月1日起施行，有效期5年」 (the portal may drop the closing 。), 「自印发之日起施行」
-# a day as 公文 write it: 「2022年2月1日」, or in a 政府令 「二〇二二年二月一日」
-DAY = r"(?:\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
 _FROM_DAY = (rf"[自从](?:{DAY}|(?:印发|发布|公布)之日)起(?:施行|实施|执行)"
              rf"(?:[，,][^。\n]{{0,60}}?(?:有效期(?:至{DAY}|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
 _EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)

@@ -195,6 +195,7 @@ class _Ask:
     single: bool  # 「什么/哪个 X」 asks for one thing
     details: tuple[tuple[str, re.Pattern[str]], ...]  # the kinds of detail asked and what evidence must hold (refusal.json)
     figures: tuple[tuple[str, int], ...]  # the question's figures and the bound asked of each (「5000万元以上」 -> +1)
+    own: tuple[tuple[float, str], ...]  # figures the asker states of their own case (「今年92岁」 -> (92, 岁))
     list_noun: str  # what a 「…有哪些」 lists (「布局调整原则有哪些」 -> 原则), "" if none
 
     @property
@@ -437,7 +438,7 @@ class SentenceKind(Kind):
                        for t in (self.b.documents[d].meta.title,
                                  *(s.title for s in self.b.documents[d].sections if s.level == 0 and s.title)))
         return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text, titles)), _asked_figures(info.text),
-                    noun.group(1) if noun else "")
+                    tuple(_own_figures(info.text)), noun.group(1) if noun else "")
 
     def candidates(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray,
                    ask: _Ask | None = None) -> list[tuple[int, int, list[float]]]:
@@ -452,7 +453,7 @@ class SentenceKind(Kind):
         # 「所称的企业是指哪些」: the sentence that defines the term (「本办法所称企业是指…」) answers
         term_asked = [t for t in terms if self.w(t) >= 1.0] if _DEFINE_ASK.search(info.text) else []
         needs = ask.needs
-        own = _own_figures(info.text)
+        own = list(ask.own)
         rows: list[tuple[int, int, list[float]]] = []
         # the characters of the words naming the notice stand all over it: they tell none of its sentences apart;
         # 「几类」「哪几项」 ask, they hold no topic
@@ -633,12 +634,13 @@ class SentenceKind(Kind):
                 for score, si, r in cand[1:3]:
                     if score >= best_score - 0.08 and r == best_rank and abs(si - best_si) == 1 and not _is_resp(self.sent_text[si]):
                         chosen.append(si)
-        if _YES_NO.search(info.text) and not asks_list and _ITEM.match(self.sent_text[best_si]) \
+        yes_no = bool(_YES_NO.search(info.text))
+        if yes_no and not asks_list and _ITEM.match(self.sent_text[best_si]) \
                 and self._table_head(best_si) is None:
             # 「我写的小说能报奖吗」 meets 「（二）各类教材、文艺作品…」, an item that rules nothing itself: the head of its list
             # (「凡以下情况之一者，不属申报参评范围：」) says what being on the list means
             chosen = [j for j in self._list_intro(best_si) if j not in chosen] + chosen
-        if _YES_NO.search(info.text) and _FORBIDS.search(self.sent_text[best_si]):
+        if yes_no and _FORBIDS.search(self.sent_text[best_si]):
             # 「清明能不能上山烧纸」: 「严禁…烧纸」 answers, and what befalls those who do it is the rest of the answer
             penalty = self._penalty_after(best_si, hit.chunk.clause_id, terms)
             if penalty is not None and penalty not in chosen:
@@ -729,7 +731,7 @@ class SentenceKind(Kind):
                 return self.refuse(info, ranked, f"complement_stated:{negated}")
         doc_text = self.b.documents[hit.chunk.doc_id].text
         compared = _threshold_units(evidence)
-        held = {x for x, unit in _own_figures(info.text)  # 「今年92岁」 falls in the tier 「90至99周岁」 the answer states
+        held = {x for x, unit in ask.own  # 「今年92岁」 falls in the tier 「90至99周岁」 the answer states
                 if _holds(evidence, [(x, unit)])}
         missing_numbers = [x for x in re.findall(r"\d{2,}", info.text) if x not in doc_text
                            and _own_unit(info.text, x) not in compared  # the asker's figure, met by a threshold
@@ -775,7 +777,7 @@ class SentenceKind(Kind):
             # a long series is answered by each item's head (「一是压实属地责任」); the quotes hold the items whole
             answer = intro + ("".join(texts) if sum(map(len, texts)) <= 200 else
                               "；".join(re.split(r"[，,：:]", t, maxsplit=1)[0].rstrip("；;。") for t in texts) + "。")
-        elif items is not None and not (_YES_NO.search(info.text) and not asks_list):
+        elif items is not None and not (yes_no and not asks_list):
             # 「…遵循以下程序：（一）项目提出。…（二）…」: the answer is every item, by its head; asked whether (「国企能不能
             # 炒股」), the sentence introducing them (「企业不得开展以下投资：」) is the answer and stays
             answer = items
@@ -946,7 +948,7 @@ class SentenceKind(Kind):
                      and any(len(os.path.commonprefix([c, first])) >= 3 for c in _clauses(x))]
             own = {p for p in parts if p in best_sentence or any(p in x for x in twins)} \
                 if any(wanted(p) for p in _clauses(best_sentence)) else set()
-            asker = _own_figures(info.text)
+            asker = list(ask.own)
 
             asked_tiers = set(_ranges(info.text))
 
