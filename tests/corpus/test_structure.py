@@ -808,3 +808,20 @@ def test_a_service_guides_key_value_table_is_read_and_its_date_is_the_pages() ->
     assert _clause_with(doc, "20个工作日（因特殊原因需要延长的").section_path[-1] == "法定办结时限"
     assert _clause_with(doc, "被吊销食品经营许可证未满5年的")
     assert doc.meta.date == "2025-06-18" and doc.meta.doc_number == "碧市监许〔2025〕14号"
+
+
+def test_a_reply_to_a_deputys_suggestion_is_titled_by_its_title_not_its_header_fields() -> None:
+    """A 答复 to a 人大代表建议 opens with 「办理结果类别：A类」「签发人：…」 over the 版头: these are the document's own fields
+    (kept as text, since they say something of it), the title is 「…关于…第126号建议的答复」, the deputy it answers is
+    whom it is sent to."""
+    doc = _parse(SYNTHETIC / "baixi_jiazhuang_dianti_2025.docx")
+    assert doc.meta.title == "白溪市住房和城乡建设局关于市十七届人大三次会议第126号建议的答复"
+    assert doc.meta.recipients == "陈丽华代表" and doc.meta.doc_number == "白住建函〔2025〕58号"
+    assert _clause_with(doc, "办理结果类别：A类").section_path == ("导语",)
+    assert _clause_with(doc, "您提出的《关于加快老旧小区加装电梯的建议》收悉").section_path == ("导语",)
+
+
+def test_a_scanned_year_read_with_the_letter_o_is_still_a_date() -> None:
+    """OCR reads the 〇 of 「二〇二五年五月二十日」 as the letter O: the 落款 date is still read."""
+    doc = _parse(SYNTHETIC / "baixi_gongzufang_2025.txt")
+    assert doc.meta.date == "2025-05-20"

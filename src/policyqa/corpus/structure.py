@@ -49,12 +49,13 @@ _RANK = {"attachment": 0, "division": 1, "chapter": 1, "part": 2, "l1": 3, "arti
          "md1": 1, "md2": 3, "md3": 5, "md4": 6, "md5": 7, "md6": 8,
          "label": 2, "qa": 5, "dec1": 3, "dec2": 5, "dec3": 6, "dec4": 7, "mark1": 1, "mark2": 4}
 
-_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案|解读|答记者问|通报|纪要|命令|公示|发布会"
+_DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决定|条例|标准|清单|通告|公告|批复|答复|函|报告|纲要|政策|若干措施|要点|指南|问答|预案|解读|答记者问|通报|纪要|命令|公示|发布会"
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
 _TITLE_DONE = re.compile(rf"(?:{_DOC_KINDS})[）)]?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
 # a day as 公文 write it: 「2022年2月1日」, or in a 政府令 「二〇二二年二月一日」 (groups 1-3 or 4-6: year, month, day)
-DAY = r"(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)"
+# (a scan's OCR reads the 〇 of a year as 「O」 or 「○」: 「二O二五年」)
+DAY = r"(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零○OoＯ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)"
 _DATE = re.compile(rf"^{DAY}$")
 _ORGANS = "人民政府|政府|办公厅|办公室|委员会|管委会|局|厅|部|委|院|中心|公司|集团"  # what an organ's name ends in
 _ASSOCIATIONS = "联合会|协会"  # issuers that are no organ (「西塘市科学技术协会」), in a 版头 or joint 落款
@@ -78,7 +79,10 @@ _EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)
 _NAMED_EFFECTIVE = re.compile(r"《(?P<name>[^《》\n]{1,60})》" + _FROM_DAY)
 _SHORT_NAME = re.compile(r"《(?P<name>[^《》\n]{2,60})》[^《》。\n]{0,40}?以下简称《(?P<short>[^《》\n]{1,20})》")
 # a portal's 信息公开 block copied as text: 「发文字号：临府办发〔2024〕12号」「成文日期：2024年3月5日」「索引号：…」
-_FIELD_LABELS = r"发文字号|文\s*号|成文日期|印发日期|发布日期|发布时间|发布机构|发文机关|来源|索引号|主题分类|有效性|公开方式"
+# a 版头's own fields (份号, 密级, 紧急程度, 签发人 of a 上行文; the 办理结果 of a 答复 to a 建议 or 提案) open it as well
+_FIELD_LABELS = (r"发文字号|文\s*号|成文日期|印发日期|发布日期|发布时间|发布机构|发文机关|来源|索引号|主题分类|有效性|公开方式"
+                 r"|签发人|密级|紧急程度|公开属性|办理结果(?:类别)?")
+_OWN_FIELD = re.compile(r"^(?:签发人|密级|紧急程度|公开属性|办理结果(?:类别)?)[：:]")
 _FIELD_LINE = re.compile(rf"^(?P<label>{_FIELD_LABELS})[：:]\s*(?P<value>\S.{{0,80}})$")
 # 「发布时间：2025年3月18日　来源：…」: a portal's info bar holds several fields, each up to the next label
 _FIELD = re.compile(rf"(?P<label>{_FIELD_LABELS})[：:]\s*(?P<value>.+?)\s*(?=(?:{_FIELD_LABELS})[：:]|$)")
@@ -288,7 +292,7 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "office"
         elif in_header and line.endswith("文件") and len(line) <= 30:
             kind = "header_org"
-        elif in_header and all(p.kind == "header_org" for p in paras) and (
+        elif in_header and all(p.kind in ("header_org", "field") for p in paras) and (
                 (_header_org(line) and (_DOC_NUMBER.match(nxt) or _is_titleish(nxt) or _BARE_KIND.match(nxt)
                                         or (_header_org(nxt) and not _is_titleish(nxt) and not nxt.startswith("关于"))))
                 or (paras and _BARE_KIND.match(line) and _DOC_NUMBER.match(nxt))):
@@ -303,7 +307,7 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "title"
         elif in_header and "关于" in line and len(line) <= 60 and not re.search(r"[，。；：:]", line):
             kind = "title"  # 「白沙洲市人民政府办公室关于印发《白沙洲」: a title wrapped after its issuer and 关于
-        elif in_header and line.endswith(("：", ":")) and re.search(r"政府|委|局|部门|管委会|单位|公司", line):
+        elif in_header and line.endswith(("：", ":")) and re.search(r"政府|委|局|部门|管委会|单位|公司|代表|委员", line):
             kind = "recipients"
         if kind in ("body", "heading", "resp"):
             in_header = False
@@ -551,7 +555,7 @@ def _runin_title(rest: str, commas: bool = False) -> str:
 
 def _cn_int(s: str) -> int:
     digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-    digits["零"] = 0
+    digits.update({z: 0 for z in "零○OoＯ"})
     return int("".join(str(digits[c]) for c in s)) if all(c in digits for c in s) else 0
 
 
@@ -698,6 +702,7 @@ def parse_document(src: SourceFile) -> Document:
     listed: tuple[str, int] | None = None  # the last paragraph read as a list item, however it ended
     body_end = len(text)
 
+    fields_kept = 0  # the 版头's own fields kept as clauses (they precede the title)
     lead_rule = ""  # 「逗号前为牵头单位，下同」 / 「排在第一位的为牵头部门，下同」 seen: it holds for later notes
 
     def add_clause(p: _Para, heading: str = "", row_resp: Responsibility | None = None) -> None:
@@ -756,6 +761,9 @@ def parse_document(src: SourceFile) -> Document:
                 elif key == "issuer" and _ORG_SUFFIX.search(value) and "issuer" not in meta:
                     meta["issuer"] = value
                     spans["issuer"] = (at, end)
+            if _OWN_FIELD.match(p.text):  # 「签发人：赵明远」「办理结果类别：A类」 say something of this document: keep them
+                add_clause(p)
+                fields_kept += 1
         elif p.kind == "order":
             meta.setdefault("issuer", p.text[:-1])
             spans.setdefault("issuer", (p.start, p.end - 1))
@@ -767,7 +775,7 @@ def parse_document(src: SourceFile) -> Document:
         elif p.kind == "title" and order is not None and "title" not in meta:
             meta["title"] = p.text  # the rule a 政府令 promulgates: its title, not an attachment of the order
             spans["title"] = (p.start, p.end)
-        elif p.kind == "title" and not signed and "title" not in meta and not clauses:
+        elif p.kind == "title" and not signed and "title" not in meta and len(clauses) == fields_kept:
             meta["title"] = p.text
             spans["title"] = (p.start, p.end)
         elif p.kind == "recipients" and "recipients" not in meta:
