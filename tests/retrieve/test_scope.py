@@ -143,3 +143,14 @@ def test_a_notice_named_in_everyday_words_is_found_by_its_titles_words(resolver:
     (互联网, 医疗) are matched against titles too, and the hospital-management 方案 of the same year no longer ties."""
     scope = resolver.resolve("广安网上看病的意见，医院有什么要求？")
     assert scope.doc_ids == ("guangan_internet_healthcare_2019",), scope.scores
+
+
+def test_the_city_in_one_notices_title_names_none_of_that_citys_notices() -> None:
+    """「白溪市…加装电梯…」: of three 白溪 notices only 《白溪市公共租赁住房管理实施细则》 carries the city in its title; the
+    city picks the three (a place scope), and the words that name one of them (加装电梯 of the 答复) decide, not the city."""
+    synthetic = ROOT / "evals" / "synthetic" / "corpus"
+    docs = [parse_document(s) for folder in (LIBRARY, synthetic) for s in read_sources(folder)]
+    resolver = ScopeResolver(docs, Tokenizer())
+    assert resolver.resolve("白溪市老旧小区加装电梯工作由哪个部门牵头？").doc_ids[0] == "baixi_jiazhuang_dianti_2025"
+    assert resolver.resolve("白溪市2025年技能提升补贴，高级工证书能领多少钱？").doc_ids[0] == "baixi_wengang_kuogang_2025"
+    assert resolver.resolve("白溪市公租房管理实施细则里租金怎么定？").doc_ids[0] == "baixi_gongzufang_2025"

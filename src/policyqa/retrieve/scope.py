@@ -53,13 +53,16 @@ class Scope:
 
 
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:市|省|县|区)")
+_VERTICAL = re.compile(r"^(?:国家税务总局|中国人民银行|国家金融监督管理总局|国家统计局|国家外汇管理局)")
 
 
 def places_of(doc: Document) -> set[str]:
     """The places a notice is of: the jurisdiction its issuers and its title open with (「广安市人民政府关于…」 -> {广安});
     never a word inside the title (「老旧小区」 is no place 「老旧小」, 「激发市场」 no place 「激发」)."""
     m = doc.meta
-    opens = [*m.issuer.split("、"), m.title, *re.findall(r"(?:关于(?:印发|转发)|《)(.+)", m.title)]
+    # a vertically run office is named by its head office first: 「国家税务总局白溪市税务局」 is of 白溪
+    opens = [_VERTICAL.sub("", i) for i in m.issuer.split("、")] + \
+        [m.title, *re.findall(r"(?:关于(?:印发|转发)|《)(.+)", m.title)]
     found = {p.group(1) for t in opens if (p := _PLACE.match(t))}
     return found or set(_PLACE.findall(m.issuer + m.title))  # an issuer line the parser could not read alone
 
@@ -158,6 +161,8 @@ class ScopeResolver:
         self.issued = {d.doc_id: _years(f"{d.meta.date[:4]}年 {d.meta.doc_number}") for d in self.docs}
         self.places = {d.doc_id: places_of(d) for d in self.docs}
         self.all_places = set().union(*self.places.values()) if self.places else set()
+        # a notice of no known place (a page that opens with a headline) is of the places its text names
+        self.named_in = {d.doc_id: {p for p in self.all_places if p in d.text} for d in self.docs if not self.places[d.doc_id]}
         # a term found in more than a third of the library names no notice (「企业」「发展」)
         self.max_df = max(2, n // 3)
         # a follow-up's history is resolved by several steps of one ask (and again by the next turn): pure, so cached
@@ -203,6 +208,10 @@ class ScopeResolver:
                 return Scope((doc_id,), 1.0, {doc_id: 99.0}, tuple(self.tok.terms(number)), "doc_number")
         # a notice named in everyday words (「网上看病的意见」) is found by the words its title uses (互联网, 医疗)
         q_grams = _ngrams(f"{_ISSUING_OFFICE.sub(' ', q)} {expand_synonyms(q)}")
+        # the city named picks the notices of that city (below); its name, in the title of one of them (「《白溪市公共租赁住房
+        # 管理实施细则》」), names that one no more than the others: every notice of the city is credited with it
+        named_places = self.named_places(q)
+        city_grams = {g for g in q_grams if any(g in f"{p}市" or g in f"{p}县" for p in named_places)}
         asked = self._units.sub("，", q) if self._units else q
         q_terms = [t for t in dict.fromkeys(self.tok.terms(asked)) if len(t) >= 2]
         q_years = _years(q)
@@ -211,6 +220,8 @@ class ScopeResolver:
         hits: dict[str, set[str]] = {}
         for d in self.docs:
             grams = q_grams & self.title_grams[d.doc_id]
+            if city_grams and (self.places[d.doc_id] or self.named_in.get(d.doc_id, set())) & named_places:
+                grams = (grams - city_grams) | {g for g in city_grams if g in self.gram_idf}
             title_score = sum(self.gram_idf[g] for g in grams)
             body = [t for t in q_terms if t in self.body_terms[d.doc_id] and self.term_df[t] <= self.max_df]
             body_score = sum(self.term_idf[t] for t in body)
@@ -223,7 +234,6 @@ class ScopeResolver:
             hits[d.doc_id] = {g for g in grams if self.gram_df[g] <= self.max_df}  # 「广安」 names no one notice
         # 「松阳停车收费通知」: a question naming a city asks about that city's notices (another city's 停车 办法 may match
         # more of its title words)
-        named_places = self.named_places(q)
         local = [k for k in scores if may_be_of(self.places[k], named_places)] if named_places else []
         ranked = sorted(local or scores, key=lambda k: -scores[k])
         best = scores[ranked[0]]
