@@ -235,3 +235,11 @@ def test_a_department_word_in_the_case_supposed_asks_no_department(question: str
     from policyqa.answer.classify import topic_type
 
     assert topic_type(question, (), ("举报", "违规")) == qtype
+
+
+def test_two_amounts_linked_in_one_clause_ask_whether_not_how_much() -> None:
+    """「工资跟开多少药、做多少检查绑在一起」 describes a link (多少…多少) and the question asks whether it is allowed."""
+    from policyqa.answer.classify import topic_type
+
+    assert topic_type("医院能不能让大夫工资跟开多少药、做多少检查绑在一起？", (), ("医院",)) == "general"
+    assert topic_type("企业能拿多少钱？", (), ("企业",)) == "count"

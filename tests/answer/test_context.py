@@ -90,3 +90,23 @@ def test_an_age_asked_is_answered_by_an_age_only() -> None:
     assert _has_quantity("申请人须年满18周岁、不超过45岁", "岁") and _has_quantity("年满十六周岁", "岁")
     # amounts and years are no age: 「贷款周期为3年」
     assert not _has_quantity("发放3万—10万元免息、免担保创业启动资金贷款，贷款周期为3年", "岁")
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("评上省级现代林业园区市里奖多少？", "元"),  # what is paid asks money: the amount, not the 「2个以上」 of a goal
+    ("在广安跑网约车，车子得多少钱以上才行？", "元"),
+    ("每年奖多少家企业？", "家"),  # a count of what is rewarded stays a count
+    ("离林子边上多远以内都算防火管控的范围？", "米"),  # a distance, answered by 「50米范围内」
+])
+def test_what_is_paid_is_asked_in_money(question: str, unit: str) -> None:
+    from policyqa.answer.context import _asked_unit
+
+    assert _asked_unit(question) == unit
+
+
+def test_a_share_of_them_answers_how_many_and_a_rate_answers_how_much() -> None:
+    from policyqa.answer.context import _has_quantity
+
+    assert _has_quantity("2019年6月底前，20%的二级以上公立医院完成章程制定工作。", "家")
+    assert not _has_quantity("初步设计提出的投资概算超过投资估算10%的，项目单位应当报告。", "个")
+    assert _has_quantity("按研发投入的3%给予补助。", "元") and not _has_quantity("每年开展2次检查。", "元")

@@ -188,3 +188,11 @@ def test_a_deadline_day_asked_needs_a_day_things_are_due_by_not_a_start_date() -
     assert not need.search("本行动方案自2022年10月29日起施行，有效期4年。")
     assert need.search("请于2025年3月31日前将申报材料报送市工信局") and need.search("申报截止时间为2025年6月30日")
     assert "deadline_date" not in dict(detail_ask("申报时间是哪天？"))
+
+
+def test_a_fine_asked_must_be_a_fine_stated() -> None:
+    """「虚报服务人次骗补贴的，要罚款多少钱」: a subsidy's amount is no fine."""
+    kinds = dict(detail_ask("助餐机构虚报服务人次骗补贴的，要罚款多少钱？"))
+    assert "fine" in kinds
+    assert not kinds["fine"].search("按照实际服务人次，每人次补贴1元。")
+    assert kinds["fine"].search("由民政部门责令退回，并处5000元以上3万元以下罚款。")

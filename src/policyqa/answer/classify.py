@@ -58,7 +58,7 @@ _REVERSE = re.compile(
     re.I,
 )
 _ENUM = re.compile(r"包括|包含|有哪些|有什么|哪几|分别是|分别有|是什么|是哪些|指什么|指的是|具体是|内容是|列举|哪[一二三四五六七八九十两\d]+[个项类家大]|几大|哪些|什么是|which|what\s+are|list", re.I)
-_COUNT = re.compile(r"多少|几个|几家|几项|几类|几大|几[年月天种条次倍名批]|数量|到哪年|哪一年|哪年|何年|目标是|目标|规模|比例|比重|占比|how\s+many|how\s+much|what\s+year|target", re.I)
+_COUNT = re.compile(r"多少|多远|几个|几家|几项|几类|几大|几[年月天种条次倍名批]|数量|到哪年|哪一年|哪年|何年|目标是|目标|规模|比例|比重|占比|how\s+many|how\s+much|what\s+year|target", re.I)
 # 「哪几种方式」「哪四个方面」 ask which ones (items), not how many, unless they also ask an amount
 _WHICH_ONES = re.compile(r"哪几|哪些|哪[一二三四五六七八九十两\d]+[个项类种条家大道]|分别是(?:什么|哪些|啥|哪几)")
 _ENGLISH = re.compile(r"[A-Za-z]")
@@ -242,6 +242,8 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
         return "enumeration"
     if _A_FEW.search(text) or _IF_A_FEW.search(text):
         return "general"  # 「能在楼下放几个烟花吗」 asks whether, 几个 is 「a few」
+    if _CORRELATIVE.search(text) and _WHETHER.search(text):
+        return "general"  # 「工资能不能跟开多少药、做多少检查绑在一起」: 多少…多少 describes a link and asks whether
     if _COUNT.search(text):
         return "count"
     if _ENUM.search(text):
@@ -258,6 +260,9 @@ def asked_part(text: str) -> str:
     """``text`` less the case it supposes (「要是…，」), where a question word means 「some」 and asks nothing."""
     return _SUPPOSED.sub("，", text)
 
+# 「开多少药、做多少检查」「赚多少发多少」: two 多少 in one clause describe how one thing follows another, they ask no amount
+_CORRELATIVE = re.compile(r"多少[^，,。？?；;]{1,12}多少")
+_WHETHER = re.compile(r"能不能|可不可以|能否|是否|允许|让不让|行不行|[吗嘛][？?]?$")
 _A_FEW = re.compile(r"(?:能|可以|可不可以|能不能|让不让|准不准|允许)[^，。？?]{0,12}[几两][个只支根挂盒][^，。？?多少]{0,10}(?:吗|么|嘛)[？?]?$")
 
 # 「要是几家公司的标书是同一台电脑做的，会被怎么定性？」: a 几 in the case supposed is 「some」; the ask comes after it

@@ -191,10 +191,14 @@ _WHERE_CUE = re.compile(r"哪一部分|哪个部分|哪一节|哪个章节|哪�
 _UNITS = [("%", r"(?:几|多少)个?(?:百分)?点(?![钟儿])"),  # 「利息补几个点」 asks percentage points, not a count
           ("年份", r"哪一?年|何年|what\s+year|which\s+year|by\s+when"), ("年", r"几年|多少年"), ("家", r"多少家|(?<!哪)几家"),
           ("人", r"(?:多少|(?<!哪)几)个?人(?!次)|(?:多少|(?<!哪)几)名"), ("个", r"多少个|(?<!哪)几个"), ("项", r"多少项|(?<!哪)几项"), ("类", r"(?<!哪)几类|多少类"), ("万元", r"多少万"),
-          ("亿元", r"多少亿"), ("岁", r"(?:多少|几)周?岁|多大(?:年龄|年纪|岁数)|年龄[^，。？?]{0,4}(?:多少|几)")]
+          ("亿元", r"多少亿"),
+          # an amount of money: 「多少钱」, what is paid (「奖多少」「补多少」「罚多少」), never a count (「奖多少个」)
+          ("元", r"多少钱|(?:奖|补|奖励|补贴|补助|资助|发|领|拿|罚|罚款|交|缴|花)多少(?![个家项类种条名批亩倍台套座所吨人天年月次钱万亿元%])"),
+          ("米", r"多远|多少米|多少公里|多少千米"),  # a distance: 「离林子多远以内」 is answered by 「50米范围内」
+          ("岁", r"(?:多少|几)周?岁|多大(?:年龄|年纪|岁数)|年龄[^，。？?]{0,4}(?:多少|几)")]
 _CLASSIFIERS = "个项类种大家条批"
 _FIGURE = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千两]+)"  # a figure in digits or in words
-_SAME_UNIT = {"%": "%％", "天": "天日", "日": "天日", "户": "户家", "家": "家户", "元": "元万亿", "人": "人名位"}  # 「多少天」 is answered by 「30日」
+_SAME_UNIT = {"米": "米里", "%": "%％", "天": "天日", "日": "天日", "户": "户家", "家": "家户", "元": "元万亿", "人": "人名位"}  # 「多少天」 is answered by 「30日」
 _VAGUE = frozenset("""时候 时间 意思 样子 东西 情况 方面 地方 内容 方式 作用 要求 规定 措施 工作 问题 程序 条件 原则 标准 阶段 类型
     种类 类别 环节 步骤 形式 层面 部分 模式 途径 渠道 手段 方法 办法 特点 目标 任务 重点 门槛 范围 对象 依据""".split())
 
@@ -225,8 +229,10 @@ def _has_quantity(text: str, unit: str | None) -> bool:
             return bool(re.search(r"\d{4}\s*年", text))
         if unit == "人" and re.search(r"分之|半数|过半", text):  # 「多少人同意」 is answered by 「三分之二以上」
             return True
-        if unit == "元":  # an amount: 「300万元」「2万」, never 「8万亩」「2万人」
-            return bool(re.search(rf"{_FIGURE}\s*(?:[万亿]?元|[万亿](?![亩人吨平方立米千公户家个台辆套次份株头只条座间张件册本所项名]))", text))
+        if unit in ("家", "户", "所") and re.search(r"\d+(?:\.\d+)?\s*[%％]的[\u4e00-\u9fff]", text):
+            return True  # 「完成多少家」 is answered by a share of them: 「20%的二级以上公立医院…完成章程制定」
+        if unit == "元":  # an amount: 「300万元」「2万」, never 「8万亩」「2万人」; or the rate paid (「按3%给予补助」)
+            return bool(re.search(rf"{_FIGURE}\s*(?:[万亿]?元|[万亿](?![亩人吨平方立米千公户家个台辆套次份株头只条座间张件册本所项名])|[%％])", text))
         if unit == "岁":  # an age: 「年满16周岁」「45岁以下」
             return bool(re.search(r"(?:\d+|[一二三四五六七八九十]+)\s*周?岁", text))
         units = _CLASSIFIERS if unit == "个" else _SAME_UNIT.get(unit, unit)  # 「几个层级」 is answered by 「五大层级」

@@ -30,7 +30,7 @@ class MetadataKind(Kind):
             return True
         m = doc.meta
         own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, m.effective, *m.notes, *m.attachments,
-                        *(info.scope_terms if doc.doc_id in info.scope else ())])
+                        *(info.scope_terms if doc.doc_id in info.scope else ()), *_replied_to(doc.text)])
         terms = about_document_terms(info, self.tok)
         # a contraction of the title (「招投标」 for 「招标投标」) names the notice, not something else in it
         foreign = [t for t in terms if t not in own and not _is_subword(t, terms) and not _abbreviates(t, m.title)]
@@ -182,3 +182,12 @@ _NAMED_NUMBER = re.compile(r"《(?P<name>[^《》\n]{2,60})》[（(](?P<number>[
 _ADOPTED = re.compile(r"(?:已经|经|\d{4}年\d{1,2}月\d{1,2}日)[^。；）)]{0,30}?第[\d一二三四五六七八九十百]+次[^。；]{0,12}会议[^。；]{0,6}(?:审议)?(?:通过|同意)")
 _APPLIES = re.compile(r"^(?:第[一二三四五六七八九十百]+条\s*)?(?:本|此)(?:办法|细则|实施细则|规定|条例|方案|意见|措施|政策|制度)[^。；]{0,12}适用于|适用范围[为是：:]")
 _BASIS = re.compile(r"^(?:为(?:深入)?(?:贯彻|落实)|根据|按照|依据|依照)")
+
+
+# 「您提出的《关于加快老旧小区加装电梯的建议》收悉」「你局《关于…的请示》（…号）收悉」: a 答复 or 批复 is about what it answers
+_RECEIVED = re.compile(r"《([^《》\n]{2,60})》[^。《》\n]{0,30}?收悉")
+
+
+def _replied_to(text: str) -> list[str]:
+    """The names of the documents a reply says it received, in its opening (「…《X》收悉」); [] for any other notice."""
+    return _RECEIVED.findall(text[:600])
