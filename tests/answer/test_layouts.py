@@ -376,3 +376,11 @@ def test_a_bureau_asked_by_name_has_the_duties_its_type_is_given(layouts_assista
 def test_which_two_departments_issued_a_joint_notice(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     a = layouts_assistant.ask("碧潭市禁止燃放烟花爆竹的通告是哪两个部门联合发布的？")
     assert a.question_type == "metadata" and "碧潭市公安局" in a.answer and "碧潭市应急管理局" in a.answer
+
+
+def test_a_replys_number_is_asked_by_what_it_replies_to(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A 答复 is named by the 建议 it answers (「您提出的《关于加快老旧小区加装电梯的建议》收悉」): 「加装电梯那份人大建议答复」
+    asks its own 文号, though 加装电梯 is no word of its title; the city named in another 白溪 notice's title does not
+    pull the question there."""
+    a = layouts_assistant.ask("白溪市住建局关于老旧小区加装电梯那份人大建议答复，文号是多少？")
+    assert a.answerable and "白住建函〔2025〕58号" in a.answer

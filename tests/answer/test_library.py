@@ -796,3 +796,31 @@ def test_asked_whether_a_listed_case_is_allowed_the_list_says_what_it_rules(libr
     them is part of the answer (and 「炒股票」 asks for no company's name)."""
     a = library_assistant.ask("广安市属国企投融资监管办法允许国企拿钱去炒股票、买高风险理财吗？")
     assert a.answerable and "不得开展以下投资" in a.answer and "二级市场股票" in a.answer, a.answer
+
+
+def test_who_does_the_act_asked_is_said_beside_the_sentence_that_matches(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「违规野外用火，由哪些机关给予处罚」: the sentence on 违规用火 says 「一律依法给予行政处罚」 and names nobody; the one
+    before it in the same clause (「凡违反以上规定的，县级人民政府林业行政主管部门或…乡镇人民政府、街道办事处依法给予相应处罚」)
+    says who punishes, and is quoted with it."""
+    a = library_assistant.ask("按广安2023森林防火命令，有人在防火区违规野外用火，由哪些机关给予处罚？")
+    assert a.answerable and "县级人民政府林业行政主管部门" in a.answer and "街道办事处" in a.answer
+
+
+def test_an_asked_figure_in_a_tier_written_with_inclusive_marks(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「投个6000万的项目」 falls in 「单项投资5000万元（含）以上、8000万元（不含）以下的」: no number the notice fails to state,
+    and the tier answers wherever it was found."""
+    a = library_assistant.ask("按广安国企投融资那个监管办法，咱市属国企想投个6000万的项目，自己董事会拍板就能干吗？还是得往上报？")
+    assert a.answerable and "市国资委主任办公会议审定" in a.answer
+
+
+def test_where_to_go_is_a_department_stated(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「找哪个部门」 报销: 「到户籍所在地县级民政部门报销基本殡葬服务费」 names it."""
+    a = library_assistant.ask("老人是广安户口，在外地去世也在外地火化的，广安殡葬那个实施方案说家里人能回来报销不？找哪个部门？")
+    assert a.answerable and "户籍所在地县级民政部门" in a.answer
+
+
+def test_a_word_no_notice_uses_points_at_nothing_else(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「榕城」 (福州's byname) is no word of the library: a metadata question that names the notice by it and by its
+    「1+6+2」 still asks this notice's 文号 and date, not something else's."""
+    a = library_assistant.ask("榕城2023年那份讲未来产业“1+6+2”体系的实施意见，文号多少、落款日期是哪天？")
+    assert a.answerable and "榕政办〔2023〕50号" in a.answer and "2023年7月3日" in a.answer
