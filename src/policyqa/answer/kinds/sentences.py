@@ -396,6 +396,17 @@ class SentenceKind(Kind):
             si -= 1
         return si
 
+    def _words_of(self, si: int, title: set[str], lead: bool) -> set[str]:
+        """The words sentence ``si`` is read with: its own, those of the ；-series it continues, its clause's ``title``, a
+        row's table header, and (``lead``) an item's list lead (「拟从事网约车经营的车辆，应当符合以下条件：」 over 「（二）…
+        裸车价格…」)."""
+        head = self._table_head(si)
+        words = self.sent_terms[si] | self.sent_terms[self._series_head(si)] | title \
+            | (self.sent_terms[head] if head is not None else set())
+        if lead and _ITEM.match(self.sent_text[si]):
+            words = words | {t for j in self._list_intro(si) for t in self.sent_terms[j]}
+        return words
+
     def _share_in(self, doc_id: str, term: str) -> float:
         """The share of a notice's sentences that hold ``term``, in themselves or in their clause's title."""
         key = (doc_id, term)
@@ -503,11 +514,8 @@ class SentenceKind(Kind):
             head = self._table_head(si)  # a row is read with its table's header (「第二阶梯|…|4.63」 under 「…|综合水价」)
             if head is not None:
                 text = self._as_stated(si)
-            # an item is read with the lead of its list (「拟从事网约车经营的车辆，应当符合以下条件：」 then 「（二）…裸车价格…」)
-            lead = {t for j in self._list_intro(si) for t in self.sent_terms[j]} if near and _ITEM.match(self.sent_text[si]) else set()
             return [
-                self.coverage(terms, self.sent_terms[si] | self.sent_terms[self._series_head(si)] | title | lead
-                              | (self.sent_terms[head] if head is not None else set())) if terms else 0.0,
+                self.coverage(terms, self._words_of(si, title, lead=near)) if terms else 0.0,
                 cos - 0.8,
                 (1.0 / (r + 1)) * (_BROUGHT_RANK if si in brought else 1.0) if near else 0.0,
                 1.0 if near and terms and any(t in title for t in terms) else 0.0,
@@ -550,12 +558,15 @@ class SentenceKind(Kind):
                     rows.append((si, r, features(si, r, cos_of[si], title)))
         seen = {si for si, _, _ in rows}
         duty_asked = info.qtype == "responsibility" and bool(_ASKS_BODY.search(info.text))
-        if (needs or duty_asked) and len(info.scope) == 1:
+        # (the kinds a notice states in lines of their own, wherever they stand; an amount or a ratio anywhere in it is no
+        # evidence for the thing asked — close-sounding unanswerable questions would meet one)
+        lines = [need for kind, need in ask.details if kind in _LINE_KINDS]
+        if (lines or duty_asked) and len(info.scope) == 1:
             # 「联系人和联系电话是什么」 of one notice: its sentences that state the kind of detail asked are candidates
             # wherever they stand (a closing 「联系人：…；联系电话：…」 line that no passage ranked for); asked who, its
             # sentences that give a body a duty (「此项工作由我局牵头，…配合」 opening a part on other things)
             stating = [si for si in self._doc_sentences(info.scope[0]) if si not in seen
-                       and (all(n.search(self.sent_text[si]) for n in needs) if needs else _DUTY.search(self.sent_text[si]))
+                       and (all(n.search(self.sent_text[si]) for n in lines) if lines else _DUTY.search(self.sent_text[si]))
                        and (notes_answer or not _is_resp(self.sent_text[si]))]
             if stating:
                 cosines = (self.b.sentence_vectors_for(stating) @ qvec).tolist()
@@ -778,8 +789,13 @@ class SentenceKind(Kind):
             held = self.coverage(words, have | {t for t in words if t in evidence or t in named})
             # the sentence answered may have moved off the candidates (a list's head, a tier, a row): judged as the one ranked
             best_feats = next((f for si, _, f in rows if si == best_si), next(f for si, _, f in rows if si == cand[0][1]))
+            # the gate was fitted on the lexical feature over all the question's topic words (no list lead, no word set
+            # aside as naming the notice): it is judged on that, whatever ranked the sentences
+            judged = best_si if any(si == best_si for si, _, _ in rows) else cand[0][1]
+            judged_title = self.title_terms.get(self.b.chunks[self.b.sentences[judged].chunk].clause_id, set())
+            lexical = self.coverage(ask.terms, self._words_of(judged, judged_title, lead=False)) if ask.terms else 0.0
             feats = GateFeatures(coverage=cov, dense=dense, support=held, asked=float(bool(asked)),
-                                 sentence_cos=best_feats[1] + 0.8, lexical=best_feats[0],
+                                 sentence_cos=best_feats[1] + 0.8, lexical=lexical,
                                  unknown=1.0 - len(known) / len(terms), scoped=float(bool(info.scope)),
                                  # a count's unit, not money: an amount is what close-sounding questions ask most
                                  unit_match=float(bool(unit) and unit not in _NO_COUNT_UNITS and _has_quantity(evidence, unit)))
@@ -1100,6 +1116,7 @@ class SentenceKind(Kind):
 # a word in this share of a notice's sentences (or their clause titles) names the notice; measured against a soft cut
 # (each word's weight scaled by 1 − its share): +33 / −13 against +16 / −6 on the real sets, both against the session's start
 PERVASIVE = 0.3
+_LINE_KINDS = frozenset({"contact", "website", "person"})  # details a notice gives in a line of their own (联系人：…)
 
 # 「由哪些机关给予处罚」「谁来挂牌督办」: the act the body asked about does; a sentence in which a body does it (「县级人民
 # 政府林业行政主管部门…依法给予相应处罚」) states a duty for this question as 「X负责」 does for any
