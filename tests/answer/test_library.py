@@ -818,9 +818,3 @@ def test_where_to_go_is_a_department_stated(library_assistant) -> None:  # type:
     a = library_assistant.ask("老人是广安户口，在外地去世也在外地火化的，广安殡葬那个实施方案说家里人能回来报销不？找哪个部门？")
     assert a.answerable and "户籍所在地县级民政部门" in a.answer
 
-
-def test_a_word_no_notice_uses_points_at_nothing_else(library_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「榕城」 (福州's byname) is no word of the library: a metadata question that names the notice by it and by its
-    「1+6+2」 still asks this notice's 文号 and date, not something else's."""
-    a = library_assistant.ask("榕城2023年那份讲未来产业“1+6+2”体系的实施意见，文号多少、落款日期是哪天？")
-    assert a.answerable and "榕政办〔2023〕50号" in a.answer and "2023年7月3日" in a.answer

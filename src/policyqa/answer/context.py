@@ -233,6 +233,8 @@ def _has_quantity(text: str, unit: str | None) -> bool:
             return True  # 「完成多少家」 is answered by a share of them: 「20%的二级以上公立医院…完成章程制定」
         if unit == "元":  # an amount: 「300万元」「2万」, never 「8万亩」「2万人」; or the rate paid (「按3%给予补助」)
             return bool(re.search(rf"{_FIGURE}\s*(?:[万亿]?元|[万亿](?![亩人吨平方立米千公户家个台辆套次份株头只条座间张件册本所项名])|[%％])", text))
+        if unit == "米":  # a distance: 「50米」「9.6公里」「3千米」
+            return bool(re.search(rf"{_FIGURE}\s*(?:公里|千米|米)", text))
         if unit == "岁":  # an age: 「年满16周岁」「45岁以下」
             return bool(re.search(r"(?:\d+|[一二三四五六七八九十]+)\s*周?岁", text))
         units = _CLASSIFIERS if unit == "个" else _SAME_UNIT.get(unit, unit)  # 「几个层级」 is answered by 「五大层级」

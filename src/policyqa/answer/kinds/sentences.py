@@ -102,6 +102,7 @@ _U = r"(周岁|岁|平方米|平米|㎡|万元|万(?![\u4e00-\u9fff])|万(?=[的
 _SPAN = re.compile(rf"(\d+(?:\.\d+)?)\s*{_U}?\s*(?:至|到|—|-|～|~)\s*(\d+(?:\.\d+)?)\s*{_U}")
 _FROM = re.compile(rf"(\d+(?:\.\d+)?)\s*{_U}(?:[（(]含[）)])?(?:及|以)以?上")  # 「5000万元（含）以上」
 _BELOW = re.compile(rf"(?:不满|不足|未满|低于|不超过)\s*(\d+(?:\.\d+)?)\s*{_U}")
+_UPTO = re.compile(rf"(?<![至到—\-～~\d.])(\d+(?:\.\d+)?)\s*{_U}(?:[（(]含[）)])?(?:及)?以下")  # 「90平方米（含）以下」
 _ABOVE = re.compile(rf"(?<!不)(?:超过|高于|多于|大于)\s*(\d+(?:\.\d+)?)\s*{_U}(?!以[内下])")  # 「超过3000万」 is the tier 「3000万元以上」
 
 
@@ -117,6 +118,7 @@ def _ranges(text: str) -> list[tuple[float, float, str]]:
     out += [(float(m.group(1)), float("inf"), _UNIT_OF[m.group(2)]) for m in _ABOVE.finditer(text)
             if not text[m.end():].startswith(("以上", "及以上"))]  # 「超过…3000万元以上」 is one tier
     out += [(float("-inf"), float(m.group(1)) - 1e-9, _UNIT_OF[m.group(2)]) for m in _BELOW.finditer(text)]
+    out += [(float("-inf"), float(m.group(1)), _UNIT_OF[m.group(2)]) for m in _UPTO.finditer(text)]
     return out
 
 
@@ -1071,7 +1073,8 @@ class SentenceKind(Kind):
                 return (2.0 if wanted(p) else 0.0) + (1.0 if p in own else 0.0) + sum(self.w(t) for t in terms if t in p)
 
             # a labelled tier (「B类人才100万元」) states its amount without repeating what the amount is for
-            tiers = [p for p in parts if (wanted(p) or (labels and _has_quantity(p, unit))) and tier(p)]
+            # (「二等奖15项」 names the tier by a count of it, though the amount asked is money)
+            tiers = [p for p in parts if (wanted(p) or (labels and _has_quantity(p, None))) and tier(p)]
             best = tiers[0] if tiers else max(parts, key=rank)
             if wanted(best) or tiers:
                 # the best sentence's own amounts (「按设备投资的5%，…给予最高不超300万元」), not a neighbour's of another case
