@@ -473,11 +473,7 @@ class SentenceKind(Kind):
                        for t in (self.b.documents[d].meta.title,
                                  *(s.title for s in self.b.documents[d].sections if s.level == 0 and s.title)))
         act = _WHO_ACTS.search(info.text) if info.qtype == "responsibility" else None
-        # a year that picked the notice (「2019年那个医院管理的方案」) names it: no figure to find in its sentences
-        years = {y for d in info.scope if d in self.b.documents
-                 for y in (self.b.documents[d].meta.date[:4], *re.findall(r"(?:19|20)\d\d", self.b.documents[d].meta.title))}
-        figures = tuple((x, w) for x, w in _asked_figures(info.text) if x not in years)
-        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text, titles)), figures,
+        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text, titles)), _asked_figures(info.text),
                     tuple(_own_figures(info.text)), noun.group(1) if noun else "",
                     act.group(1) if act and act.group(1) not in _VAGUE_ACTS and not act.group(1).startswith(_BODIES) else "")
 
@@ -791,11 +787,12 @@ class SentenceKind(Kind):
             held = self.coverage(words, have | {t for t in words if t in evidence or t in named})
             # the sentence answered may have moved off the candidates (a list's head, a tier, a row): judged as the one ranked
             best_feats = next((f for si, _, f in rows if si == best_si), next(f for si, _, f in rows if si == cand[0][1]))
-            # the gate was fitted on the lexical feature over all the question's topic words (no list lead, no word set
-            # aside as naming the notice): it is judged on that, whatever ranked the sentences
+            # the gate was fitted on the lexical feature over all the question's topic words (no word set aside as naming
+            # the notice, an item read alone unless the lead of its list is quoted): it is judged on that, whatever ranked
             judged = best_si if any(si == best_si for si, _, _ in rows) else cand[0][1]
             judged_title = self.title_terms.get(self.b.chunks[self.b.sentences[judged].chunk].clause_id, set())
-            lexical = self.coverage(ask.terms, self._words_of(judged, judged_title, lead=False)) if ask.terms else 0.0
+            quoted_lead = bool(set(self._list_intro(judged)) & set(chosen))  # (unless its list's lead is quoted with it)
+            lexical = self.coverage(ask.terms, self._words_of(judged, judged_title, lead=quoted_lead)) if ask.terms else 0.0
             feats = GateFeatures(coverage=cov, dense=dense, support=held, asked=float(bool(asked)),
                                  sentence_cos=best_feats[1] + 0.8, lexical=lexical,
                                  unknown=1.0 - len(known) / len(terms), scoped=float(bool(info.scope)),
