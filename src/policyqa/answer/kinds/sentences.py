@@ -222,7 +222,6 @@ class SentenceKind(Kind):
         self._char_unseen = math.log((len(self.sent_text) + 1) / 0.5)
         self.scorer = scorer or default_scorer()
         self.gate: Gate = gate or HandGate()  # the soft refusal judgement (answer/gate.py)
-        self._shares: dict[tuple[str, str], float] = {}  # (notice, word): share of its sentences holding the word
         self._sentences_of: dict[str, list[int]] | None = None  # per notice: its sentences
         self._names: dict[str, set[str]] = {}  # per notice: the words that name its topic (scope.topic_names)
 
@@ -409,16 +408,6 @@ class SentenceKind(Kind):
             words = words | {t for j in self._list_intro(si) for t in self.sent_terms[j]}
         return words
 
-    def _share_in(self, doc_id: str, term: str) -> float:
-        """The share of a notice's sentences that hold ``term``, in themselves or in their clause's title."""
-        key = (doc_id, term)
-        if key not in self._shares:
-            sents = self._doc_sentences(doc_id)
-            held = sum(1 for si in sents if term in self.sent_terms[si]
-                       or term in self.title_terms.get(self.b.chunks[self.b.sentences[si].chunk].clause_id, ()))
-            self._shares[key] = held / len(sents) if sents else 0.0
-        return self._shares[key]
-
     def _doc_sentences(self, doc_id: str) -> list[int]:
         """The sentences of one notice, in order."""
         if self._sentences_of is None:
@@ -483,11 +472,6 @@ class SentenceKind(Kind):
         those of the top passages, and the sentences the embedder finds closest library-wide (within the scope)."""
         ask = ask or self._ask(info)
         terms, focus = ask.terms, ask.focus
-        if len(info.scope) == 1:
-            # a word that stands in most of the one notice asked about (「加装电梯」 all over a reply on 加装电梯) names it:
-            # it tells none of its sentences apart (the within-notice IDF of the word is nil)
-            telling = [t for t in terms if self._share_in(info.scope[0], t) < PERVASIVE]
-            terms = telling or terms
         bigrams = [tuple(t.split("_", 1)) for t in info.terms if "_" in t]
         # 「投资主管部门是哪个？」: a sentence saying 「…是投资主管部门」 defines the answer
         m = re.search(r"([^，。？?、]{2,30}?)(?:是|为)(?:哪个|哪些|哪家|什么|谁|啥)", info.text)
@@ -787,8 +771,8 @@ class SentenceKind(Kind):
             held = self.coverage(words, have | {t for t in words if t in evidence or t in named})
             # the sentence answered may have moved off the candidates (a list's head, a tier, a row): judged as the one ranked
             best_feats = next((f for si, _, f in rows if si == best_si), next(f for si, _, f in rows if si == cand[0][1]))
-            # the gate was fitted on the lexical feature over all the question's topic words (no word set aside as naming
-            # the notice, an item read alone unless the lead of its list is quoted): it is judged on that, whatever ranked
+            # the gate was fitted on the lexical feature of the sentence read alone (no list lead unless the lead is quoted
+            # with it): it is judged on that, whatever ranked the sentences
             judged = best_si if any(si == best_si for si, _, _ in rows) else cand[0][1]
             judged_title = self.title_terms.get(self.b.chunks[self.b.sentences[judged].chunk].clause_id, set())
             quoted_lead = bool(set(self._list_intro(judged)) & set(chosen))  # (unless its list's lead is quoted with it)
@@ -1113,9 +1097,6 @@ class SentenceKind(Kind):
         return [i for i in chosen if i == best or i not in duties]
 
 
-# a word in this share of a notice's sentences (or their clause titles) names the notice; measured against a soft cut
-# (each word's weight scaled by 1 − its share): +33 / −13 against +16 / −6 on the real sets, both against the session's start
-PERVASIVE = 0.3
 _LINE_KINDS = frozenset({"contact", "website", "person"})  # details a notice gives in a line of their own (联系人：…)
 
 # 「由哪些机关给予处罚」「谁来挂牌督办」: the act the body asked about does; a sentence in which a body does it (「县级人民
