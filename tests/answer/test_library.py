@@ -818,3 +818,12 @@ def test_where_to_go_is_a_department_stated(library_assistant) -> None:  # type:
     a = library_assistant.ask("老人是广安户口，在外地去世也在外地火化的，广安殡葬那个实施方案说家里人能回来报销不？找哪个部门？")
     assert a.answerable and "户籍所在地县级民政部门" in a.answer
 
+
+
+def test_a_close_sounding_rate_the_notice_never_gives_is_refused(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「担保费率按多少收取」: the notice states ratios (「资产负债率超过65%」) but no guarantee fee; a ratio elsewhere in it is no
+    evidence for the one asked, and the gate judges the sentence as it was fitted."""
+    a = library_assistant.ask("广安国企投融资监管办法修订后，市属国企对外提供担保时担保费率具体按多少收取？")
+    assert not a.answerable
+    b = library_assistant.ask("广安网约车经营服务管理实施细则里，考网约车驾驶员证要交多少考试费？考几个科目？")
+    assert not b.answerable
