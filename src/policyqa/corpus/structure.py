@@ -79,10 +79,12 @@ _EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)
 _NAMED_EFFECTIVE = re.compile(r"《(?P<name>[^《》\n]{1,60})》" + _FROM_DAY)
 _SHORT_NAME = re.compile(r"《(?P<name>[^《》\n]{2,60})》[^《》。\n]{0,40}?以下简称《(?P<short>[^《》\n]{1,20})》")
 # a portal's 信息公开 block copied as text: 「发文字号：临府办发〔2024〕12号」「成文日期：2024年3月5日」「索引号：…」
-# a 版头's own fields (份号, 密级, 紧急程度, 签发人 of a 上行文; the 办理结果 of a 答复 to a 建议 or 提案) open it as well
+# a 版头's own fields (密级, 紧急程度, 签发人 of a 上行文; the 办理结果 of a 答复 to a 建议 or 提案) open it as well, and say
+# something of this document: they are kept as its text
+_OWN_FIELD_LABELS = r"签发人|密级|紧急程度|公开属性|办理结果(?:类别)?"
 _FIELD_LABELS = (r"发文字号|文\s*号|成文日期|印发日期|发布日期|发布时间|发布机构|发文机关|来源|索引号|主题分类|有效性|公开方式"
-                 r"|签发人|密级|紧急程度|公开属性|办理结果(?:类别)?")
-_OWN_FIELD = re.compile(r"^(?:签发人|密级|紧急程度|公开属性|办理结果(?:类别)?)[：:]")
+                 rf"|{_OWN_FIELD_LABELS}")
+_OWN_FIELD = re.compile(rf"^(?:{_OWN_FIELD_LABELS})[：:]")
 _FIELD_LINE = re.compile(rf"^(?P<label>{_FIELD_LABELS})[：:]\s*(?P<value>\S.{{0,80}})$")
 # 「发布时间：2025年3月18日　来源：…」: a portal's info bar holds several fields, each up to the next label
 _FIELD = re.compile(rf"(?P<label>{_FIELD_LABELS})[：:]\s*(?P<value>.+?)\s*(?=(?:{_FIELD_LABELS})[：:]|$)")

@@ -200,6 +200,7 @@ class _Ask:
     own: tuple[tuple[float, str], ...]  # figures the asker states of their own case (「今年92岁」 -> (92, 岁))
     list_noun: str  # what a 「…有哪些」 lists (「布局调整原则有哪些」 -> 原则), "" if none
     action: str = ""  # what the body asked about does (「由哪些机关给予处罚」 -> 处罚), "" if the question names no act
+    asks_body: bool = False  # a responsibility question asking which body (「哪个部门」), not who (a person, a role)
 
     @property
     def needs(self) -> list[re.Pattern[str]]:
@@ -222,7 +223,10 @@ class SentenceKind(Kind):
         self._char_unseen = math.log((len(self.sent_text) + 1) / 0.5)
         self.scorer = scorer or default_scorer()
         self.gate: Gate = gate or HandGate()  # the soft refusal judgement (answer/gate.py)
-        self._sentences_of: dict[str, list[int]] | None = None  # per notice: its sentences
+        self._sentences_of: dict[str, list[int]] = {}  # per notice: its sentences, in order
+        for si in range(len(self.sent_text)):
+            self._sentences_of.setdefault(self._doc_of(si), []).append(si)
+        self._duties_of: dict[str, list[int]] = {}  # per notice: its duty sentences (``_duty_sentences``)
         self._names: dict[str, set[str]] = {}  # per notice: the words that name its topic (scope.topic_names)
 
     def _list_beside(self, chosen: list[int], best_si: int, clause_id: str, terms: list[str]) -> list[int]:
@@ -397,25 +401,23 @@ class SentenceKind(Kind):
             si -= 1
         return si
 
-    def _words_of(self, si: int, title: set[str], lead: bool) -> set[str]:
+    def _words_of(self, si: int, title: set[str], lead: list[int]) -> set[str]:
         """The words sentence ``si`` is read with: its own, those of the ；-series it continues, its clause's ``title``, a
-        row's table header, and (``lead``) an item's list lead (「拟从事网约车经营的车辆，应当符合以下条件：」 over 「（二）…
+        row's table header, and the ``lead`` sentences of its list (「拟从事网约车经营的车辆，应当符合以下条件：」 over 「（二）…
         裸车价格…」)."""
         head = self._table_head(si)
-        words = self.sent_terms[si] | self.sent_terms[self._series_head(si)] | title \
-            | (self.sent_terms[head] if head is not None else set())
-        if lead and _ITEM.match(self.sent_text[si]):
-            words = words | {t for j in self._list_intro(si) for t in self.sent_terms[j]}
-        return words
+        return self.sent_terms[si] | self.sent_terms[self._series_head(si)] | title \
+            | (self.sent_terms[head] if head is not None else set()) | {t for j in lead for t in self.sent_terms[j]}
 
-    def _doc_sentences(self, doc_id: str) -> list[int]:
-        """The sentences of one notice, in order."""
-        if self._sentences_of is None:
-            by_doc: dict[str, list[int]] = {}
-            for si, sent in enumerate(self.b.sentences):
-                by_doc.setdefault(self.b.chunks[sent.chunk].doc_id, []).append(si)
-            self._sentences_of = by_doc
-        return self._sentences_of.get(doc_id, [])
+    def _item_lead(self, si: int) -> list[int]:
+        """The sentences introducing the list ``si`` is an item of (``_list_intro``); [] if ``si`` is no numbered item."""
+        return self._list_intro(si) if _ITEM.match(self.sent_text[si]) else []
+
+    def _duty_sentences(self, doc_id: str) -> list[int]:
+        """The sentences of one notice that give a body a duty (「X部门负责…」), worked out once per notice."""
+        if doc_id not in self._duties_of:
+            self._duties_of[doc_id] = [si for si in self._sentences_of.get(doc_id, []) if _DUTY.search(self.sent_text[si])]
+        return self._duties_of[doc_id]
 
     def _names_of(self, doc_id: str) -> set[str]:
         if doc_id not in self._names:
@@ -464,7 +466,8 @@ class SentenceKind(Kind):
         act = _WHO_ACTS.search(info.text) if info.qtype == "responsibility" else None
         return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text, titles)), _asked_figures(info.text),
                     tuple(_own_figures(info.text)), noun.group(1) if noun else "",
-                    act.group(1) if act and act.group(1) not in _VAGUE_ACTS and not act.group(1).startswith(_BODIES) else "")
+                    act.group(1) if act and act.group(1) not in _VAGUE_ACTS and not act.group(1).startswith(_BODIES) else "",
+                    info.qtype == "responsibility" and bool(_ASKS_BODY.search(info.text)))
 
     def candidates(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray,
                    ask: _Ask | None = None) -> list[tuple[int, int, list[float]]]:
@@ -490,21 +493,21 @@ class SentenceKind(Kind):
         def features(si: int, r: int, cos: float, title: set[str]) -> list[float]:
             text = self.sent_text[si]
             near = r >= 0  # passage features only for sentences of the retrieved passages
-            if needs and near and _ITEM.match(text):
+            lead = self._item_lead(si) if near else []  # an item is read with the lead of its list
+            if needs and lead:
                 # a case listed under 「有下列行为之一的，…处以…罚款」 carries the consequence its list states
-                text = text + "".join(self.sent_text[j] for j in self._list_intro(si))
+                text = text + "".join(self.sent_text[j] for j in lead)
             head = self._table_head(si)  # a row is read with its table's header (「第二阶梯|…|4.63」 under 「…|综合水价」)
             if head is not None:
                 text = self._as_stated(si)
             return [
-                self.coverage(terms, self._words_of(si, title, lead=near)) if terms else 0.0,
+                self.coverage(terms, self._words_of(si, title, lead)) if terms else 0.0,
                 cos - 0.8,
                 (1.0 / (r + 1)) * (_BROUGHT_RANK if si in brought else 1.0) if near else 0.0,
                 1.0 if near and terms and any(t in title for t in terms) else 0.0,
                 float(sum(1 for n in needs if n.search(text))),
                 1.0 if info.qtype == "responsibility" and (_DUTY.search(text) or (
-                    ask.action and (self._does(si, ask.action) or any(self._does(j, ask.action) for j in (
-                        self._list_intro(si) if near and _ITEM.match(self.sent_text[si]) else ()))))) else 0.0,
+                    ask.action and any(self._does(j, ask.action) for j in (si, *lead)))) else 0.0,
                 self._kind_bonus(info, text, ask),
                 # a figure of the question, or the asker's own case falling in a range the sentence states (「花了80来万」
                 # in 「达到50万元以上的」)
@@ -539,17 +542,16 @@ class SentenceKind(Kind):
                 if notes_answer or not _is_resp(self.sent_text[si]):
                     rows.append((si, r, features(si, r, cos_of[si], title)))
         seen = {si for si, _, _ in rows}
-        duty_asked = info.qtype == "responsibility" and bool(_ASKS_BODY.search(info.text))
         # (the kinds a notice states in lines of their own, wherever they stand; an amount or a ratio anywhere in it is no
         # evidence for the thing asked — close-sounding unanswerable questions would meet one)
         lines = [need for kind, need in ask.details if kind in _LINE_KINDS]
-        if (lines or duty_asked) and len(info.scope) == 1:
+        if (lines or ask.asks_body) and len(info.scope) == 1:
             # 「联系人和联系电话是什么」 of one notice: its sentences that state the kind of detail asked are candidates
             # wherever they stand (a closing 「联系人：…；联系电话：…」 line that no passage ranked for); asked who, its
             # sentences that give a body a duty (「此项工作由我局牵头，…配合」 opening a part on other things)
-            stating = [si for si in self._doc_sentences(info.scope[0]) if si not in seen
-                       and (all(n.search(self.sent_text[si]) for n in lines) if lines else _DUTY.search(self.sent_text[si]))
-                       and (notes_answer or not _is_resp(self.sent_text[si]))]
+            kind = [si for si in self._sentences_of.get(info.scope[0], [])
+                    if all(n.search(self.sent_text[si]) for n in lines)] if lines else self._duty_sentences(info.scope[0])
+            stating = [si for si in kind if si not in seen and (notes_answer or not _is_resp(self.sent_text[si]))]
             if stating:
                 cosines = (self.b.sentence_vectors_for(stating) @ qvec).tolist()
                 rows += [(si, -1, features(si, -1, cos, set())) for si, cos in zip(stating, cosines)]
@@ -587,7 +589,7 @@ class SentenceKind(Kind):
             if turn is not None:
                 cand.remove(turn)
                 cand.insert(0, turn)
-        if info.qtype == "responsibility" and _ASKS_BODY.search(info.text) and not self._names_body(cand[0][1]):
+        if ask.asks_body and not self._names_body(cand[0][1]):
             # asked who: a sentence that names no body at all (a table's row of figures, a goal) answers nobody; the best
             # one that names a body does, when one is a candidate
             duty = {si for si, _, f in rows if f[FEATURES.index("duty")]}
@@ -770,13 +772,13 @@ class SentenceKind(Kind):
             named = self._names_of(hit.chunk.doc_id) if hit.chunk.doc_id in info.scope else set()
             held = self.coverage(words, have | {t for t in words if t in evidence or t in named})
             # the sentence answered may have moved off the candidates (a list's head, a tier, a row): judged as the one ranked
-            best_feats = next((f for si, _, f in rows if si == best_si), next(f for si, _, f in rows if si == cand[0][1]))
+            judged = best_si if any(si == best_si for si, _, _ in rows) else cand[0][1]
+            best_feats = next(f for si, _, f in rows if si == judged)
             # the gate was fitted on the lexical feature of the sentence read alone (no list lead unless the lead is quoted
             # with it): it is judged on that, whatever ranked the sentences
-            judged = best_si if any(si == best_si for si, _, _ in rows) else cand[0][1]
-            judged_title = self.title_terms.get(self.b.chunks[self.b.sentences[judged].chunk].clause_id, set())
-            quoted_lead = bool(set(self._list_intro(judged)) & set(chosen))  # (unless its list's lead is quoted with it)
-            lexical = self.coverage(ask.terms, self._words_of(judged, judged_title, lead=quoted_lead)) if ask.terms else 0.0
+            lead = self._item_lead(judged)
+            lexical = self.coverage(ask.terms, self._words_of(judged, self.title_terms.get(self._clause_of(judged), set()),
+                                                              lead if set(lead) & set(chosen) else [])) if ask.terms else 0.0
             feats = GateFeatures(coverage=cov, dense=dense, support=held, asked=float(bool(asked)),
                                  sentence_cos=best_feats[1] + 0.8, lexical=lexical,
                                  unknown=1.0 - len(known) / len(terms), scoped=float(bool(info.scope)),
@@ -885,7 +887,7 @@ class SentenceKind(Kind):
         text = self.sent_text[si]
         if _BODY.search(text) or SUBJECTLESS_DUTY.match(text):
             return True
-        return bool(_ITEM.match(text)) and any(_BODY.search(self.sent_text[j]) for j in self._list_intro(si))
+        return any(_BODY.search(self.sent_text[j]) for j in self._item_lead(si))
 
     def _does(self, si: int, action: str) -> bool:
         """Does sentence ``si`` name a body that does ``action`` (「…主管部门…依法给予相应处罚」)?"""
@@ -895,13 +897,12 @@ class SentenceKind(Kind):
         """The sentences that say who does ``action`` for sentence ``si``: the lead of its list when that names the body
         (「…有下列行为之一的，由县级以上交通运输主管部门…处以…罚款：」), else the nearest sentence of its clause within
         ``reach`` that does; None if there is none."""
-        intro = self._list_intro(si) if _ITEM.match(self.sent_text[si]) else []
+        intro = self._item_lead(si)
         if intro and any(self._does(j, action) for j in intro):
             return intro
         for d in range(1, reach + 1):
             for j in (si - d, si + d):
-                if 0 <= j < len(self.sent_text) and self.b.chunks[self.b.sentences[j].chunk].clause_id == clause_id \
-                        and self._does(j, action):
+                if 0 <= j < len(self.sent_text) and self._clause_of(j) == clause_id and self._does(j, action):
                     return [j]
         return None
 
