@@ -301,3 +301,18 @@ def test_bm25_scores_as_bm25s_own_indexing_does() -> None:
     ours = _bm25(docs)
     for query in (["未来", "能源"], ["责任", "单位", "工信"], ["不存在的词"]):
         assert np.allclose(ours.get_scores(query), theirs.get_scores(query), atol=1e-5)
+
+
+def test_the_code_fingerprint_is_the_running_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit on disk while a build runs (minutes, on a library) must not make the index it writes look current to the
+    edited code: the fingerprint is taken once, of the code the process runs."""
+    from importlib import resources
+
+    before = code_fingerprint()
+    data = Path(str(resources.files("policyqa").joinpath("data")))
+    extra = data / "zz_fingerprint_probe.json"
+    try:
+        extra.write_text("{}", encoding="utf-8")  # the code on disk changes under the running process
+        assert code_fingerprint() == before
+    finally:
+        extra.unlink(missing_ok=True)

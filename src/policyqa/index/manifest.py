@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from functools import lru_cache
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from importlib import resources
@@ -31,8 +32,11 @@ def library_versions() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of the code and data that decide what an index holds: a parser change forces a rebuild."""
+    """Hash of the code and data that decide what an index holds: a parser change forces a rebuild. Taken once per
+    process, so it is the hash of the code this process runs (an edit on disk during a long build does not make the
+    index it writes look current to the edited code)."""
     h = hashlib.sha256()
     root = resources.files("policyqa")
     for sub in ("corpus", "text", "index", "data"):

@@ -207,6 +207,7 @@ def expected_key(settings: Settings, embedder_name: str, chash: str) -> dict[str
 def build_index(settings: Settings, embedder: _NumpyEmbeddings, *, progress: bool = True) -> Manifest:
     """Build into a temp folder and rename it into place. Returns the new manifest."""
     t0 = time.perf_counter()
+    code_fingerprint()  # of the code that parses (taken before, not after, a build that may take minutes)
     with _build_lock(settings.index_dir):
         docs, chash = parse_corpus(settings)
         chunks = _chunker(settings).chunk(docs)
