@@ -825,3 +825,19 @@ def test_a_scanned_year_read_with_the_letter_o_is_still_a_date() -> None:
     """OCR reads the 〇 of 「二〇二五年五月二十日」 as the letter O: the 落款 date is still read."""
     doc = _parse(SYNTHETIC / "baixi_gongzufang_2025.txt")
     assert doc.meta.date == "2025-05-20"
+
+
+def test_a_portal_page_title_repeating_the_order_head_is_not_the_title() -> None:
+    """A 规章库 page: its <title> 「石渠市人民政府令第27号」 stands above 「# 石渠市人民政府令」「第27号」 and the 令's text;
+    the rule promulgated (「# 石渠市户外广告设置管理办法」) is the title, the 令 and its number are the 文号."""
+    doc = _parse(SYNTHETIC / "shiqu_outdoor_advertising_2025.html")
+    assert doc.meta.title == "石渠市户外广告设置管理办法"
+    assert doc.meta.doc_number == "石渠市人民政府令第27号" and doc.meta.issuer == "石渠市人民政府"
+    assert [s.label for s in doc.sections if s.level == 1][:2] == ["第一章 总则", "第二章 设置规划"]
+
+
+def test_an_order_and_its_number_on_one_line_are_the_number(tmp_path: Path) -> None:
+    """「某市人民政府令第27号」 on one line under the rule's title is the 文号 of the 令."""
+    doc = _parse_text(tmp_path / "n.txt", "某市电梯安全管理规定\n某市人民政府令第27号\n《某市电梯安全管理规定》已经市人民政府常务会议审议通过，"
+                      "现予公布。\n第一章　总则\n第一条　为了加强电梯安全管理，制定本规定。\n")
+    assert doc.meta.title == "某市电梯安全管理规定" and doc.meta.doc_number == "某市人民政府令第27号"

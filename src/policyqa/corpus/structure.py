@@ -53,6 +53,9 @@ _DOC_KINDS = "意见|通知|办法|方案|规定|细则|计划|规划|措施|决
 _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
 _TITLE_DONE = re.compile(rf"(?:{_DOC_KINDS})[）)]?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
+# a line that states a rule's own 文号, issuer or date (under each title of a 汇编 of policies): what it is, not what it says
+HEADER_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号|"
+                         r"(?:发文字号|文\s*号|发文机关|发布机关|制定机关|发布机构|成文日期|印发日期|发布日期|发布时间)[：:].{0,80})$")
 # a day as 公文 write it: 「2022年2月1日」, or in a 政府令 「二〇二二年二月一日」 (groups 1-3 or 4-6: year, month, day)
 # (a scan's OCR reads the 〇 of a year as 「O」 or 「○」: 「二O二五年」)
 DAY = r"(?:(\d{4})年(\d{1,2})月(\d{1,2})日|([〇零○OoＯ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日)"
@@ -68,13 +71,15 @@ _ATTACHMENT_HEAD = re.compile(r"^附件\s*\d{1,2}\s*[：:]\s*(?P<title>[^。；�
 # a 政府令 opens 「云梧市人民政府令」「第21号」 and then the rule it promulgates, whose title is the notice's title
 _ORDER_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,16}(?:人民政府|政府)令$")
 _ORDER_NUMBER = re.compile(r"^第\s*[0-9一二三四五六七八九十百零〇]{1,6}\s*号$")
+_ORDER_FULL = re.compile(rf"{_ORDER_HEAD.pattern[:-1]}\s*{_ORDER_NUMBER.pattern[1:]}")  # 「渝川市人民政府令第27号」 on one line
 _ATTACHMENT_MARK = re.compile(r"^附(?:件\s*\d{0,2})?\s*[：:]?$")
 _RESP_START = re.compile(r"^(?:[（〔(\[]\s*(?:责任单位|牵头单位|责任部门|主要责任单位)|(?:牵头单位|牵头部门|责任单位|配合单位)[：:])")
 _EFFECTIVE = re.compile(r"^本[\u4e00-\u9fff“”]{0,16}?(?:方案|办法|意见|规定|细则|通知|计划|措施)自.{4,20}(?:施行|实施)")
 # 「本实施细则自2022年2月1日起施行，有效期5年」 (the portal may drop the closing 。), 「自印发之日起施行」
 _FROM_DAY = (rf"[自从](?:{DAY}|(?:印发|发布|公布)之日)起(?:施行|实施|执行)"
              rf"(?:[，,][^。\n]{{0,60}}?(?:有效期(?:至{DAY}|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
-_EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)
+_RULE_KINDS = "实施方案|方案|实施办法|办法|实施细则|细则|规定|意见|措施|条例|规划|计划"
+EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)
 # a 政策解读 or a cover note speaks of the rule it is about by name: 「《办法》自2024年5月1日起施行，有效期5年」
 _NAMED_EFFECTIVE = re.compile(r"《(?P<name>[^《》\n]{1,60})》" + _FROM_DAY)
 _SHORT_NAME = re.compile(r"《(?P<name>[^《》\n]{2,60})》[^《》。\n]{0,40}?以下简称《(?P<short>[^《》\n]{1,20})》")
@@ -260,10 +265,13 @@ def _classify(lines: list[str]) -> list[_Para]:
             h = ("qa", str(asked), asker.group(1))
         elif _SPEAKER.match(line) or (asked and re.match(r"^【[^】]{2,30}】\s*\S", line)):
             h = None  # a speaker's turn: 「【市商务局党组成员　周涛】…」 after the first question
-        if md and h is None and line and in_header and len(md.group(1)) == 1 and not any(p.kind == "title" for p in paras):
-            paras.append(_Para("title", line))  # a page's one top heading (its <h1>) above the text: the title
+        first_title = md and h is None and line and len(md.group(1)) == 1 and not any(p.kind == "title" for p in paras)
+        if first_title and ((in_header and not _ORDER_HEAD.match(line))
+                            or (any(p.kind == "order" for p in paras) and _is_titleish(line))):
+            # a page's one top heading (its <h1>) above the text is the title; under a 政府令, the rule it promulgates
+            paras.append(_Para("title", line))
             continue
-        if md and h is None and line and not (_is_titleish(line) and in_header):
+        if md and h is None and line and not (_is_titleish(line) and in_header) and not (in_header and _ORDER_HEAD.match(line)):
             # a Markdown heading without 公文 numbering: its level comes from the number of #
             paras.append(_Para("heading", line, (f"md{len(md.group(1))}", "", line)))
             in_header = False
@@ -273,7 +281,8 @@ def _classify(lines: list[str]) -> list[_Para]:
             kind = "field"
         elif _DATE.match(line):
             kind = "date"
-        elif _DOC_NUMBER.match(line) or (_ORDER_NUMBER.match(line) and paras and paras[-1].kind == "order"):
+        elif _DOC_NUMBER.match(line) or (_ORDER_NUMBER.match(line) and paras and paras[-1].kind == "order") \
+                or (in_header and _ORDER_FULL.match(line)):
             kind = "docnum"
         elif in_header and not paras and _ORDER_HEAD.match(line):
             kind = "order"
@@ -315,6 +324,15 @@ def _classify(lines: list[str]) -> list[_Para]:
             in_header = False
         paras.append(_Para(kind, line, h if kind == "heading" else None, marked=bool(md) and kind == "heading"))
     return paras
+
+
+def _page_title_lines(lines: list[str]) -> int:
+    """1 when the first line only repeats the two or three lines under it run together (a portal page's <title>
+    「石渠市人民政府令第27号」 above the page's own 「# 石渠市人民政府令」「第27号」), else 0: the page's lines say it."""
+    if not lines:
+        return 0
+    bare = [_MD_HEADING.sub(r"\2", ln).replace(" ", "") for ln in lines[:4]]
+    return int(any(len(bare) > k and bare[0] == "".join(bare[1:k + 1]) for k in (2, 3)))
 
 
 def _ends_open(text: str) -> bool:
@@ -681,6 +699,7 @@ def parse_document(src: SourceFile) -> Document:
     lines = [part for i, ln in enumerate(text_lines) if ln and not is_page_number(ln) and not _TABLE_RULE.match(ln)
              and ln not in running and not _RULE_LINE.match(ln) and not _CRUMB.match(ln) and not _BUTTONS.match(ln)
              and not _is_nav(text_lines, i) for part in _unglue_attachment(ln)]
+    lines = lines[_page_title_lines(lines):]
     paras = _merge_page_breaks(_decimal_outline(_classify(lines)))
     paras = _split_glued_articles(_split_glued_items(_split_glued_titles(_split_after_notes(_split_own_title(paras)))))
 
@@ -723,7 +742,7 @@ def parse_document(src: SourceFile) -> Document:
             Clause(f"{src.doc_id}:c{len(clauses)}", src.doc_id, top.sid if top else None, path, p.start, p.end, p.text,
                    heading, resp)
         )
-        m = _EFFECTIVE_SENTENCE.search(p.text)
+        m = EFFECTIVE_SENTENCE.search(p.text)
         if m:
             meta.setdefault("effective", m.group(0))
 
@@ -870,7 +889,7 @@ def parse_document(src: SourceFile) -> Document:
     clauses = _spread_above_notes(clauses)
     sections = b.finish(len(text))
     if "effective" not in meta:  # a 施行 sentence parsed as a heading (「（二十四）本政策自…起施行」) still counts
-        found = list(_EFFECTIVE_SENTENCE.finditer(text))
+        found = list(EFFECTIVE_SENTENCE.finditer(text))
         if found:
             meta["effective"] = found[-1].group(0)
     if "title" not in meta and paras:
@@ -884,6 +903,12 @@ def parse_document(src: SourceFile) -> Document:
         named = [m for m in _NAMED_EFFECTIVE.finditer(text) if m.group("name") in title or m.group("name") in names]
         if named:
             meta["effective"] = named[-1].group(0)
+        rule = re.search(rf"《[^《》\n]{{2,60}}?({_RULE_KINDS})(?:[（(][^）)]{{2,10}}[）)])?》", title)
+        if "effective" not in meta and rule:  # 「（五）实施期限：方案自印发之日起施行，有效期至…」 in a 说明 about 《…方案》
+            kind = rule.group(1).removeprefix("实施")
+            bare = re.search(rf"(?:^|[。；：:])(?:正式|该|此)?(?:实施)?{kind}" + _FROM_DAY, text, re.M)
+            if bare:
+                meta["effective"] = bare.group(0).lstrip("。；：:")
     if "issuer" not in meta:
         m = re.match(r"^(.+?)(?:关于|印发)", title)
         sig = str(meta.get("signatory", ""))
@@ -911,3 +936,14 @@ def parse_document(src: SourceFile) -> Document:
     )
     return Document(doc_meta, text, tuple(sections), tuple(clauses), spans,
                     origin_marks(src.raw, src.spans, text) if src.spans else ())
+
+
+_RULE_TITLE = re.compile(r"^[\u4e00-\u9fff（）()“”《》〈〉\d—-]{4,60}(?:办法|细则|规定|规则|方案|意见|措施|条例|政策|决定|通知)$")
+
+
+def rule_parts(doc: Document) -> list[str]:
+    """The titles of the rules a notice carries one after another (a 汇编, a 通知 issuing two 办法): top-level sections
+    titled like a rule; [] unless there are two or more."""
+    tops = list(dict.fromkeys(c.section_path[0] for c in doc.clauses if c.section_path and c.section_path[0] != PREAMBLE))
+    parts = [t for t in tops if _RULE_TITLE.match(t)]
+    return parts if len(parts) >= 2 else []

@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from policyqa.corpus.structure import rule_parts
 from policyqa.text.normalize import normalize_query
 from policyqa.text.synonyms import expand_synonyms
 from policyqa.text.tokenize import Tokenizer
@@ -142,10 +143,12 @@ class ScopeResolver:
         self.tie_ratio = tie_ratio
         self.body_weight = body_weight
         n = len(self.docs)
-        self.titles = {d.doc_id: core_title(d.meta.title) for d in self.docs}
+        # a notice that carries several rules (a 汇编 of policies) is named by each rule's title as well as its own
+        self.titles = {d.doc_id: "\n".join([core_title(d.meta.title), *rule_parts(d)]) for d in self.docs}
         # digits name no notice by themselves (「到2022年」 shares 「202」 with every title holding a year): a year is
         # weighed on its own below
-        self.title_grams = {d.doc_id: title_names(d.meta.title, tokenizer) for d in self.docs}
+        self.title_grams = {d.doc_id: title_names(d.meta.title, tokenizer).union(*(title_names(p, tokenizer) for p in rule_parts(d)))
+                            for d in self.docs}
         self.gram_df = gram_df = Counter(g for gs in self.title_grams.values() for g in gs)
         self.gram_idf = {g: math.log((n + 1) / f) for g, f in gram_df.items()}
         body = tokenizer.terms_many([d.text for d in self.docs])

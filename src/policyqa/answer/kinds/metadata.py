@@ -10,7 +10,7 @@ import numpy as np
 from policyqa.answer.classify import META_PATTERNS, QueryInfo, about_document_terms
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.corpus.validity import repeals
-from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
+from policyqa.corpus.structure import EFFECTIVE_SENTENCE, PREAMBLE as PREAMBLE_LABEL, rule_parts
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.types import SECTION_SEP, Answer, Document
 from policyqa.answer.context import Quote, META_SECTION, _abbreviates, _is_subword
@@ -29,7 +29,7 @@ class MetadataKind(Kind):
         if info.english:
             return True
         m = doc.meta
-        own = " ".join([m.title, m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, m.effective, *m.notes, *m.attachments,
+        own = " ".join([m.title, *rule_parts(doc), m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, m.effective, *m.notes, *m.attachments,
                         *(info.scope_terms if doc.doc_id in info.scope else ()), *_replied_to(doc.text)])
         terms = about_document_terms(info, self.tok)
         # a contraction of the title (「招投标」 for 「招标投标」) names the notice, not something else in it
@@ -70,11 +70,16 @@ class MetadataKind(Kind):
         if f == "effective" and m.effective:
             i = doc.text.find(m.effective)
             span = (i, i + len(m.effective)) if i >= 0 else None
+        own = self._part_line(info, doc, f)
+        name = f"《{m.title}》" if len(self.b.documents) > 1 else "本文件"
+        if own is not None:  # a rule of several in one notice: its own line, not the notice's first
+            span, section = own[:2], own[2]
+            value = re.sub(r"^[^：:]{2,6}[：:]\s*", "", doc.text[own[0]:own[1]]) if f in ("issuer", "date") else doc.text[own[0]:own[1]]
+            name = f"《{section.split(SECTION_SEP)[0]}》"
         if f == "doc_number" and not value:
             return self._subject_number(info, doc)
         if not value or span is None:
             return None  # the document does not state it: let the general path decide (usually a refusal)
-        name = f"《{m.title}》" if len(self.b.documents) > 1 else "本文件"
         text = {
             "doc_number": f"{name}的文号是{value}。",
             "issuer": f"{name}的发文机关是{value}。",
@@ -85,11 +90,37 @@ class MetadataKind(Kind):
             "effective": f"{value}",
             "attachments": f"{name}的附件：{value}。",
         }[f]
-        quotes = [self._quote(doc, span[0], span[1], META_SECTION.get(span_key, "文头"), 1.0)]
+        quotes = [self._quote(doc, span[0], span[1], section if own else META_SECTION.get(span_key, "文头"), 1.0)]
         if f == "issuer" and "signatory" in doc.spans and doc.meta.signatory == value:
             s = doc.spans["signatory"]
             quotes.append(self._quote(doc, s[0], s[1], "落款", 1.0))
         return Answer(text, True, self.citations(quotes), info.text, "metadata")
+
+    def _part_named(self, info: QueryInfo, doc: Document) -> str:
+        """The rule a question names in a notice that carries several (a 汇编 of policies, a 通知 issuing two 办法), each
+        under its own title: that title, when the question names one part's title more than any other's; else ""."""
+        parts = rule_parts(doc)
+        if len(parts) < 2:
+            return ""
+        asked = {t for t in (*info.terms, *info.scope_terms) if "_" not in t}  # the words naming the notice name its part
+        named = sorted(((sum(self.w(t) for t in asked if t in part), part) for part in parts), reverse=True)
+        return named[0][1] if named[0][0] > 0 and named[0][0] > named[1][0] else ""
+
+    def _part_line(self, info: QueryInfo, doc: Document, f: str) -> tuple[int, int, str] | None:
+        """(start, end, section) of the line of the named part that states ``f`` (its 施行 sentence, its own 文号,
+        发文机关 or 成文日期 line); None when the question names no part or the part does not state it."""
+        part = self._part_named(info, doc)
+        pattern = _PART_FIELDS.get(f)
+        if not part or pattern is None:
+            return None
+        for c in doc.clauses:
+            if c.section_path and c.section_path[0] == part:
+                for s0, e0 in sentence_spans(c.text, c.start):
+                    mt = pattern.search(doc.text[s0:e0])
+                    if mt:
+                        a, b = (s0 + mt.start(), s0 + mt.end()) if f == "effective" else (s0, e0)
+                        return a, b, SECTION_SEP.join(c.section_path)
+        return None
 
     def _subject_number(self, info: QueryInfo, doc: Document) -> Answer | None:
         """A notice without a 文号 of its own (a 政策解读, a portal's copy) that is about a rule its title names gives
@@ -169,6 +200,9 @@ class MetadataKind(Kind):
         return None
 
 
+# what a rule of several in one notice states of itself, in the lines under its title or in its closing article
+_PART_FIELDS = {"effective": EFFECTIVE_SENTENCE, "doc_number": re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［]\d{4}[〕\]］]\d{1,4}号$"),
+                "issuer": re.compile(r"^(?:发文机关|发布机关|制定机关)[：:]"), "date": re.compile(r"^(?:成文日期|印发日期|发布日期)[：:]")}
 def _asked_after(text: str, field: str, first: str) -> bool:
     """``field`` (doc_number, date, title) is asked after ``first`` in ``text``: it is asked of what ``first`` names."""
     if field not in ("doc_number", "date", "title"):
@@ -177,7 +211,8 @@ def _asked_after(text: str, field: str, first: str) -> bool:
     return bool(a and b and b.start() > a.start())
 
 
-_NAMED_NUMBER = re.compile(r"《(?P<name>[^《》\n]{2,60})》[（(](?P<number>[\u4e00-\u9fff]{1,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号)")
+# 「《X办法》（青教发〔2024〕6号）」, or 「《X方案》已经…同意，由…于2025年4月18日以石府办发〔2025〕9号文件印发实施」
+_NAMED_NUMBER = re.compile(r"《(?P<name>[^《》\n]{2,60})》(?:[（(]|[^《》。\n]{0,60}?以)(?P<number>[\u4e00-\u9fff]{1,12}[〔\[［][0-9]{4}[〕\]］][0-9]{1,4}号)")
 # 「已经…第83次常务会议审议通过」 in a cover letter; 「（2024年6月28日…常务委员会第十九次会议通过…）」 under a 条例's title
 _ADOPTED = re.compile(r"(?:已经|经|\d{4}年\d{1,2}月\d{1,2}日)[^。；）)]{0,30}?第[\d一二三四五六七八九十百]+次[^。；]{0,12}会议[^。；]{0,6}(?:审议)?(?:通过|同意)")
 _APPLIES = re.compile(r"^(?:第[一二三四五六七八九十百]+条\s*)?(?:本|此)(?:办法|细则|实施细则|规定|条例|方案|意见|措施|政策|制度)[^。；]{0,12}适用于|适用范围[为是：:]")
