@@ -384,3 +384,48 @@ def test_a_replys_number_is_asked_by_what_it_replies_to(layouts_assistant) -> No
     pull the question there."""
     a = layouts_assistant.ask("白溪市住建局关于老旧小区加装电梯那份人大建议答复，文号是多少？")
     assert a.answerable and "白住建函〔2025〕58号" in a.answer
+
+
+def test_a_compilations_rule_takes_effect_by_its_own_article(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A DOCX 政策汇编 of three rules, each with its own 施行 sentence: asked of the third, its own date (not the first
+    rule's), and what it repealed."""
+    a = layouts_assistant.ask("石渠市工業企業首次上規獎勵辦法從什麼時候開始施行？同時廢止了哪個文件？")
+    assert "2025年4月1日" in a.answer and "2025年3月1日" not in a.answer and "小升规奖励办法" in a.answer
+
+
+def test_a_compilations_rule_has_its_own_number(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """Each rule of the 汇编 carries its 文号 on the line under its title: asked of one, that line, as its 文号."""
+    a = layouts_assistant.ask("石渠市民营中小微企业贷款贴息办法的文号是什么？")
+    assert a.question_type == "metadata" and "的文号是石财规〔2025〕3号" in a.answer
+    a = layouts_assistant.ask("石渠市工业企业首次上规奖励办法的文号是多少？")
+    assert a.question_type == "metadata" and "石经信规〔2025〕1号" in a.answer and "石财规" not in a.answer
+
+
+def test_a_rules_own_number_line_answers_nothing_in_it(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「石财规〔2025〕3号」 under the rule's title says which rule it is: it is no amount of interest subsidy."""
+    a = layouts_assistant.ask("按石渠市民营中小微企业贷款贴息办法，哪些情况不予贴息？")
+    assert "石财规" not in a.answer and "发文机关" not in a.answer
+
+
+def test_a_sentence_pointing_back_is_quoted_with_what_it_points_to(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「此项由市民政局会同…制定具体办法」: 此项 is the 低保 and 特困 subsidy of the sentence before it."""
+    a = layouts_assistant.ask("石渠市加装电梯征求意见采纳情况说明中，市民政局要负责什么工作？")
+    assert "此项由市民政局" in a.answer and "低保" in a.answer
+
+
+def test_a_rule_page_titled_by_its_order_is_the_rule(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = layouts_assistant.ask("石渠市户外广告设置管理办法的文号是什么？")
+    assert "石渠市人民政府令第27号" in a.answer
+
+
+def test_the_body_named_as_subject_asks_no_body(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「主管部门多少个工作日内要作出决定」 asks how long; the answer is in the article's first paragraph, the passage
+    retrieved being its second (「…不计算在前款规定的期限内，但最长不得超过15个工作日」)."""
+    a = layouts_assistant.ask("石渠市户外广告设置管理办法规定，申请设置许可后，主管部门多少个工作日内要作出决定？")
+    assert a.answerable and "10个工作日" in a.answer
+
+
+def test_the_number_of_the_rule_a_reply_is_about(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A 征求意见采纳情况的说明 has no 文号; the 方案 it is about was issued 「以石府办发〔2025〕9号文件」 and runs 「有效期至…」."""
+    a = layouts_assistant.ask("正式印发的石渠市既有住宅加装电梯实施方案文号是什么？有效期到什么时候？")
+    assert "石府办发〔2025〕9号" in a.answer and "2027年12月31日" in a.answer

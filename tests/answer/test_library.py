@@ -827,3 +827,29 @@ def test_a_close_sounding_rate_the_notice_never_gives_is_refused(library_assista
     assert not a.answerable
     b = library_assistant.ask("广安网约车经营服务管理实施细则里，考网约车驾驶员证要交多少考试费？考几个科目？")
     assert not b.answerable
+
+
+def test_what_role_a_department_type_plays_asks_its_duties(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「发展改革部门担的是啥角色」 asks what the notice gives that type of department to do, not a sentence where
+    another level's 发展改革委 appears."""
+    a = library_assistant.ask("广安府办规〔2023〕4号那份招投标意见里，发展改革部门扮演什么角色、负责什么？")
+    assert a.answerable and "指导、协调" in a.answer and "省发展改革委" not in a.answer
+
+
+def test_when_it_took_effect_and_which_old_notice_it_replaced(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「替掉了哪份老文件」 asks what it repealed; asked beside when it takes effect, both are answered."""
+    a = library_assistant.ask("广安规范招投标主体行为的实施意见哪天开始施行？替掉了哪份老文件？")
+    assert "2023年11月30日" in a.answer and "广安府发〔2014〕52号" in a.answer
+
+
+def test_asked_whether_it_is_all_right_the_ban_and_its_penalty_answer(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「烧点纸钱没得事吧」 asks whether it is allowed: the ban (「严禁…烧纸」) answers, with the penalty said of that act
+    (「…野外烧纸、吸烟等违规用火的，一律依法给予行政处罚」) rather than the general one above it."""
+    a = library_assistant.ask("广安2023年森林防火命令里，上坟时在山上烧点纸钱没得事吧？")
+    assert a.answerable and "严禁" in a.answer and "一律依法给予行政处罚" in a.answer
+
+
+def test_a_fine_asked_in_dialect_the_notice_never_gives_is_refused(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「要罚好多钱」 is 「要罚多少钱」: the 建筑垃圾 办法 sends river dumping to the water department without an amount."""
+    a = library_assistant.ask("照广安2022年那个建筑垃圾管理办法，往河道里乱倒建筑垃圾要罚好多钱？")
+    assert not a.answerable

@@ -105,3 +105,10 @@ def test_a_quantity_written_in_chinese_numerals_is_read_in_digits(asked: str, re
                                   "两三个月", "两家市属国企"])
 def test_numerals_that_are_no_quantity_stay_words(kept: str) -> None:
     assert normalize_query(kept) == kept
+
+
+@pytest.mark.parametrize("question, asked", [("乱倒建筑垃圾要罚好多钱？", "罚多少钱"), ("一户能补好多？", "补多少"),
+                                             ("好多人都在问", "好多人")])
+def test_southwestern_how_much_is_read_as_duoshao(question: str, asked: str) -> None:
+    """「罚好多钱」 asks 「罚多少钱」 (before money, or ending the question); 「好多人」 is still 「many people」."""
+    assert asked in normalize_query(question)

@@ -14,7 +14,7 @@ from policyqa.text.tokenize import STOPWORDS, Tokenizer
 
 INJECTION = re.compile(
     r"忽略.{0,8}(?:指令|指示|提示|规则|设定|要求|文件|限制)|(?:系统|内部)(?:提示|指令|配置|设定)|提示词|训练数据|开发者模式|越狱|"
-    r"不受(?:任何)?限制|假装你?是|扮演|你现在是|你现在处于|jailbreak|ignore\s+(?:all|any|the|previous|prior|above)|"
+    r"不受(?:任何)?限制|假装你?是|(?:你|请你?|现在|接下来)(?:来|要|就)?扮演|扮演(?:一个|一名|一位|成)|你现在是|你现在处于|jailbreak|ignore\s+(?:all|any|the|previous|prior|above)|"
     r"system\s*prompt|disregard|pretend\s+(?:to\s+be|you)|^\s*system\s*[:：]|别管文件",
     re.IGNORECASE,
 )
@@ -30,7 +30,7 @@ _META = [
     ("disclosure", re.compile(r"公开方式|公开属性|是否公开|主动公开|依申请公开|能公开|可以公开|public(?:ly)?\s+(?:available|released)", re.I)),
     ("effective", re.compile(r"(?:从|自)?(?:哪天|哪一天|什么时候|何时|啥时候|几月几[号日])(?:开始|起)?(?:施行|生效)|施行|生效|有效期|起实施|实施日期|何时实施|(?:什么时候|何时|啥时候|哪天|从哪天|哪一天)(?:开始|起)?(?:实施|执行|管用|算数)|"
                              r"开始执行|开始算数|(?:管用|管|有效|试行)(?:几年|多久|多长时间|到什么时候|到哪天|到啥时候)|试行期|effective|take\s+effect|in\s+force|valid\s+for", re.I)),
-    ("repeal", re.compile(r"废止|作废|取代(?:了)?(?:哪|什么|原)|(?:老|旧|原来的|以前的)(?:文件|办法|规定|政策|意见)(?:还|是否)?(?:有效|管用|算数)|"
+    ("repeal", re.compile(r"废止|作废|取代(?:了)?(?:哪|什么|原)|(?:替掉|顶替|代替|替换|换掉)(?:了)?(?:哪|什么|原|老|旧)[^，。？?；;]{0,4}(?:文件|办法|规定|政策|意见|通知|方案|细则)|(?:老|旧|原来的|以前的)(?:文件|办法|规定|政策|意见)(?:还|是否)?(?:有效|管用|算数)|"
                           r"repeal|supersede", re.I)),
     ("attachments", re.compile(r"(?:有|带|包括|包含)(?:哪些|几个|什么)附件|附件(?:有哪些|是什么|有几个|包括|名称|清单|叫什么)|哪些附件|几个附件|attachment", re.I)),
     ("issuer", re.compile(r"发文机关|发文单位|发布(?:机关|单位|部门)|印发(?:机关|单位|部门)|制发|谁(?:发|印发|发布|制定|出台)的|"
@@ -93,7 +93,7 @@ META_WORDS = frozenset(
     机关 单位 发文机关 发文单位 标题 题目 名称 全称 完整 主送 主送机关 送达 发给 公开 主动 依申请 施行 生效 有效期 实施 附件 目的 宗旨
     政府 办公厅 谁 哪个 发 的 是 什么 还是 一年 发给 依申请 申请 有没有 里 市政府 市政 州市 办公 人民政府 第几 号 时候 多久 期限
     多长 开始 起 从 哪里 几年 几月 几天 几日 多长时间 什么时候 提供 一份 给 送给 请 吗 废止 作废 取代 以前 原来 老 旧 文件 同时
-    会议 常务 审议 通过 上会 经过 哪次 哪一次 第几次 之前 此前 适用 适用范围 范围 对象 适用对象 修订 修订版 修改 新版 旧版 版本 那版 这版 最新 现行""".split()
+    会议 常务 审议 通过 上会 经过 哪次 哪一次 第几次 之前 此前 适用 适用范围 范围 对象 适用对象 修订 修订版 修改 新版 旧版 版本 那版 这版 最新 现行 正式 替掉 老文件""".split()
 )
 
 
@@ -236,7 +236,7 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
     a question the metadata patterns caught but that names a topic (「经营牌照能管几年」 counts years of a licence)."""
     if depts and (_REVERSE.search(text) or not content) and not _mentions_topic_with_dept(text):
         return "reverse_responsibility"
-    if _RESPONSIBILITY.search(asked_part(text)):
+    if _RESPONSIBILITY.search(asked_part(text)) and not _body_named_only(asked_part(text)):
         return "responsibility"
     if _WHICH_ONES.search(text) and "多少" not in text:
         return "enumeration"
@@ -249,6 +249,19 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
     if _ENUM.search(text):
         return "enumeration"
     return "general"
+
+
+# 「主管部门多少个工作日内要作出决定」 names the body and asks how long: a 主管部门 or 承担 said, no who asked
+_NOUN_CUES = re.compile(r"主管部门|承担|负责(?!人)")
+_WHO_ASKED = re.compile(r"哪[个些几家一]|谁|什么(?:部门|单位|机关|机构)|找|归|牵头|责任单位|责任部门|落实")
+_HOW_MUCH_ASKED = re.compile(r"多少个?(?:工作日|小时|月)|多少(?![项个家条])|几个(?:工作日|小时|月)|几[天日年月周次]|多久|多长|什么时候|啥时候|哪天|何时")
+
+
+def _body_named_only(text: str) -> bool:
+    """The question names a responsible body (or says someone is 负责) as the subject of what it asks — a time or a
+    quantity — and asks no who: 「主管部门多少个工作日内要作出决定」."""
+    return bool(_HOW_MUCH_ASKED.search(text)) and not _WHO_ASKED.search(text) and all(
+        _NOUN_CUES.fullmatch(m.group(0)) for m in _RESPONSIBILITY.finditer(text))
 
 
 _IF = r"(?:要是|如果|假如|假设|若是|倘若|万一)"  # the words that open a case supposed

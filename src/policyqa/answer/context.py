@@ -205,6 +205,8 @@ _VAGUE = frozenset("""时候 时间 意思 样子 东西 情况 方面 地方 �
 
 _DUTY = re.compile(r"[\u4e00-\u9fff]{2,14}(?:部门|机构|单位|局|委|办|政府|中心|管委会)(?:[\u4e00-\u9fff、]{0,20}?)(?:负责|牵头|承担|主管)")
 # 「…；负责对…进行评审。」: a duty sentence whose subject is the sentence before it
+# a sentence that names its matter by pointing back (「此项由市民政局…」「上述工作由…负责」): read with the one before it
+ANAPHOR = re.compile(r"^(?:此项|该项|这项|上述|前述|此类|该类)")
 SUBJECTLESS_DUTY = re.compile(r"^(?:负责|牵头|承担|组织|指导|参与)")
 _ASKS_LEAD = re.compile(r"牵头|主抓|带头|哪一?个(?:部门|单位|机构)|哪家(?:部门|单位|机构)|lead", re.I)  # one body asked: the lead
 _ASKS_ALL = re.compile(r"还有|参与|配合|责任单位|哪(?:些|几个)(?:部门|单位)负责|谁负责|分别|和.{0,4}单位|、谁")

@@ -70,8 +70,11 @@ def _digits(m: re.Match[str]) -> str:
 
 
 _SPOKEN_GE = re.compile(r"(?<=[\d零〇一二两三四五六七八九十百千几])个(?=[亿万])")  # 「两个亿」「2个亿」 say 「两亿」
+# 「要罚好多钱」「能补好多？」: southwestern Mandarin's 好多 asks 多少 before money or at the end of the question
+_SPOKEN_HOW_MUCH = re.compile(r"好多(?=钱|块|元|[？?]?$)")
 
 
 def normalize_query(text: str) -> str:
     """A query is one line: normalized like the corpus, whitespace collapsed, quantities in digits."""
-    return _CN_QUANTITY.sub(_digits, _SPOKEN_GE.sub("", re.sub(r"\s+", " ", normalize_text(text)).strip()))
+    line = _SPOKEN_GE.sub("", re.sub(r"\s+", " ", normalize_text(text)).strip())
+    return _CN_QUANTITY.sub(_digits, _SPOKEN_HOW_MUCH.sub("多少", line))

@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from policyqa.answer.classify import QueryInfo
-from policyqa.answer.context import NUMBERING, SUBJECTLESS_DUTY
+from policyqa.answer.context import ANAPHOR, NUMBERING, SUBJECTLESS_DUTY
 from policyqa.answer.kinds.base import Kind
 from policyqa.corpus.chunk import sentence_spans
 from policyqa.retrieve.hybrid import Ranked
@@ -16,7 +16,8 @@ from policyqa.types import SECTION_SEP, Answer, Document
 
 # who the question asks about, then what it asks: 「消防救援机构主要负责哪些工作」「民政部门被安排了哪些活」
 _TYPE_ASK = re.compile(r"(?P<who>[\u4e00-\u9fff]{2,12}?(?:部门|机构|机关|委员会|中心|管委会))(?:都|主要|具体|要|也|还|被){0,3}"
-                       r"(?:(?:负责|承担|管|做|干|参与|牵头|分|分配|安排)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥))")
+                       r"(?:(?:负责|承担|管|做|干|参与|牵头|分|分配|安排)(?:了)?(?:哪些|什么|啥|几项|哪几)|(?:有|承担)(?:哪些|什么)职责|的?职责(?:是什么|有哪些|是啥)"
+                       r"|(?:担|扮演|发挥|起)(?:的是|着|了)?(?:什么|啥|哪些)(?:样的)?(?:角色|作用))")  # 「担的是啥角色」
 _SUBJECT_AFTER = (r"(?:要|应当|应|负责|牵头|依法|依据|按照|会同|加强|做好|组织|对|指导|承担|配合|积极|发挥|统筹|督促|履行|"
                   r"根据|按规定|可以|予以|提出|审核|制定|建立|开展|推进|落实|实施|委托|将(?:会同|组织|对|按|于))")  # 「市安委会根据具体情况予以通报批评」
 _WHEN = r"(?:每年|每半年|每季度|每月|定期|及时|同步)"  # 「市财政局每年统筹安排…」: how often, between the subject and its duty
@@ -81,6 +82,7 @@ class DutyListKind(Kind):
             spans = sentence_spans(c.text, c.start)
             i = 0
             while i < len(spans):
+                first = i
                 s, e = spans[i]
                 i += 1
                 if _ROLL.match(doc.text[s:e]) or (not subject.search(doc.text[s:e]) and not (listed and listed.search(doc.text[s:e]))):
@@ -95,6 +97,8 @@ class DutyListKind(Kind):
                             and spans[i][1] - s <= _LEAD_IN_CHARS:
                         e = spans[i][1]
                         i += 1
+                if first and ANAPHOR.match(doc.text[s:e]):
+                    s = spans[first - 1][0]  # 「此项由市民政局会同…制定具体办法」: what 此项 is, is the sentence before it
                 sent = doc.text[s:e]
                 if sent not in found:
                     found.append(sent)

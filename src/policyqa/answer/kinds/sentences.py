@@ -11,15 +11,15 @@ from typing import Any, Callable
 
 import numpy as np
 
-from policyqa.answer.classify import QueryInfo, asked_part, expand_synonyms
+from policyqa.answer.classify import QueryInfo, asked_part, expand_synonyms, meta_fields
 from policyqa.answer.refusal import CHECK_ONLY_KINDS, UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
-from policyqa.corpus.structure import ASKER_TAG, cn_small, is_row, table_cells
+from policyqa.corpus.structure import ASKER_TAG, HEADER_LINE, cn_small, is_row, table_cells
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import topic_names
 from policyqa.types import SECTION_SEP, Answer, Hit
 from policyqa.answer.context import (
-    NUMBERING, SUBJECTLESS_DUTY, AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
+    ANAPHOR, NUMBERING, SUBJECTLESS_DUTY, AnswerContext, _DUTY, _LIST_CUE, _VAGUE, _WHERE_CUE, _WHICH, _asked_unit, _bare_title, _has_quantity, _hit_for, _is_resp, _is_subword,
 )
 from policyqa.answer.gate import Gate, GateFeatures, HandGate
 from policyqa.answer.kinds.base import Kind
@@ -28,7 +28,8 @@ from policyqa.answer.scorer import FEATURES, SentenceScorer, default_scorer
 _DEFINE_ASK = re.compile(r"所称|是指|指什么|指哪|什么意思|含义|定义")
 _DEFINES = re.compile(r"所称[^，。；]{0,20}?(?:是指|系指|指)|是指")
 _YES_NO = re.compile(r"能不能|能否|是否|可不可以|可以[^？?。]{0,20}吗|会不会|要不要|算不算|允许[^？?。]{0,24}吗|让不让|给不给|行不行|准不准|许不许"
-                     r"|能[^，。？?]{1,6}不[？?]")  # 「在山上能烧不？」
+                     r"|能[^，。？?]{1,6}不[？?]"  # 「在山上能烧不？」
+                     r"|没(?:得|有)?(?:事|问题|关系)(?:吧|吗|嘛)|(?:行|可以|没事)吧[？?]")  # 「烧点纸钱应该没得事吧？」
 _FORBIDS = re.compile(r"严禁|禁止|不得")
 _PENALTY = re.compile(r"处罚|罚款|处分|追究[^，。；]{0,6}责任")
 _VIOLATES = re.compile(r"违反(?:以上|上述|前款|本条|上款|下列|本规定)")
@@ -385,6 +386,22 @@ class SentenceKind(Kind):
                 break
         return own + rest
 
+    def _article_rest(self, chunk_id: str) -> list[int]:
+        """The sentences of the other paragraphs of the article a passage is of (「第十三条…10个工作日内作出…决定。」 and
+        its 「…所需时间不计算在前款规定的期限内…」): an article is one rule, its paragraphs read together."""
+        pos = self.b.chunk_pos_map[chunk_id]
+        chunk = self.b.chunks[pos]
+        if not _ARTICLE.fullmatch(chunk.section.split(SECTION_SEP)[-1].strip()):
+            return []
+        out: list[int] = []
+        for step in (-1, 1):
+            j = pos + step
+            while 0 <= j < len(self.b.chunks) and self.b.chunks[j].section == chunk.section \
+                    and self.b.chunks[j].doc_id == chunk.doc_id and len(out) < _ARTICLE_SENTENCES:
+                out += self.sent_by_chunk.get(j, [])
+                j += step
+        return sorted(si for si in out if si not in self.sent_by_chunk.get(pos, []))
+
     def _caption(self, head: int) -> int | None:
         """The caption line right above a table's header row (「附表1　决定废止的规范性文件目录」), None if there is none."""
         j = head - 1
@@ -520,7 +537,8 @@ class SentenceKind(Kind):
                 self._char_share(qchars, text if head is not None else self.sent_text[si]) if qchars else 0.0,
             ]
 
-        of_hit = [self._with_series_end(self.b.chunk_pos_map[h.chunk.id]) for h in ranked.hits[:6]]
+        of_hit = [self._with_series_end(self.b.chunk_pos_map[h.chunk.id]) + (self._article_rest(h.chunk.id) if r < _ARTICLE_HITS else [])
+                  for r, h in enumerate(ranked.hits[:6])]
         scored = list(dict.fromkeys(si for sents in of_hit for si in sents))
         # sentences a passage brings from beyond its edge (the rest of its list or table) were not ranked themselves: a
         # sentence counts where it ranks best, its own passage's rank or a fraction of the rank of one that brings it
@@ -564,7 +582,10 @@ class SentenceKind(Kind):
             if si in seen or chunk.doc_id not in allowed or (not notes_answer and _is_resp(self.sent_text[si])):
                 continue
             rows.append((si, -1, features(si, -1, float(sims[si]), self.title_terms.get(chunk.clause_id, set()))))
-        return rows
+        if meta_fields(info.text):
+            return rows
+        # a rule's own 文号, issuer or date line (under each title of a 汇编) says what the rule is, and answers nothing in it
+        return [row for row in rows if not HEADER_LINE.match(self.sent_text[row[0]])]
 
     # ----------------------------------------------------------------- best sentences
     def sentences(self, info: QueryInfo, ranked: Ranked, qvec: np.ndarray) -> Answer:
@@ -657,6 +678,9 @@ class SentenceKind(Kind):
                 self.b.chunks[self.b.sentences[j - 1].chunk].clause_id == hit.chunk.clause_id:
             j -= 1
             chosen.insert(0, j)
+        if ANAPHOR.match(self.sent_text[chosen[0]]) and chosen[0] > 0 and \
+                self.b.chunks[self.b.sentences[chosen[0] - 1].chunk].clause_id == hit.chunk.clause_id:
+            chosen.insert(0, chosen[0] - 1)  # 「此项由市民政局…制定具体办法」: what 此项 is, is the sentence before it
         nxt = best_si + 1
         same_clause = nxt < len(self.b.sentences) and \
             self.b.chunks[self.b.sentences[nxt].chunk].clause_id == hit.chunk.clause_id
@@ -908,14 +932,18 @@ class SentenceKind(Kind):
 
     def _penalty_after(self, si: int, clause_id: str, terms: list[str], reach: int = 15) -> int | None:
         """The first sentence after ``si`` in its clause that states a penalty for what the question names (a topic
-        word of it) or for breaking the rules above (「凡违反以上规定的，…依法给予相应处罚」); None if there is none."""
+        word of it: 「…野外烧纸、吸烟等违规用火的，一律依法给予行政处罚」), else the first for breaking the rules above
+        (「凡违反以上规定的，…依法给予相应处罚」); None if there is none."""
+        broken = None
         for j in range(si + 1, min(si + 1 + reach, len(self.sent_text))):
             if self.b.chunks[self.b.sentences[j].chunk].clause_id != clause_id:
                 break
             text = self.sent_text[j]
-            if _PENALTY.search(text) and (_VIOLATES.search(text) or any(len(t) >= 2 and t in text for t in terms)):
+            if _PENALTY.search(text) and any(len(t) >= 2 and t in text for t in terms):
                 return j
-        return None
+            if broken is None and _PENALTY.search(text) and _VIOLATES.search(text):
+                broken = j
+        return broken
 
     def _runner_up(self, info: QueryInfo, ask: _Ask, cand: list[tuple[float, int, int]], chosen: list[int],
                    hit: Hit) -> tuple[int, Hit] | None:
@@ -1173,6 +1201,8 @@ _TIE = 0.05  # two sentences this close in score are both quoted (``_runner_up``
 _BOUND_MARGIN = 0.1  # how far behind the first a sentence with the asked figure's bound may score and still answer
 _BROUGHT_RANK = 0.25  # the passage-rank feature of a sentence its passage brings along, against one of its own
 _TABLE_ROWS = 40  # the rows of a retrieved row's table that join the candidates
+_ARTICLE_HITS = 6  # the passages whose article's other paragraphs join the candidates (all those read)
+_ARTICLE_SENTENCES = 8  # at most this many sentences of an article's other paragraphs
 _ITEM = re.compile(r"^\s*(?P<mark>[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*(?P<body>.*)$", re.S)
 
 
