@@ -54,7 +54,7 @@ _TITLE = re.compile(rf"(关于.*|.*(?:{_DOC_KINDS}))$")
 _TITLE_DONE = re.compile(rf"(?:{_DOC_KINDS})[）)]?$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号$")
 # a line that states a rule's own 文号, issuer or date (under each title of a 汇编 of policies): what it is, not what it says
-HEADER_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d{1,4}\s*号|"
+HEADER_LINE = re.compile(rf"^(?:{_DOC_NUMBER.pattern[1:-1]}|"
                          r"(?:发文字号|文\s*号|发文机关|发布机关|制定机关|发布机构|成文日期|印发日期|发布日期|发布时间)[：:].{0,80})$")
 # a day as 公文 write it: 「2022年2月1日」, or in a 政府令 「二〇二二年二月一日」 (groups 1-3 or 4-6: year, month, day)
 # (a scan's OCR reads the 〇 of a year as 「O」 or 「○」: 「二O二五年」)

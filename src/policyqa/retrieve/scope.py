@@ -144,10 +144,11 @@ class ScopeResolver:
         self.body_weight = body_weight
         n = len(self.docs)
         # a notice that carries several rules (a 汇编 of policies) is named by each rule's title as well as its own
-        self.titles = {d.doc_id: "\n".join([core_title(d.meta.title), *rule_parts(d)]) for d in self.docs}
+        parts = {d.doc_id: rule_parts(d) for d in self.docs}
+        self.titles = {d.doc_id: "\n".join([core_title(d.meta.title), *parts[d.doc_id]]) for d in self.docs}
         # digits name no notice by themselves (「到2022年」 shares 「202」 with every title holding a year): a year is
         # weighed on its own below
-        self.title_grams = {d.doc_id: title_names(d.meta.title, tokenizer).union(*(title_names(p, tokenizer) for p in rule_parts(d)))
+        self.title_grams = {d.doc_id: title_names(d.meta.title, tokenizer).union(*(title_names(p, tokenizer) for p in parts[d.doc_id]))
                             for d in self.docs}
         self.gram_df = gram_df = Counter(g for gs in self.title_grams.values() for g in gs)
         self.gram_idf = {g: math.log((n + 1) / f) for g, f in gram_df.items()}

@@ -537,8 +537,7 @@ class SentenceKind(Kind):
                 self._char_share(qchars, text if head is not None else self.sent_text[si]) if qchars else 0.0,
             ]
 
-        of_hit = [self._with_series_end(self.b.chunk_pos_map[h.chunk.id]) + (self._article_rest(h.chunk.id) if r < _ARTICLE_HITS else [])
-                  for r, h in enumerate(ranked.hits[:6])]
+        of_hit = [self._with_series_end(self.b.chunk_pos_map[h.chunk.id]) + self._article_rest(h.chunk.id) for h in ranked.hits[:6]]
         scored = list(dict.fromkeys(si for sents in of_hit for si in sents))
         # sentences a passage brings from beyond its edge (the rest of its list or table) were not ranked themselves: a
         # sentence counts where it ranks best, its own passage's rank or a fraction of the rank of one that brings it
@@ -678,8 +677,7 @@ class SentenceKind(Kind):
                 self.b.chunks[self.b.sentences[j - 1].chunk].clause_id == hit.chunk.clause_id:
             j -= 1
             chosen.insert(0, j)
-        if ANAPHOR.match(self.sent_text[chosen[0]]) and chosen[0] > 0 and \
-                self.b.chunks[self.b.sentences[chosen[0] - 1].chunk].clause_id == hit.chunk.clause_id:
+        if ANAPHOR.match(self.sent_text[chosen[0]]) and chosen[0] > 0 and self._clause_of(chosen[0] - 1) == hit.chunk.clause_id:
             chosen.insert(0, chosen[0] - 1)  # 「此项由市民政局…制定具体办法」: what 此项 is, is the sentence before it
         nxt = best_si + 1
         same_clause = nxt < len(self.b.sentences) and \
@@ -1201,7 +1199,6 @@ _TIE = 0.05  # two sentences this close in score are both quoted (``_runner_up``
 _BOUND_MARGIN = 0.1  # how far behind the first a sentence with the asked figure's bound may score and still answer
 _BROUGHT_RANK = 0.25  # the passage-rank feature of a sentence its passage brings along, against one of its own
 _TABLE_ROWS = 40  # the rows of a retrieved row's table that join the candidates
-_ARTICLE_HITS = 6  # the passages whose article's other paragraphs join the candidates (all those read)
 _ARTICLE_SENTENCES = 8  # at most this many sentences of an article's other paragraphs
 _ITEM = re.compile(r"^\s*(?P<mark>[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])\s*(?P<body>.*)$", re.S)
 
