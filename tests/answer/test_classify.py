@@ -113,6 +113,10 @@ def test_the_words_a_metadata_pattern_reads_are_not_topics(library_assistant) ->
     ("晚上打出租车起步价多少？", ("夜间", "出租汽车")),
     ("国企哪些投资是禁止做的？", ("不得",)),  # notices forbid with 不得
     ("评上奖以后被人发现是抄的，会咋处理？", ("剽窃",)),
+    ("老师的薪水有没有说法？", ("教师", "工资")),
+    ("停薪留职出去办公司，原来的身份留多久？", ("离岗", "创业")),
+    ("企业省电省煤做到什么程度有奖？", ("节能",)),
+    ("头胎能领养娃的钱吗？", ("一孩", "育儿")),
 ])
 def test_everyday_words_add_the_words_notices_use(question: str, formal: tuple[str, ...]) -> None:
     from policyqa.answer.classify import expand_synonyms

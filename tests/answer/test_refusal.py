@@ -27,6 +27,14 @@ def test_how_a_question_asks_for_a_kind_of_detail(question: str, kind: str) -> N
     _need(question, kind)
 
 
+def test_the_latest_day_to_apply_asks_a_deadline_and_an_hour_count_states_one() -> None:
+    """「最晚要在什么时候之前申请」 asks the deadline (「24个月内申请」 states it, 「24小时内上门」 too); 「最晚多久」 asks a span."""
+    need = _need("一次性生育补贴最晚要在什么时候之前申请？", "deadline")
+    assert need.search("生育补贴应当自子女出生之日起24个月内申请") and need.search("24小时内上门检测")
+    assert "deadline" not in dict(detail_ask("最晚多久得上门来测温度？"))
+    assert not need.search("每孩补贴2000元")
+
+
 def test_an_area_or_a_headcount_in_ten_thousands_is_no_amount_of_money() -> None:
     need = _need("每亩补贴多少钱？", "amount")
     assert not need.search("到2025年，全市油樟种植面积达到8万亩以上，油茶种植面积达到1万亩以上")
