@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policyqa.answer.context import _is_resp
+from policyqa.answer.context import _is_resp, _units_text
+from policyqa.corpus.responsibility import parse_responsibility
 
 
 @pytest.mark.parametrize(("sentence", "note"), [
@@ -110,3 +111,18 @@ def test_a_share_of_them_answers_how_many_and_a_rate_answers_how_much() -> None:
     assert _has_quantity("2019年6月底前，20%的二级以上公立医院完成章程制定工作。", "家")
     assert not _has_quantity("初步设计提出的投资概算超过投资估算10%的，项目单位应当报告。", "个")
     assert _has_quantity("按研发投入的3%给予补助。", "元") and not _has_quantity("每年开展2次检查。", "元")
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("推行医疗收费电子票据管理改革由哪些部门负责？", False),  # the departments: the governments are where it is done
+    ("推行医疗收费电子票据管理改革由哪些单位负责？", True),
+    ("推行医疗收费电子票据管理改革由谁负责？", True),
+    ("哪些部门和单位负责？", True),
+])
+def test_asked_for_departments_the_governments_a_note_charges_are_left_to_its_quote(question: str, named: bool) -> None:
+    resp, _ = parse_responsibility("4.推行医疗收费电子票据管理改革。（市财政局、市卫生健康委、市医疗保障局,各区市县人民政府、园区管委会负责）",
+                                   0, None)
+    assert resp is not None and "各区市县人民政府" in resp.units
+    text, units = _units_text(resp, asks_lead=False, question=question)
+    assert "市财政局" in text and "市医疗保障局" in text
+    assert ("各区市县人民政府" in text) is named and ("园区管委会" in units) is named

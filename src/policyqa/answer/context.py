@@ -212,15 +212,28 @@ _ASKS_LEAD = re.compile(r"牵头|主抓|带头|哪一?个(?:部门|单位|机构
 _ASKS_ALL = re.compile(r"还有|参与|配合|责任单位|哪(?:些|几个)(?:部门|单位)负责|谁负责|分别|和.{0,4}单位|、谁")
 
 
-def _units_text(resp: Responsibility, asks_lead: bool) -> tuple[str, tuple[str, ...]]:
-    """「的牵头单位是：A；责任单位：B、C」 when the note tells them apart; only the lead when that is asked."""
+# 「哪些部门负责」 asks the departments: the governments and 管委会 a note also charges (「各区市县人民政府、园区管委会」)
+# are the places that carry the task out, not departments; 「哪些单位」「谁」 asks them all
+ASKS_DEPARTMENTS = re.compile(r"(?:哪个|哪些|哪几个|哪一个|哪家|什么|啥)部门|部门(?:有哪些|是哪些|是哪个|是谁)")
+_ASKS_UNITS = re.compile(r"单位|谁|机关|主体|政府|管委会")
+GOVERNMENT = re.compile(r"(?:人民政府|政府|管委会|管理委员会|办事处)(?:[（(][^）)]*[）)])?$")
+
+
+def _units_text(resp: Responsibility, asks_lead: bool, question: str = "") -> tuple[str, tuple[str, ...]]:
+    """「的牵头单位是：A；责任单位：B、C」 when the note tells them apart; only the lead when that is asked; asked for the
+    departments, without the governments the note also names (its quote shows them)."""
     etc = "等" if resp.has_etc else ""
-    others = tuple(u for u in resp.units if u not in resp.lead)
-    if resp.lead and asks_lead:
-        return f"的牵头单位是：{'、'.join(resp.lead)}", resp.lead
-    if resp.lead and others:
-        return f"的牵头单位是：{'、'.join(resp.lead)}；其他责任单位：{'、'.join(others)}{etc}", resp.units
-    return f"的责任单位是：{resp.display()}", resp.units
+    units = resp.units
+    if ASKS_DEPARTMENTS.search(question) and not _ASKS_UNITS.search(question):
+        departments = tuple(u for u in units if not GOVERNMENT.search(u))
+        units = departments or units
+    lead = tuple(u for u in resp.lead if u in units)
+    others = tuple(u for u in units if u not in lead)
+    if lead and asks_lead:
+        return f"的牵头单位是：{'、'.join(lead)}", lead
+    if lead and others:
+        return f"的牵头单位是：{'、'.join(lead)}；其他责任单位：{'、'.join(others)}{etc}", units
+    return f"的责任单位是：{'、'.join(units)}{etc}", units
 
 
 def _has_quantity(text: str, unit: str | None) -> bool:

@@ -113,7 +113,7 @@ class ResponsibilityKind(Kind):
         if stated is not None:  # 「…由哪个部门认定」 and the clause says 「由市经济信息化局…认定」: that sentence answers
             return stated
         asks_lead = bool(_ASKS_LEAD.search(info.text)) and not _ASKS_ALL.search(info.text)
-        units, named_units = _units_text(resp, asks_lead=asks_lead)
+        units, named_units = _units_text(resp, asks_lead=asks_lead, question=info.text)
         if matched and matched not in title and matched in clause.text:
             lead = f"「{matched}」属于「{title}」，其{units.removeprefix('的')}。"
         else:
