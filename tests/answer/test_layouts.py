@@ -261,6 +261,50 @@ def test_an_faq_question_is_answered_by_its_answer_not_by_itself(layouts_assista
     assert a.answerable and "答：" in a.answer and "区人才办" in a.answer
 
 
+def test_an_faq_reply_answers_whole(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「9.问：申领补贴需要准备哪些材料？」 answered 「答：申领人需要提供：（1）…（5）…」 and 「通过政务数据共享…无需重复提供」: the
+    reply is one answer, not the sentence of it that best shares the asker's words; its question's second ask
+    (「…要交个人所得税吗？会不会影响低保？」) is no part of the reply."""
+    a = layouts_assistant.ask("琅溪市生育补贴政策问答里，申领补贴得准备什么材料？")
+    assert a.answerable and all(x in a.answer for x in ("身份证件", "出生医学证明", "户口簿", "社会保障卡", "缴费证明"))
+    b = layouts_assistant.ask("琅溪生育补贴政策问答中，市医疗保障局在生育医疗费用上有什么举措？")
+    assert b.answerable and "1500元" in b.answer
+    c = layouts_assistant.ask("琅溪生育补贴问答里，领的补贴会不会影响低保？")
+    assert c.answerable and "不计入家庭或者个人收入" in c.answer and "会不会影响低保？答" not in c.answer
+
+
+def test_the_latest_day_to_apply_is_answered_by_the_time_limit(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「最迟要在什么时候前申请」 asks a deadline: 「自子女出生之日起24个月内申请」, not the amount of the grant named."""
+    a = layouts_assistant.ask("琅溪生育补贴问答里，一次性生育补贴最迟要在什么时候前申请？")
+    assert a.answerable and "24个月内申请" in a.answer
+
+
+def test_the_row_of_a_table_the_question_names_is_the_one_answered(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A Word 目标分解表 of one row per county: asked of 白沙县, its row (「白沙县|92.0%|95.0%|98.0%|8.3」) under the header
+    that says what each figure is, not the header alone or another county's row."""
+    a = layouts_assistant.ask("琅溪农村供水方案里，白沙县2027年底农村自来水普及率要达到多少？")
+    assert a.answerable and "白沙县|92.0%|95.0%|98.0%" in a.answer and "2027年底目标" in a.answer
+    assert "青岚县" not in a.answer
+
+
+def test_asked_what_a_department_leads_its_seat_in_a_leading_group_is_no_answer(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「市发展和改革委员会牵头负责的是哪项任务」: the task a note names it lead of, not the 领导小组 it sits in among ten
+    members; asked 「负责哪些事、牵头哪些任务」, its duties in the text are part of the answer as well."""
+    a = layouts_assistant.ask("琅溪农村供水保障提升方案里，市发展和改革委员会牵头负责的是哪项任务？")
+    assert a.answerable and "完善水价形成和水费收缴机制" in a.answer and "领导小组" not in a.answer
+    b = layouts_assistant.ask("市财政局在云梧人才安居工程实施方案里负责哪些事、牵头哪些任务？")
+    assert "绩效评价" in b.answer and "5000万元" in b.answer
+
+
+def test_a_rate_of_a_thing_the_notice_never_mentions_is_refused(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「贴息比例是多少」 of a 家政 subsidy 办法 that grants no 贴息: not its 「比例应当不低于60%」 of something else; a notice
+    that pays 贴息 answers the same ask."""
+    a = layouts_assistant.ask("琅溪市家政服务业补贴资金管理办法对家政企业的银行贷款有没有贴息？贴息比例是多少？")
+    assert not a.answerable and a.refusal_reason == "asked_not_in_notice:贴息"
+    b = layouts_assistant.ask("石湖科技型中小企业若干措施里，科技贷款的贴息比例是多少？")
+    assert b.answerable and "50%" in b.answer
+
+
 def test_the_tier_a_label_names_is_the_one_answered(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     """「B类人才的购房补贴」 of 「A类人才200万元，B类人才100万元，…」: the B tier's amount, not the first one."""
     a = layouts_assistant.ask("西塘人才安居补贴办法中，B类人才的购房补贴标准是多少？")

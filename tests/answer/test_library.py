@@ -282,7 +282,9 @@ def test_an_amount_of_something_no_notice_mentions_is_refused(library_assistant)
     kind = library_assistant.composer.fallback
     assert kind._asked_head("网约车起步价定的是多少钱？") == "起步价"
     assert kind._asked_head("违规私自土葬的罚款是多少？") == "罚款"
-    assert kind._asked_head("补贴标准是多少？") == ""  # the kind of detail, not the thing it is of
+    assert kind._asked_head("补贴标准是多少？") == "补贴"  # the thing the kind of figure (标准) is of
+    assert kind._asked_head("贴息比例是多少？") == "贴息"
+    assert kind._asked_head("标准是多少？") == ""  # the kind alone names no thing
     from policyqa.answer.kinds.sentences import _HEAD_BEFORE_BOUND
 
     assert kind._asked_head("平台公司的注册资本最少要多少万元？", _HEAD_BEFORE_BOUND) == "注册资本"
@@ -853,3 +855,13 @@ def test_a_fine_asked_in_dialect_the_notice_never_gives_is_refused(library_assis
     """「要罚好多钱」 is 「要罚多少钱」: the 建筑垃圾 办法 sends river dumping to the water department without an amount."""
     a = library_assistant.ask("照广安2022年那个建筑垃圾管理办法，往河道里乱倒建筑垃圾要罚好多钱？")
     assert not a.answerable
+
+
+def test_asked_for_departments_the_governments_of_the_note_stay_in_its_quote(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「（市财政局、市卫生健康委、市医疗保障局,各区市县人民政府、园区管委会负责）」: asked 哪些部门, the departments; asked
+    哪些单位, every unit the note names. The quote holds the whole note either way."""
+    a = library_assistant.ask("广安互联网医疗健康那个实施意见里，推行医疗收费电子票据管理改革由哪些部门负责？")
+    assert all(d in a.answer for d in ("市财政局", "市卫生健康委", "市医疗保障局")) and "人民政府" not in a.answer
+    assert any("各区市县人民政府" in c.text for c in a.citations)
+    b = library_assistant.ask("广安互联网医疗健康那个实施意见里，推行医疗收费电子票据管理改革由哪些单位负责？")
+    assert "各区市县人民政府" in b.answer and "园区管委会" in b.answer

@@ -473,6 +473,20 @@ def test_an_faq_of_unnumbered_questions_has_one_section_per_question() -> None:
     assert c.section_path[-1].startswith("问") and "购房补贴" in c.section_path[-1]
 
 
+def test_an_faq_that_numbers_its_questions_1_dot_ask_has_one_section_per_question() -> None:
+    """「9.问：申领补贴需要准备哪些材料？」 over 「答：…」 (a portal page's 政策问答): each question a section, not an item
+    run into the introduction above it; the 施行 of the rule it is about is its own."""
+    doc = _parse(SYNTHETIC / "langxi_shengyu_butie_wenda_2025.html")
+    asks = [s for s in doc.sections if s.label.startswith("问")]
+    assert len(asks) == 25 and asks[8].label == "问9：申领补贴需要准备哪些材料？"
+    answer = _clause_with(doc, "申请人有效身份证件")
+    assert answer.section_path[-1] == asks[8].label
+    assert _clause_with(doc, "现就有关问题解答如下").section_path == ("导语",)  # the introduction keeps none of them
+    # the rule it answers about takes effect by the sentence that names it with its 文号 and 简称 in between
+    assert doc.meta.effective.startswith("《琅溪市生育支持补贴实施办法》（琅卫规〔2025〕2号")
+    assert doc.meta.effective.endswith("自2025年7月1日起施行，有效期5年。")
+
+
 def test_a_line_starting_with_an_amount_or_a_bare_number_is_no_decimal_heading(tmp_path: Path) -> None:
     doc = _parse_text(tmp_path / "plan.txt", "某市某某实施方案\n一、主要目标\n2.5万元以下的项目简化审批。\n3 个工作日内办结。\n")
     assert [s.label for s in doc.sections] == ["一、主要目标"]

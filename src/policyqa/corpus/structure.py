@@ -25,6 +25,8 @@ _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"^第([{CN}]+)节\s*(.*)$")),
     ("division", re.compile(rf"^第([{CN}]+)部分\s*(.*)$")),  # 「第一部分　总体要求」
     ("article", re.compile(rf"^第\s*([{CN}]+|\d{{1,3}})\s*条\s*(.*)$")),  # 「第1条」 too, as some 细则 number them
+    # 「1.问：哪些人可以申领？」「一、问：…」 of a 政策问答 that numbers its questions: each a question item (below)
+    ("qa", re.compile(rf"^(\d{{1,3}}|[{CN}]{{1,4}})\s*[.．、]\s*问\s*[：:]\s*(.*)$")),
     ("l1", re.compile(rf"^([{CN}]+)(?:、|[.．](?!\d))\s*(.*)$")),  # 「一、」, and 「一．」 as some portals write it
     ("l2", re.compile(rf"^[（(]([{CN}]+)[）)]\s*(.*)$")),
     ("l3", re.compile(r"^(\d{1,2})[.．、](?!\d)\s*(.*)$")),
@@ -80,8 +82,9 @@ _FROM_DAY = (rf"[自从](?:{DAY}|(?:印发|发布|公布)之日)起(?:施行|实
              rf"(?:[，,][^。\n]{{0,60}}?(?:有效期(?:至{DAY}|为?[\d一二三四五六七八九十两]+年)|试行期?[\d一二三四五六七八九十两]+年))?。?")
 _RULE_KINDS = "实施方案|方案|实施办法|办法|实施细则|细则|规定|意见|措施|条例|规划|计划"
 EFFECTIVE_SENTENCE = re.compile(r"本[^。，；\n]{0,20}?" + _FROM_DAY)
-# a 政策解读 or a cover note speaks of the rule it is about by name: 「《办法》自2024年5月1日起施行，有效期5年」
-_NAMED_EFFECTIVE = re.compile(r"《(?P<name>[^《》\n]{1,60})》" + _FROM_DAY)
+# a 政策解读 or a cover note speaks of the rule it is about by name: 「《办法》自2024年5月1日起施行，有效期5年」, or
+# 「《X实施办法》（琅卫规〔2025〕2号，以下简称《办法》），自2025年7月1日起施行」 with its 文号 and 简称 between
+_NAMED_EFFECTIVE = re.compile(r"《(?P<name>[^《》\n]{1,60})》(?:[（(][^（）()\n]{2,60}[）)][，,]?)?" + _FROM_DAY)
 _SHORT_NAME = re.compile(r"《(?P<name>[^《》\n]{2,60})》[^《》。\n]{0,40}?以下简称《(?P<short>[^《》\n]{1,20})》")
 # a portal's 信息公开 block copied as text: 「发文字号：临府办发〔2024〕12号」「成文日期：2024年3月5日」「索引号：…」
 # a 版头's own fields (密级, 紧急程度, 签发人 of a 上行文; the 办理结果 of a 答复 to a 建议 or 提案) open it as well, and say
@@ -240,6 +243,8 @@ ASKER_TAG = r"【(?:记者|问|提问|网友|群众)】"  # who asks in an 答�
 _ASKER = re.compile(rf"^{ASKER_TAG}\s*(\S.*)$")
 _SPEAKER = re.compile(r"^【(?:主持人|答)】\s*\S")
 _PLAIN_ASK = re.compile(r"^问\s*[：:]\s*(\S.{2,80}?[？?])$")
+# the line of a 政策问答 or 答记者问 that asks (「问3：」「3.问：」「问：」「【记者】」): what follows it answers
+QA_LINE = re.compile(rf"^(?:问题?\s*\d{{1,3}}\s*[：:、.．]|(?:\d{{1,3}}|[{CN}]{{1,4}})\s*[.．、]\s*问\s*[：:]|问\s*[：:]|{ASKER_TAG})")
 _ANSWER = re.compile(r"^答\s*[：:]")
 
 

@@ -55,8 +55,8 @@ class ReverseResponsibilityKind(Kind):
             return c.responsibility is not None and any(self.b.aliases.same(dept, u) for u in c.responsibility.lead)
 
         named = [(c.start, c.end) for _, c in found]  # every clause a note names it in, led or not
-        if re.search(r"牵头", info.text) and not re.search(r"配合|参与|协助|责任单位|[或和及]负责|负责[或和及]", info.text) \
-                and not together:  # 「牵头或负责的」 asks both
+        asks_lead = bool(re.search(r"牵头", info.text)) and not re.search(r"配合|参与|协助|责任单位|[或和及]负责|负责[或和及]", info.text)
+        if asks_lead and not together:  # 「牵头或负责的」 asks both
             # 「市商务局牵头负责哪些任务」: the tasks it leads, where the notes tell the lead apart
             found = [(d, c) for d, c in found if leads(c)] or found
         role = "牵头单位" if found and all(leads(c) for _, c in found) else "责任单位"
@@ -75,12 +75,16 @@ class ReverseResponsibilityKind(Kind):
         budget = max(_GIST_CHARS, _GIST_TOTAL // max(1, len(found)))  # one or two tasks are quoted at more length
         gist = {c.id: _gist(d, c, budget) for d, c in found} if len(found) <= _GIST_MAX else {}
         extra: list[tuple[int, int, str]] = []
+        leads_only = asks_lead and "负责" not in info.text.replace("牵头负责", "")
         if len(docs) == 1 and not together:
             # a notice with a 分工表 and duties in its text (「市财政局负责统筹安排…」) gives the department both
             doc = self.b.documents[docs[0]]
             # a clause whose note names it is already answered (or, asked what it leads, left out on purpose)
             extra = [x for x in self.duties.duty_spans(doc, dept, self._called(dept))
-                     if not any(a <= x[0] < b for a, b in named)][: self.duties.max_items]
+                     if not any(a <= x[0] < b for a, b in named)
+                     # asked only what it leads (「牵头负责的是哪项任务」, not 「负责哪些事、牵头哪些任务」), a sentence in
+                     # which it only takes part (a 领导小组's members) answers nothing
+                     and (not leads_only or "牵头" in doc.text[x[0]:x[1]])][: self.duties.max_items]
         if len(docs) == 1:
             items = "；".join(_bare_title(c) + (f"——{d.text[gist[c.id][0]:gist[c.id][1]].rstrip('。；;，,')}" if gist.get(c.id) else "")
                              for d, c in found)

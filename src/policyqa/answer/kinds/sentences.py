@@ -14,7 +14,7 @@ import numpy as np
 from policyqa.answer.classify import QueryInfo, asked_part, expand_synonyms, meta_fields
 from policyqa.answer.refusal import CHECK_ONLY_KINDS, UNSUPPORTED_KINDS, detail_ask
 from policyqa.corpus.structure import PREAMBLE as PREAMBLE_LABEL
-from policyqa.corpus.structure import ASKER_TAG, HEADER_LINE, cn_small, is_row, table_cells
+from policyqa.corpus.structure import HEADER_LINE, QA_LINE, cn_small, is_row, table_cells
 from policyqa.retrieve.hybrid import Ranked
 from policyqa.retrieve.scope import topic_names
 from policyqa.types import SECTION_SEP, Answer, Hit
@@ -271,13 +271,25 @@ class SentenceKind(Kind):
         return next((j for j in near if _holds(self.sent_text[j], asked)), None)
 
     def _named_row(self, si: int, question: str) -> int | None:
-        """Of the 「X：…」 rows in ``si``'s section (「临江区：0591-86451726」), the one whose label X the question names."""
+        """Of the 「X：…」 rows in ``si``'s section (「临江区：0591-86451726」), the one whose label X the question names; of
+        the rows of the table ``si`` is a row of (「青岚县|88.6%|…」), the one whose worded cells the question names most
+        (「三类区域」「公共停车场」「小型车」, not the header's 「阶梯」 inside 「第二阶梯」, nor 「202」 of 「2025年」)."""
         section = self._section_of(si)
+        in_table = bool(table_cells(self.sent_text[si]))
+        rows = self._around(si, lambda j: bool(table_cells(self.sent_text[j])) and self._section_of(j) == section) if in_table else []
+        header = next((self._table_head(j) for j in rows[1:2]), None)  # its header names columns (「文号」), no row
+        best: tuple[int, int] | None = None
         for j in self._around(si, lambda j: self._section_of(j) == section):
-            m = re.match(r"([^：:，。；]{2,16})[：:]", self.sent_text[j])
-            if m and is_row(self.sent_text[j]) and m.group(1) in question:
-                return j
-        return None
+            cells = table_cells(self.sent_text[j])
+            if cells:  # a row of the table ``si`` is in, not its header nor another table's
+                named = sum(len(c) for c in cells if re.search(r"[\u4e00-\u9fff]{2}", c) and c in question) \
+                    if j in rows and j != header else 0
+            else:
+                m = re.match(r"([^：:，。；]{2,16})[：:]", self.sent_text[j])
+                named = len(m.group(1)) if m and is_row(self.sent_text[j]) and m.group(1) in question else 0
+            if named and (best is None or named > best[0]):
+                best = (named, j)
+        return best[1] if best else None
 
     def _table_head(self, si: int) -> int | None:
         """The header row of the table whose row ``si`` is (its first row, naming columns, no figure); None if ``si`` is
@@ -305,15 +317,32 @@ class SentenceKind(Kind):
     def _reply(self, si: int, most: int = 400) -> list[int]:
         """The sentences answering the 「问N：…？」 item question ``si`` is (up to ``most`` characters); [] for any other
         sentence."""
-        if not _QA_LINE.match(self.sent_text[si]):
+        if not QA_LINE.match(self.sent_text[si]):
             return []
         section, out, size = self._section_of(si), [], 0
         j = si + 1
+        while j < len(self.b.sentences) and self._clause_of(j) == self._clause_of(si):
+            j += 1  # 「16.问：…要交个人所得税吗？会不会影响低保？」: the question's second ask is still the question
         while j < len(self.b.sentences) and self._section_of(j) == section and (not out or size + len(self.sent_text[j]) <= most):
             out.append(j)
             size += len(self.sent_text[j])
             j += 1
         return out
+
+    def _item_reply(self, si: int, most: int = 300) -> list[int]:
+        """The whole answer of the 政策问答 item sentence ``si`` answers in, when it is short (up to ``most`` characters): an
+        FAQ's reply is written as one answer to its question (「答：申领人需要提供：（1）…；（5）…」 and 「通过政务数据共享…无需
+        重复提供」), a sentence of it one part; [] outside such an item or for a longer reply (a speech in an 答记者问)."""
+        section = self._section_of(si)
+        q = si
+        while q > 0 and self._section_of(q - 1) == section:
+            q -= 1
+        if q == si or not QA_LINE.match(self.sent_text[q]):
+            return []
+        out = self._reply(q, most)
+        after = out[-1] + 1 if out else q + 1
+        whole = after >= len(self.b.sentences) or self._section_of(after) != section
+        return out if si in out and whole else []
 
     def _around(self, si: int, keep: Callable[[int], bool]) -> list[int]:
         """``si`` and the sentences before and after it, as far as each one ``keep``s."""
@@ -729,7 +758,7 @@ class SentenceKind(Kind):
                 chosen = sorted({*chosen, *doer})
         run = (self._ordinal_run(best_si, hit.chunk.clause_id) or self._circled_run(best_si, hit.chunk.clause_id)) if asks_list else []
         block = self._rows(best_si) if asks_list else []
-        reply = self._reply(best_si)
+        reply = self._reply(best_si) or self._item_reply(best_si)
         if reply:  # 「问13：夫妻双方都是新市民，可以各申请一次吗？」 matched: its 「答：…」 answers
             chosen = reply
         elif len(run) >= 2:  # 「一是压实属地责任…；二是压实部门责任…；三是…」: the items of a series written in running text
@@ -988,6 +1017,8 @@ class SentenceKind(Kind):
             return ""
         words = [w for w in self.tok.segments(m.group(1)) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
         head = words[-1] if words else ""
+        if head in _KIND_HEADS and len(words) >= 2:
+            head = words[-2]  # 「贴息比例是多少」: the kind of figure asked (比例) is of the thing before it (贴息)
         # 「一家最多多少」「每人…」 count what is paid per unit; they name no thing
         return head if len(head) >= 2 and head not in _NOT_HEADS and not re.match(r"[一两每单各]", head) else ""
 
@@ -1139,7 +1170,6 @@ _BODY_END = r"(?:部门|机关|机构|单位|局|委|办|政府|中心|管委会
 _BODY = re.compile(rf"[\u4e00-\u9fff]{{2,}}{_BODY_END}|我(?:局|委|厅|办)")  # a body named (「我局」 in the issuer's own words)
 # an item of a 「①…②…」 or 「（1）…；（2）…」 list run into one paragraph, or its intro ending in the first item
 _CIRCLED = re.compile(r"(?:^|[：:])(?:[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[（(]\d{1,2}[）)])")
-_QA_LINE = re.compile(rf"^(?:问题?\s*\d{{1,3}}\s*[：:]|{ASKER_TAG})")  # a 政策问答 or 答记者问 question line
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+是")  # 「一是…」「二是…」: items written in running text
 _LEVEL = re.compile(r"(国家|省|市|县|区|乡镇|乡|镇|村)级")
 _RANK = {"村": 0, "乡": 1, "镇": 1, "乡镇": 1, "县": 2, "区": 2, "市": 3, "省": 4, "国家": 5}
@@ -1191,6 +1221,7 @@ _HEAD_BEFORE_ASK = re.compile(_HEAD + r"(?:是|为)(?:多少|几)")
 _HEAD_BEFORE_BOUND = re.compile(_HEAD + r"(?:是|为|(?:最少|至少|最低|最多|最高)(?:要|需要|得)?)(?:多少|几)")
 _KIND_TAIL = r"(?:号码|号|电话|地址|金额|数额|时间|日期|人数|数量|名称)$"  # what kind of detail a head asks, not which thing
 _NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 下限 额度 具体 一般 大概 最多 最少 至少 分别".split())
+_KIND_HEADS = frozenset("标准 金额 数额 比例 期限 上限 下限 额度".split())  # what kind of figure, said after what it is of
 # 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
 _INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
 _CAPTION = re.compile(r"^(?:附)?表\s*\d{0,2}[：:\s]*[^。；！？|｜]{2,60}$")  # 「附表1　决定废止的规范性文件目录」「表1 …主要指标」
