@@ -296,15 +296,6 @@ def test_asked_what_a_department_leads_its_seat_in_a_leading_group_is_no_answer(
     assert "绩效评价" in b.answer and "5000万元" in b.answer
 
 
-def test_a_rate_of_a_thing_the_notice_never_mentions_is_refused(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
-    """「贴息比例是多少」 of a 家政 subsidy 办法 that grants no 贴息: not its 「比例应当不低于60%」 of something else; a notice
-    that pays 贴息 answers the same ask."""
-    a = layouts_assistant.ask("琅溪市家政服务业补贴资金管理办法对家政企业的银行贷款有没有贴息？贴息比例是多少？")
-    assert not a.answerable and a.refusal_reason == "asked_not_in_notice:贴息"
-    b = layouts_assistant.ask("石湖科技型中小企业若干措施里，科技贷款的贴息比例是多少？")
-    assert b.answerable and "50%" in b.answer
-
-
 def test_the_tier_a_label_names_is_the_one_answered(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
     """「B类人才的购房补贴」 of 「A类人才200万元，B类人才100万元，…」: the B tier's amount, not the first one."""
     a = layouts_assistant.ask("西塘人才安居补贴办法中，B类人才的购房补贴标准是多少？")

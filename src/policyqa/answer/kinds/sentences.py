@@ -1017,8 +1017,6 @@ class SentenceKind(Kind):
             return ""
         words = [w for w in self.tok.segments(m.group(1)) if re.fullmatch(r"[\u4e00-\u9fff]+", w)]
         head = words[-1] if words else ""
-        if head in _KIND_HEADS and len(words) >= 2:
-            head = words[-2]  # 「贴息比例是多少」: the kind of figure asked (比例) is of the thing before it (贴息)
         # 「一家最多多少」「每人…」 count what is paid per unit; they name no thing
         return head if len(head) >= 2 and head not in _NOT_HEADS and not re.match(r"[一两每单各]", head) else ""
 
@@ -1221,7 +1219,6 @@ _HEAD_BEFORE_ASK = re.compile(_HEAD + r"(?:是|为)(?:多少|几)")
 _HEAD_BEFORE_BOUND = re.compile(_HEAD + r"(?:是|为|(?:最少|至少|最低|最多|最高)(?:要|需要|得)?)(?:多少|几)")
 _KIND_TAIL = r"(?:号码|号|电话|地址|金额|数额|时间|日期|人数|数量|名称)$"  # what kind of detail a head asks, not which thing
 _NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 下限 额度 具体 一般 大概 最多 最少 至少 分别".split())
-_KIND_HEADS = frozenset("标准 金额 数额 比例 期限 上限 下限 额度".split())  # what kind of figure, said after what it is of
 # 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
 _INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
 _CAPTION = re.compile(r"^(?:附)?表\s*\d{0,2}[：:\s]*[^。；！？|｜]{2,60}$")  # 「附表1　决定废止的规范性文件目录」「表1 …主要指标」
