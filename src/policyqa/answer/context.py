@@ -214,9 +214,9 @@ _ASKS_ALL = re.compile(r"还有|参与|配合|责任单位|哪(?:些|几个)(?:�
 
 # 「哪些部门负责」 asks the departments: the governments and 管委会 a note also charges (「各区市县人民政府、园区管委会」)
 # are the places that carry the task out, not departments; 「哪些单位」「谁」 asks them all
-ASKS_DEPARTMENTS = re.compile(r"(?:哪个|哪些|哪几个|哪一个|哪家|什么|啥)部门|部门(?:有哪些|是哪些|是哪个|是谁)")
+_ASKS_DEPARTMENTS = re.compile(r"(?:哪个|哪些|哪几个|哪一个|哪家|什么|啥)部门|部门(?:有哪些|是哪些|是哪个|是谁)")
 _ASKS_UNITS = re.compile(r"单位|谁|机关|主体|政府|管委会")
-GOVERNMENT = re.compile(r"(?:人民政府|政府|管委会|管理委员会|办事处)(?:[（(][^）)]*[）)])?$")
+_GOVERNMENT = re.compile(r"(?:人民政府|政府|管委会|管理委员会|办事处)(?:[（(][^）)]*[）)])?$")
 
 
 def _units_text(resp: Responsibility, asks_lead: bool, question: str = "") -> tuple[str, tuple[str, ...]]:
@@ -224,8 +224,8 @@ def _units_text(resp: Responsibility, asks_lead: bool, question: str = "") -> tu
     departments, without the governments the note also names (its quote shows them)."""
     etc = "等" if resp.has_etc else ""
     units = resp.units
-    if ASKS_DEPARTMENTS.search(question) and not _ASKS_UNITS.search(question):
-        departments = tuple(u for u in units if not GOVERNMENT.search(u))
+    if _ASKS_DEPARTMENTS.search(question) and not _ASKS_UNITS.search(question):
+        departments = tuple(u for u in units if not _GOVERNMENT.search(u))
         units = departments or units
     lead = tuple(u for u in resp.lead if u in units)
     others = tuple(u for u in units if u not in lead)

@@ -20,19 +20,22 @@ from policyqa.text.normalize import normalize_text
 from policyqa.types import Clause, Document, DocumentMeta, Responsibility, Section
 
 CN = "一二三四五六七八九十百零〇"
+# the two ways a 政策问答 numbers its questions: 「问3：」 (the number after 问) and 「3.问：」「三、问：」 (before it)
+_ASK_NUMBERED = r"问题?\s*(\d{1,3})\s*[：:、.．]"
+_NUMBERED_ASK = rf"(\d{{1,3}}|[{CN}]{{1,4}})\s*[.．、]\s*问\s*[：:]"
 _HEADINGS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(rf"^第([{CN}]+)章\s*(.*)$")),
     ("part", re.compile(rf"^第([{CN}]+)节\s*(.*)$")),
     ("division", re.compile(rf"^第([{CN}]+)部分\s*(.*)$")),  # 「第一部分　总体要求」
     ("article", re.compile(rf"^第\s*([{CN}]+|\d{{1,3}})\s*条\s*(.*)$")),  # 「第1条」 too, as some 细则 number them
     # 「1.问：哪些人可以申领？」「一、问：…」 of a 政策问答 that numbers its questions: each a question item (below)
-    ("qa", re.compile(rf"^(\d{{1,3}}|[{CN}]{{1,4}})\s*[.．、]\s*问\s*[：:]\s*(.*)$")),
+    ("qa", re.compile(rf"^{_NUMBERED_ASK}\s*(.*)$")),
     ("l1", re.compile(rf"^([{CN}]+)(?:、|[.．](?!\d))\s*(.*)$")),  # 「一、」, and 「一．」 as some portals write it
     ("l2", re.compile(rf"^[（(]([{CN}]+)[）)]\s*(.*)$")),
     ("l3", re.compile(r"^(\d{1,2})[.．、](?!\d)\s*(.*)$")),
     ("l4", re.compile(r"^[（(]?(\d{1,2})[）)]\s*(.*)$")),  # 「（1）」, and the half-bracketed 「1）」
     # 「问3：政策的执行期是多长？」 of a 政策问答; the 「答：…」 after it is that item's text
-    ("qa", re.compile(r"^问题?\s*(\d{1,3})\s*[：:、.．]\s*(.*)$")),
+    ("qa", re.compile(rf"^{_ASK_NUMBERED}\s*(.*)$")),
     # 「【办理时限】」 of an 办事指南: a labelled block
     ("label", re.compile(r"^【([^】\s]{2,12})】\s*(.*)$")),
     # 「◎招生计划」「▲报名时间」: a short line under a bullet sign titles what follows (◎■ above 【】 blocks, ▲●◆ below)
@@ -244,7 +247,7 @@ _ASKER = re.compile(rf"^{ASKER_TAG}\s*(\S.*)$")
 _SPEAKER = re.compile(r"^【(?:主持人|答)】\s*\S")
 _PLAIN_ASK = re.compile(r"^问\s*[：:]\s*(\S.{2,80}?[？?])$")
 # the line of a 政策问答 or 答记者问 that asks (「问3：」「3.问：」「问：」「【记者】」): what follows it answers
-QA_LINE = re.compile(rf"^(?:问题?\s*\d{{1,3}}\s*[：:、.．]|(?:\d{{1,3}}|[{CN}]{{1,4}})\s*[.．、]\s*问\s*[：:]|问\s*[：:]|{ASKER_TAG})")
+QA_LINE = re.compile(rf"^(?:{_ASK_NUMBERED}|{_NUMBERED_ASK}|问\s*[：:]|{ASKER_TAG})")
 _ANSWER = re.compile(r"^答\s*[：:]")
 
 

@@ -334,15 +334,11 @@ class SentenceKind(Kind):
         FAQ's reply is written as one answer to its question (「答：申领人需要提供：（1）…；（5）…」 and 「通过政务数据共享…无需
         重复提供」), a sentence of it one part; [] outside such an item or for a longer reply (a speech in an 答记者问)."""
         section = self._section_of(si)
-        q = si
-        while q > 0 and self._section_of(q - 1) == section:
-            q -= 1
-        if q == si or not QA_LINE.match(self.sent_text[q]):
+        item = self._around(si, lambda j: self._section_of(j) == section)
+        if item[0] == si or not QA_LINE.match(self.sent_text[item[0]]):
             return []
-        out = self._reply(q, most)
-        after = out[-1] + 1 if out else q + 1
-        whole = after >= len(self.b.sentences) or self._section_of(after) != section
-        return out if si in out and whole else []
+        out = self._reply(item[0], most)
+        return out if si in out and out[-1] == item[-1] else []
 
     def _around(self, si: int, keep: Callable[[int], bool]) -> list[int]:
         """``si`` and the sentences before and after it, as far as each one ``keep``s."""
