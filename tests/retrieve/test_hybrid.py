@@ -94,3 +94,23 @@ def test_policy_retriever_is_a_langchain_retriever(assistant) -> None:  # type: 
     batch = retriever.batch(["量子科技", "元宇宙"])
     assert batch[0][0].metadata["section"].endswith("1. 量子科技")
     assert batch[1][0].metadata["section"].endswith("5. 元宇宙")
+
+
+def test_a_list_titled_like_its_notice_leaves_room_for_other_passages() -> None:
+    from policyqa.retrieve.hybrid import _one_row_per_table
+    from policyqa.types import Chunk
+
+    title = "澜沧湾市科学技术局澜沧湾市财政局关于2025年度企业研发投入后补助拟奖励名单的公示"
+
+    def chunk(i: int, section: str, text: str, doc: str = "d") -> Chunk:
+        return Chunk(f"c{i}", doc, title, f"k{i}", (section,), 0, len(text), text)
+
+    # the rows of a 拟奖励名单 titled like its notice rank on the notice's name; the paragraphs come after them
+    named = "2025年度澜沧湾市企业研发投入后补助拟奖励名单"
+    chunks = [chunk(0, named, "1|甲公司|港川区|100.0|"), chunk(1, named, "2|乙公司|蓝溪县|78.6|"),
+              chunk(2, "二、补助标准", "按增量部分的10%给予后补助。"), chunk(3, named, "3|丙公司|临渚区|93.4|"),
+              chunk(4, named, "1|丁公司|白沙县|20.5|", doc="e"), chunk(5, "四、其他事项", "由市财政局拨付。")]
+    assert _one_row_per_table(chunks, [10, 11, 12, 13, 14, 15], 4) == [10, 12, 14, 15]
+    # a table under a heading of its own (「三、管制路段及管制措施」) keeps its rows: each may be the one asked
+    own = [chunk(i, "三、管制路段及管制措施", f"{i}|某路段|全天|禁止通行") for i in range(3)]
+    assert _one_row_per_table(own, [0, 1, 2], 3) == [0, 1, 2]

@@ -7,7 +7,7 @@ import pytest
 from conftest import LIBRARY, ROOT
 from policyqa.corpus.load import read_sources
 from policyqa.corpus.structure import parse_document
-from policyqa.retrieve.scope import ScopeResolver, core_title
+from policyqa.retrieve.scope import ScopeResolver, core_title, restates_title
 from policyqa.text.tokenize import Tokenizer
 
 
@@ -154,3 +154,15 @@ def test_the_city_in_one_notices_title_names_none_of_that_citys_notices() -> Non
     assert resolver.resolve("白溪市老旧小区加装电梯工作由哪个部门牵头？").doc_ids[0] == "baixi_jiazhuang_dianti_2025"
     assert resolver.resolve("白溪市2025年技能提升补贴，高级工证书能领多少钱？").doc_ids[0] == "baixi_wengang_kuogang_2025"
     assert resolver.resolve("白溪市公租房管理实施细则里租金怎么定？").doc_ids[0] == "baixi_gongzufang_2025"
+
+
+@pytest.mark.parametrize(("heading", "title", "restates"), [
+    # a 公示's 附件 named after the notice: its rows' title names the notice, not a topic
+    ("2025年度澜沧湾市企业研发投入后补助拟奖励名单", "澜沧湾市科学技术局澜沧湾市财政局关于2025年度企业研发投入后补助拟奖励名单的公示", True),
+    ("广安市网络预约出租汽车经营服务管理实施细则", "广安市人民政府办公室关于印发《广安市网络预约出租汽车经营服务管理实施细则》的通知", True),
+    ("补助标准及审核情况", "澜沧湾市科学技术局澜沧湾市财政局关于2025年度企业研发投入后补助拟奖励名单的公示", False),
+    ("（三）殡葬设施建设", "广安市人民政府办公室关于印发《广安市殡葬事业发展实施方案》的通知", False),
+    ("目标", "关于推进目标管理的通知", False),  # too short to say anything either way
+])
+def test_a_heading_that_restates_its_notice_title_is_told(heading: str, title: str, restates: bool) -> None:
+    assert restates_title(heading, title) is restates

@@ -14,7 +14,9 @@ from pydantic import ConfigDict
 
 from policyqa.errors import ConfigError
 from policyqa.index.store import IndexBundle
-from policyqa.types import Hit
+from policyqa.corpus.structure import table_cells
+from policyqa.retrieve.scope import restates_title
+from policyqa.types import Chunk, Hit
 
 
 @dataclass
@@ -91,11 +93,29 @@ class HybridRetriever:
         order = sorted(fused, key=lambda p: (-fused[p], p))
         hits = [
             Hit(self.bundle.chunks[p], fused[p], dense.get(p), float(sparse[p]), dense_rank.get(p), sparse_rank.get(p))
-            for p in order[: max(top_k, 1)]
+            for p in _one_row_per_table([self.bundle.chunks[p] for p in order], order, max(top_k, 1))
         ]
         t3 = time.perf_counter()
         timings = {"dense": (t1 - t0) * 1e3, "bm25": (t2 - t1) * 1e3, "fusion": (t3 - t2) * 1e3}
         return Ranked(hits, dense, sparse, timings)
+
+
+def _one_row_per_table(chunks: list[Chunk], order: list[int], k: int) -> list[int]:
+    """The first ``k`` of ``order``, the rows of a table titled like its notice (a 公示's 「…拟奖励名单」) after its best
+    one left out: they rank on the words that name the notice and crowd out the passages a question is about; the
+    answer reads the best row's table whole anyway."""
+    out: list[int] = []
+    tables: set[tuple[str, str]] = set()
+    for chunk, p in zip(chunks, order):
+        if len(out) == k:
+            break
+        if chunk.section_path and table_cells(chunk.text) and restates_title(chunk.section_path[-1], chunk.doc_title):
+            key = (chunk.doc_id, chunk.section)
+            if key in tables:
+                continue
+            tables.add(key)
+        out.append(p)
+    return out
 
 
 class PolicyRetriever(BaseRetriever):

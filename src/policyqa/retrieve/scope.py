@@ -295,6 +295,17 @@ def naming_spans(question: str, title: str, min_len: int = 3) -> list[tuple[int,
     return spans
 
 
+def restates_title(heading: str, title: str) -> bool:
+    """Is ``heading`` (six characters or more) mostly stretches of its notice's ``title`` (「2025年度澜沧湾市…拟奖励名单」 under
+    「…关于2025年度…拟奖励名单的公示」)? Such a part names the notice and no topic of its own."""
+    if len(heading) < 6:
+        return False
+    return sum(b - a for a, b in naming_spans(heading, title, 4)) >= _RESTATED * len(heading)
+
+
+_RESTATED = 0.7  # share of a heading's characters that must be the title's own stretches
+
+
 def _loose_number(number: str, question: str) -> bool:
     """「府办规2023年4号」「榕政办2023年第50号」 name 「广安府办规〔2023〕4号」「榕政办〔2023〕50号」: the organ's code (or
     its last characters, at least two), the year and the number, however the brackets are written."""
