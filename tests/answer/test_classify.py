@@ -19,6 +19,11 @@ pytestmark = pytest.mark.slow  # the library index
     # a 几 in the case supposed is 「some」: the ask comes after it
     ("要是几家公司的电子标书是同一台电脑做出来的，会被怎么定性？", "general"),
     ("如果有几个人违规，要罚多少钱？", "count"),
+    # 几 opening a clause whose ask comes after it, or asking whether: 「some」 without a 要是 too
+    ("招投标那份意见里，几家公司的电子标书是同一台电脑做出来的，会被怎么认定？", "general"),
+    ("那个招标，几家公司能不能搭伙一起投？", "general"),
+    ("那份意见里，几家企业入选？", "count"),
+    ("几家企业能拿到补贴？", "count"),
 ])
 def test_which_ones_asks_for_items_and_how_many_for_a_number(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle
@@ -42,6 +47,7 @@ def test_clauses_are_cut_outside_brackets_only() -> None:
     ("人行广安市中心支行负责哪些方面的工作？", "reverse_responsibility"),  # a name holding the city
     ("福州那份意见给市通管办分了什么活？", "reverse_responsibility"),  # 分 as well as 派, a name ending in 办
     ("社科评奖办法里市社科联都要负责什么？", "reverse_responsibility"),  # a 联合会 named short, in no 责任单位 note
+    ("会议纪要中，市财政局牵头负责哪件事？时限是什么？", "reverse_responsibility"),  # 件 counts matters too
 ])
 def test_a_department_asking_which_items_is_reverse(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle
@@ -117,6 +123,8 @@ def test_the_words_a_metadata_pattern_reads_are_not_topics(library_assistant) ->
     ("停薪留职出去办公司，原来的身份留多久？", ("离岗", "创业")),
     ("企业省电省煤做到什么程度有奖？", ("节能",)),
     ("头胎能领养娃的钱吗？", ("一孩", "育儿")),
+    ("考核垫底的单位要受什么处理？", ("末位",)),
+    ("排最后一名的部门是哪个？", ("末位",)),
 ])
 def test_everyday_words_add_the_words_notices_use(question: str, formal: tuple[str, ...]) -> None:
     from policyqa.answer.classify import expand_synonyms

@@ -126,3 +126,12 @@ def test_asked_for_departments_the_governments_a_note_charges_are_left_to_its_qu
     text, units = _units_text(resp, asks_lead=False, question=question)
     assert "市财政局" in text and "市医疗保障局" in text
     assert ("各区市县人民政府" in text) is named and ("园区管委会" in units) is named
+
+
+def test_a_notice_number_or_a_named_notice_counts_nothing() -> None:
+    from policyqa.answer.context import _has_quantity
+
+    # 「扣多少绩效年薪」 is not answered by the 文号 of the rule the sentence refers to
+    assert not _has_quantity("按照《广安市市属国有企业经营投资容错免责试行办法》（广市国资委〔2022〕85号）有关规定实行容错免责。", None)
+    assert not _has_quantity("依据《2023年度森林防火命令》执行。", None)
+    assert _has_quantity("按照广市国资委〔2022〕85号规定，扣减绩效年薪的30%。", None)

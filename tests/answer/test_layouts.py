@@ -464,3 +464,35 @@ def test_the_number_of_the_rule_a_reply_is_about(layouts_assistant) -> None:  # 
     """A 征求意见采纳情况的说明 has no 文号; the 方案 it is about was issued 「以石府办发〔2025〕9号文件」 and runs 「有效期至…」."""
     a = layouts_assistant.ask("正式印发的石渠市既有住宅加装电梯实施方案文号是什么？有效期到什么时候？")
     assert "石府办发〔2025〕9号" in a.answer and "2027年12月31日" in a.answer
+
+
+def test_a_department_praised_in_a_bulletin_is_given_no_duty(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「对…排名前三位的市公安局、…、市人力资源和社会保障局予以通报表扬」 praises it; 「…牵头建立欠薪诉求快速处置通道」
+    is what it has to do. The department is named as the notice writes it."""
+    a = layouts_assistant.ask("澜沧湾2025年上半年12345热线工单办理情况通报中，市人力资源和社会保障局被要求做什么？")
+    assert "欠薪诉求快速处置通道" in a.answer and "通报表扬" not in a.answer
+    assert "市人力资源和社会保障局" in a.answer
+
+
+def test_a_list_titled_like_its_notice_does_not_crowd_out_the_text(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A 公示's 拟奖励名单 rows carry the notice's own name as their title: the question names the notice with it, and
+    the rows must not outrank the paragraph that states the reward."""
+    a = layouts_assistant.ask("瀾滄灣企業研發投入後補助擬獎勵名單公示裡，首次納入規模以上工業企業統計的企業另外獎勵多少錢？")
+    assert a.answerable and "20万元" in a.answer and "500万元" in a.answer
+    assert "二、补助标准及审核情况" in a.citations[0].section
+
+
+def test_asked_what_a_department_leads_a_minutes_item_it_leads_answers(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A 会议纪要 gives duties in running text (「由X牵头，Y配合」): asked what X leads, the item it leads, not the ones it
+    takes part in or the list of those who attended."""
+    a = layouts_assistant.ask("澜沧湾市政府第42次常务会议纪要中，市自然资源和规划局牵头负责哪件事？时限是什么？")
+    assert "控制性详细规划修改" in a.answer and "10月底前" in a.answer
+    assert "列席" not in a.answer and "市住房和城乡建设局牵头" not in a.answer
+
+
+def test_the_place_asked_of_a_ranking_table_picks_its_row(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """A 通报's ranking tables (排名|单位|…|综合得分): 「排名第一」 is the row ranked 1, 「排最后一名」 the last one."""
+    a = layouts_assistant.ask("澜沧湾2025年上半年12345热线通报中，县（市、区）及功能区排名第一的是哪里？综合得分多少？")
+    assert "白沙县" in a.answer and "96.59" in a.answer
+    a = layouts_assistant.ask("澜沧湾2025年上半年12345热线通报中，市直部门排名情况里排最后一名的是哪个部门？综合得分多少？")
+    assert "市城市管理局" in a.answer and "86.58" in a.answer

@@ -289,6 +289,17 @@ def test_an_amount_of_something_no_notice_mentions_is_refused(library_assistant)
     assert kind._asked_head("按销售额奖补，一家最多多少？", _HEAD_BEFORE_BOUND) == ""  # per firm: no thing named
 
 
+def test_a_target_asked_by_its_kind_is_answered_where_the_notice_states_it(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    # 「控制目标」 is written nowhere: 「目标」 says what kind of figure is asked (as 「金额」 does), 「控制在…以内」 states it
+    a = library_assistant.ask("广安加快推进林业经济高质量发展的实施意见里，“十四五”期间林业有害生物成灾率的控制目标是多少？")
+    assert a.answerable and "35.63‰" in a.answer
+
+
+def test_an_amount_the_notice_never_states_is_not_answered_by_a_notice_number(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安市属国有企业投融资监督管理办法里，投资失败造成损失的，企业负责人要扣多少绩效年薪？")
+    assert not a.answerable
+
+
 def test_one_body_asked_is_answered_with_the_lead(library_assistant) -> None:  # type: ignore[no-untyped-def]
     history = [{"role": "user", "content": "广安互联网+医疗健康意见提出到2020年要发展几家互联网医院？"},
                {"role": "assistant", "content": "到2020年发展1家以上规范运行的互联网医院。"}]
@@ -863,3 +874,19 @@ def test_asked_for_departments_the_governments_of_the_note_stay_in_its_quote(lib
     assert any("各区市县人民政府" in c.text for c in a.citations)
     b = library_assistant.ask("广安互联网医疗健康那个实施意见里，推行医疗收费电子票据管理改革由哪些单位负责？")
     assert "各区市县人民政府" in b.answer and "园区管委会" in b.answer
+
+
+@pytest.mark.parametrize("question, says", [
+    # the words before the notice's 文种 describe the notice (its topic, its city's other name); they ask nothing
+    ("榕城2023年那份讲未来产业“1+6+2”体系的实施意见，文号多少、落款日期是哪天？", ("榕政办〔2023〕50号", "2023年7月3日")),
+    ("广安就业创业实施意见（落实川府发〔2015〕38号那份），是哪天发布的、落款单位是谁？", ("2015年8月28日", "广安市人民政府")),
+])
+def test_a_notice_described_by_its_content_is_still_the_one_whose_metadata_is_asked(library_assistant, question: str,
+                                                                                   says: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask(question)
+    assert a.answerable and a.question_type == "metadata" and all(s in a.answer for s in says)
+
+
+def test_several_firms_in_a_supposed_case_ask_no_count(library_assistant) -> None:  # type: ignore[no-untyped-def]
+    a = library_assistant.ask("广安规范招标投标主体行为的实施意见里，几家公司的电子标书是同一台电脑做出来的，会被怎么认定？")
+    assert a.answerable and "串通投标" in a.answer

@@ -239,6 +239,8 @@ def _units_text(resp: Responsibility, asks_lead: bool, question: str = "") -> tu
 def _has_quantity(text: str, unit: str | None) -> bool:
     text = re.sub(r"第[一二三四五六七八九十百零〇\d]+[条章节款项批]", "", text)  # 「第六条」 numbers an article, it counts nothing
     text = re.sub(r"\d+[A-Za-z]+", "", text)  # 「4A级景区」「5G」 are grades and names, no quantity
+    # 「（广市国资委〔2022〕85号）」 numbers a notice and 「《…2023年…办法》」 names one: neither counts anything
+    text = re.sub(r"《[^《》]{1,80}》|[〔\[［（(]\d{4}[〕\]］）)]\s*\d+\s*号", "", text)
     if unit:
         if unit == "年份":
             return bool(re.search(r"\d{4}\s*年", text))

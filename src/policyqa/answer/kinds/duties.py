@@ -26,6 +26,7 @@ _LEAD_IN_CHARS = 400  # a duty announced with 「：」 and the items under it, 
 
 
 # 「列席：黎晓峰（…）、…（市应急管理局局长）」: who attended a meeting, by name and post — no duty of those bureaus
+_OBJECT = re.compile(r"(?:予以|给予)(?:通报)?(?:表扬|表彰|批评|奖励|约谈|问责|通报|警告|处分)")
 _ROLL = re.compile(r"^(?:出席|列席|请假|缺席|参会人员|参加人员|记录|抄送|主送)[：:]")
 
 
@@ -43,14 +44,19 @@ class DutyListKind(Kind):
         who = next((asked[k:] for k in range(len(asked) - 3) if asked[k:] in doc.text), asked)
         return self.duties_of(info, doc, who, (who, *type_names(who)))
 
-    def duties_of(self, info: QueryInfo, doc: Document, who: str, names: tuple[str, ...]) -> Answer | None:
-        """Every sentence of ``doc`` with one of ``names`` as its subject (and what follows it without a subject)."""
+    def duties_of(self, info: QueryInfo, doc: Document, who: str, names: tuple[str, ...], lead: bool = False) -> Answer | None:
+        """Every sentence of ``doc`` with one of ``names`` as its subject (and what follows it without a subject); with
+        ``lead``, only those in which it leads (asked 「牵头负责哪件事」)."""
         spans = self.duty_spans(doc, who, names)
+        if lead:
+            spans = [x for x in spans if leads(doc.text[x[0]:x[1]], names)]
         if not spans:
             return None
         shown = spans[: self.max_items]
         more = f"（另有{len(spans) - len(shown)}处）" if len(spans) > len(shown) else ""
         # the notice by its own name (「《中心城区部分道路实施货车禁行管理的通告》」), not by the issuer that wraps it
+        # the department as the notice writes it (「市人力资源和社会保障局」, not the alias table's 「市人力资源社会保障局」)
+        who = who if who in doc.text else next((n for n in names if n in doc.text), who)
         text = f"《{core_title(doc.meta.title)}》中写明{who}职责的有{len(spans)}处{more}：" + "".join(
             f"（{i}）{doc.text[s:e]}" for i, (s, e, _) in enumerate(shown, 1))
         quotes = [self._quote(doc, s, e, section, 1.0) for s, e, section in shown]
@@ -87,6 +93,9 @@ class DutyListKind(Kind):
                 i += 1
                 if _ROLL.match(doc.text[s:e]) or (not subject.search(doc.text[s:e]) and not (listed and listed.search(doc.text[s:e]))):
                     continue
+                if _OBJECT.search(doc.text[s:e]) and re.search(rf"^(?:{NUMBERING.pattern})?\s*对[^。；]*?(?:{name})[^。；，、]{{0,4}}?(?:予以|给予)",
+                                                             doc.text[s:e]):
+                    continue  # 「对…排名前三位的市公安局、…予以通报表扬」: praised or blamed, it is given no duty
                 # 「财政部门负责…；负责…；负责…」: the duties that follow without repeating the subject are its too
                 while i < len(spans) and SUBJECTLESS_DUTY.match(doc.text[spans[i][0] : spans[i][1]]):
                     e = spans[i][1]
@@ -104,6 +113,13 @@ class DutyListKind(Kind):
                     found.append(sent)
                     out.append((s, e, SECTION_SEP.join(c.section_path)))
         return out
+
+
+def leads(sentence: str, names: tuple[str, ...]) -> bool:
+    """Does one of ``names`` lead in ``sentence`` (「由市自然资源和规划局牵头，…」「市发展改革委、人行…牵头」), not merely take
+    part under another's lead (「由市住房和城乡建设局牵头，…、市自然资源和规划局…配合」)?"""
+    name = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.search(rf"(?:{name})(?:[、和与及][^，。；、]{{2,16}}?){{0,3}}(?:共同|负责)?牵头", sentence) is not None
 
 
 def type_names(dept: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Callable
 
 import numpy as np
@@ -12,9 +13,21 @@ from policyqa.corpus.chunk import sentence_spans
 from policyqa.corpus.validity import repeals
 from policyqa.corpus.structure import EFFECTIVE_SENTENCE, PREAMBLE as PREAMBLE_LABEL, rule_parts
 from policyqa.retrieve.hybrid import Ranked
+from policyqa.retrieve.scope import DOC_KINDS, core_title
 from policyqa.types import SECTION_SEP, Answer, Document
 from policyqa.answer.context import Quote, META_SECTION, _abbreviates, _is_subword
 from policyqa.answer.kinds.base import Kind
+
+
+def _after_name(question: str, title: str) -> str:
+    """The question after the notice's name: 「榕城那份讲“1+6+2”体系的实施意见，文号多少」 describes the notice up to its 文种
+    (and 「（落实川府发〔2015〕38号那份）」 after it); what comes after is what it asks."""
+    kinds = re.findall(DOC_KINDS, core_title(title))
+    at = question.find(kinds[-1]) if kinds else -1
+    if at < 0:
+        return question
+    rest = question[at + len(kinds[-1]):]
+    return re.sub(r"^[（(][^（）()]{1,40}[）)]", "", rest)
 
 
 class MetadataKind(Kind):
@@ -31,7 +44,7 @@ class MetadataKind(Kind):
         m = doc.meta
         own = " ".join([m.title, *rule_parts(doc), m.doc_number, m.issuer, m.signatory, m.recipients, m.date_text, m.effective, *m.notes, *m.attachments,
                         *(info.scope_terms if doc.doc_id in info.scope else ()), *_replied_to(doc.text)])
-        terms = about_document_terms(info, self.tok)
+        terms = about_document_terms(replace(info, text=_after_name(info.text, m.title)), self.tok)
         # a contraction of the title (「招投标」 for 「招标投标」) names the notice, not something else in it
         foreign = [t for t in terms if t not in own and not _is_subword(t, terms) and not _abbreviates(t, m.title)]
         return sum(self.w(t) for t in foreign) < 3.0

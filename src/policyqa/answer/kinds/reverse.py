@@ -60,10 +60,13 @@ class ReverseResponsibilityKind(Kind):
             # 「市商务局牵头负责哪些任务」: the tasks it leads, where the notes tell the lead apart
             found = [(d, c) for d, c in found if leads(c)] or found
         role = "牵头单位" if found and all(leads(c) for _, c in found) else "责任单位"
+        leads_only = asks_lead and "负责" not in info.text.replace("牵头负责", "")
         if not found and len(info.scope) == 1 and not together:
-            # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty
+            # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty (asked only
+            # what it leads, those in which it leads, when it leads any)
             doc = self.b.documents[info.scope[0]]
-            duties = self.duties.duties_of(info, doc, dept, self._called(dept))
+            duties = (self.duties.duties_of(info, doc, dept, self._called(dept), lead=True) if asks_lead else None) \
+                or self.duties.duties_of(info, doc, dept, self._called(dept))
             if duties is not None:
                 return duties
         if not found:
@@ -75,7 +78,6 @@ class ReverseResponsibilityKind(Kind):
         budget = max(_GIST_CHARS, _GIST_TOTAL // max(1, len(found)))  # one or two tasks are quoted at more length
         gist = {c.id: _gist(d, c, budget) for d, c in found} if len(found) <= _GIST_MAX else {}
         extra: list[tuple[int, int, str]] = []
-        leads_only = asks_lead and "负责" not in info.text.replace("牵头负责", "")
         if len(docs) == 1 and not together:
             # a notice with a 分工表 and duties in its text (「市财政局负责统筹安排…」) gives the department both
             doc = self.b.documents[docs[0]]

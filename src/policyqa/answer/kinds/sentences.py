@@ -278,6 +278,9 @@ class SentenceKind(Kind):
         in_table = bool(table_cells(self.sent_text[si]))
         rows = self._around(si, lambda j: bool(table_cells(self.sent_text[j])) and self._section_of(j) == section) if in_table else []
         header = next((self._table_head(j) for j in rows[1:2]), None)  # its header names columns (「文号」), no row
+        ranked = self._ranked_row(rows, header, question)
+        if ranked is not None:  # 「排名第一的是哪里」「排最后一名的是哪个部门」 of a ranking table
+            return ranked
         best: tuple[int, int] | None = None
         for j in self._around(si, lambda j: self._section_of(j) == section):
             cells = table_cells(self.sent_text[j])
@@ -290,6 +293,25 @@ class SentenceKind(Kind):
             if named and (best is None or named > best[0]):
                 best = (named, j)
         return best[1] if best else None
+
+    def _ranked_row(self, rows: list[int], header: int | None, question: str) -> int | None:
+        """Of a table with a 排名 (名次) column, the row at the place the question asks (「排名第一」「第2名」, 「末位」
+        「最后一名」: the last); None if the table ranks nothing or the question asks no place."""
+        if header is None:
+            return None
+        column = next((k for k, c in enumerate(table_cells(self.sent_text[header])) if re.fullmatch(r"(?:排名|名次|排序|位次)", c)), None)
+        m = _PLACE_ASKED.search(question)
+        if column is None or m is None:
+            return None
+        body = [j for j in rows if j != header and len(table_cells(self.sent_text[j])) > column
+                and re.fullmatch(r"\d{1,3}", table_cells(self.sent_text[j])[column])]
+        if not body:
+            return None
+        if m.group("last"):
+            return max(body, key=lambda j: int(table_cells(self.sent_text[j])[column]))
+        place = m.group("n")
+        n = int(place) if place.isdigit() else _CN_PLACE.get(place, 0)
+        return next((j for j in body if int(table_cells(self.sent_text[j])[column]) == n), None)
 
     def _table_head(self, si: int) -> int | None:
         """The header row of the table whose row ``si`` is (its first row, naming columns, no figure); None if ``si`` is
@@ -506,7 +528,9 @@ class SentenceKind(Kind):
                        for t in (self.b.documents[d].meta.title,
                                  *(s.title for s in self.b.documents[d].sections if s.level == 0 and s.title)))
         act = _WHO_ACTS.search(info.text) if info.qtype == "responsibility" else None
-        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text, titles)), _asked_figures(info.text),
+        # 「12345热线…通报」「2023年森林防火命令」: a figure of the notice's own title names it, it is asked of no sentence
+        figures = tuple((x, b) for x, b in _asked_figures(info.text) if not any(x in t for t in titles))
+        return _Ask(terms, unit, focus, single, tuple(detail_ask(info.text, titles)), figures,
                     tuple(_own_figures(info.text)), noun.group(1) if noun else "",
                     act.group(1) if act and act.group(1) not in _VAGUE_ACTS and not act.group(1).startswith(_BODIES) else "",
                     info.qtype == "responsibility" and bool(_ASKS_BODY.search(info.text)))
@@ -1213,7 +1237,11 @@ _HEAD = r"([\u4e00-\u9fff]{2,12}?)(?:定的|规定的)?"
 _HEAD_BEFORE_ASK = re.compile(_HEAD + r"(?:是|为)(?:多少|几)")
 # 「注册资本最少要多少」: the noun before a bound asked, too
 _HEAD_BEFORE_BOUND = re.compile(_HEAD + r"(?:是|为|(?:最少|至少|最低|最多|最高)(?:要|需要|得)?)(?:多少|几)")
-_KIND_TAIL = r"(?:号码|号|电话|地址|金额|数额|时间|日期|人数|数量|名称)$"  # what kind of detail a head asks, not which thing
+# the place asked of a ranking: 「排名第一」「第2名」「排第三的」, or the last one 「末位」「最后一名」「倒数第一」「垫底」
+_PLACE_ASKED = re.compile(r"(?:排名|排在?|名列)?第(?P<n>[一二三四五六七八九十]|\d{1,2})(?:名|位)?(?!批|条|章|款|项|次|季度|年|期|届)"
+                          r"|(?P<last>末位|最后一名|排最后|排名最后|倒数第一|垫底)")
+_CN_PLACE = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+_KIND_TAIL = r"(?:号码|号|电话|地址|金额|数额|时间|日期|人数|数量|名称|目标|指标)$"  # what kind of detail a head asks, not which thing
 _NOT_HEADS = frozenset("标准 金额 数额 数量 比例 期限 时间 上限 下限 额度 具体 一般 大概 最多 最少 至少 分别".split())
 # 「有下列行为之一的，…处以…罚款；」 introduces its cases without a colon
 _INTRODUCES = re.compile(r"(?:下列|以下|如下)[^，。；：]{0,8}(?:之一|情形|行为|情况|规定|条件|事项)")
