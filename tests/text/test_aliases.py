@@ -23,6 +23,14 @@ def test_abbreviation_and_full_name_are_the_same_department_both_ways(table: Ali
     assert short in table.names(full)
 
 
+@pytest.mark.parametrize(("short", "full"), [
+    # how citizens name the bureaus a city's bulletins and minutes write in full
+    ("城管局", "市城市管理局"), ("市卫健委", "市卫生健康委员会"), ("医保局", "市医疗保障局"), ("市应急局", "市应急管理局"),
+])
+def test_everyday_names_of_city_bureaus_are_the_bureaus(table: AliasTable, short: str, full: str) -> None:
+    assert table.find(f"{short}负责什么？") == [table.canonical(full)]
+
+
 def test_different_departments_are_not_the_same(table: AliasTable) -> None:
     assert not table.same("市工信局", "市科技局")
     assert not table.same("市发改委", "市工业和信息化局")
