@@ -24,6 +24,10 @@ pytestmark = pytest.mark.slow  # the library index
     ("那个招标，几家公司能不能搭伙一起投？", "general"),
     ("那份意见里，几家企业入选？", "count"),
     ("几家企业能拿到补贴？", "count"),
+    # the units a bulletin praises or blames are listed, no one's duty is asked
+    ("那份通报表扬了哪些单位？", "enumeration"),
+    ("被约谈的是哪几个部门？", "enumeration"),
+    ("哪些单位负责受理？", "responsibility"),
 ])
 def test_which_ones_asks_for_items_and_how_many_for_a_number(library_assistant, question: str, qtype: str) -> None:  # type: ignore[no-untyped-def]
     b = library_assistant.bundle

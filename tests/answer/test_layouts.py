@@ -496,3 +496,10 @@ def test_the_place_asked_of_a_ranking_table_picks_its_row(layouts_assistant) -> 
     assert "白沙县" in a.answer and "96.59" in a.answer
     a = layouts_assistant.ask("澜沧湾2025年上半年12345热线通报中，市直部门排名情况里排最后一名的是哪个部门？综合得分多少？")
     assert "市城市管理局" in a.answer and "86.58" in a.answer
+
+
+def test_a_second_ask_of_its_own_is_answered_too(layouts_assistant) -> None:  # type: ignore[no-untyped-def]
+    """「一共受理了多少群众诉求？群众满意率是多少？」: the second ask's words (群众满意率) are in no sentence of the first
+    answer; the notice's best candidate holding them joins it."""
+    a = layouts_assistant.ask("澜沧湾12345热线上半年工单办理情况通报里，上半年一共受理了多少群众诉求？群众满意率是多少？")
+    assert "52.86万件" in a.answer and "92.6%" in a.answer

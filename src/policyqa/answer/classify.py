@@ -236,6 +236,8 @@ def topic_type(text: str, depts: tuple[str, ...], content: tuple[str, ...]) -> s
     a question the metadata patterns caught but that names a topic (「经营牌照能管几年」 counts years of a licence)."""
     if depts and (_REVERSE.search(text) or not content) and not _mentions_topic_with_dept(text):
         return "reverse_responsibility"
+    if _RECEIVERS.search(text):
+        return "enumeration"  # 「通报表扬了哪些单位」: the units praised, listed; no one's duty
     if _RESPONSIBILITY.search(asked_part(text)) and not _body_named_only(asked_part(text)):
         return "responsibility"
     if _WHICH_ONES.search(text) and "多少" not in text:
@@ -281,6 +283,9 @@ _A_FEW = re.compile(r"(?:能|可以|可不可以|能不能|让不让|准不准|�
 # 「要是几家公司的标书是同一台电脑做的，会被怎么定性？」: a 几 in the case supposed is 「some」; the ask comes after it
 _IF_A_FEW = re.compile(rf"{_IF}[^，。？?]{{0,20}}几[^，。？?]{{0,30}}[，,][^？?]*?(?:怎么|怎样|如何|什么|哪|吗|么|嘛)")
 
+# 「通报表扬了哪些单位」「被约谈的是哪几个部门」: the units a notice praises, blames or rewards, not those it charges
+_RECEIVERS = re.compile(r"(?:表扬|表彰|批评|约谈|问责|奖励|通报|点名|处分|处罚|通报批评|通报表扬)(?:了|的是)?(?:哪些|哪几个|哪几家|哪个)(?:单位|部门|地方|企业|机构)"
+                        r"|(?:被|受到)(?:通报)?(?:表扬|表彰|批评|约谈|问责|点名|处分)的(?:是)?(?:哪些|哪几个|哪个)(?:单位|部门)")
 # 「几家公司的电子标书是同一台电脑做出来的，会被怎么认定？」「几家公司能不能搭伙一起投？」: 几 opening a clause, its ask
 # after it, is 「some」 too
 _SOME = re.compile(r"(?:^|[，,：:])几[个家项名位人][^，。？?多少]{2,30}?(?:[，,][^？?]*?(?:怎么|怎样|如何|什么|哪|吗|么|嘛|会不会|能不能|是不是)"

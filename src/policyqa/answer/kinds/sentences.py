@@ -294,6 +294,28 @@ class SentenceKind(Kind):
                 best = (named, j)
         return best[1] if best else None
 
+    def _other_asks(self, info: QueryInfo, terms: list[str], cand: list[tuple[float, int, int]], chosen: list[int],
+                    doc_id: str) -> list[int]:
+        """For each ask of a question that asks several things in clauses of their own (「…多少？…是多少？」), whose
+        topic words (two or more characters) no chosen sentence holds: the best-scored candidate of the same notice that
+        holds them all."""
+        parts = [p for p in re.split(r"[？?；;]", info.text) if _ASKS.search(p)]
+        if len(parts) < 2:
+            return []
+        have = "".join(self.sent_text[i] for i in chosen)
+        out: list[int] = []
+        for part in parts[1:]:
+            words = [t for t in terms if len(t) >= 2 and t in part and t not in have and not _ASKING_WORD.match(t)]
+            if not words:
+                continue
+            found = next((si for _, si, _ in cand if si not in chosen and si not in out
+                          and self.b.chunks[self.b.sentences[si].chunk].doc_id == doc_id
+                          and all(t in self.sent_text[si] for t in words)), None)
+            if found is not None:
+                out.append(found)
+                have += self.sent_text[found]
+        return out
+
     def _ranked_row(self, rows: list[int], header: int | None, question: str) -> int | None:
         """Of a table with a 排名 (名次) column, the row at the place the question asks (「排名第一」「第2名」, 「末位」
         「最后一名」: the last); None if the table ranks nothing or the question asks no place."""
@@ -788,6 +810,10 @@ class SentenceKind(Kind):
         elif asks_list:
             chosen += self._list_beside(chosen, best_si, hit.chunk.clause_id, terms)
         chosen += [i for i in self._whole_sentence(best_si) if i not in chosen]
+        if info.qtype not in ("responsibility", "reverse_responsibility") and not reply and len(run) < 2 and len(block) < 2:
+            # 「一共受理了多少群众诉求？群众满意率是多少？」: an ask of its own whose words the answer lacks is answered by
+            # the best candidate of the notice that holds them
+            chosen += [i for i in self._other_asks(info, terms, cand, chosen, hit.chunk.doc_id) if i not in chosen]
         chosen.sort()
         evidence = "".join(self.sent_text[i] for i in chosen)
         needs = ask.needs
@@ -962,7 +988,7 @@ class SentenceKind(Kind):
 
     def _does(self, si: int, action: str) -> bool:
         """Does sentence ``si`` name a body that does ``action`` (「…主管部门…依法给予相应处罚」)?"""
-        return bool(re.search(rf"{_BODY_END}[^。；;]{{0,30}}?(?:{_ACT_FORMS.get(action, action)})", self.sent_text[si]))
+        return bool(re.search(rf"{_BODY_END}[^。；;]{{0,50}}?(?:{_ACT_FORMS.get(action, action)})", self.sent_text[si]))
 
     def _doer(self, si: int, clause_id: str, action: str, reach: int = 3) -> list[int] | None:
         """The sentences that say who does ``action`` for sentence ``si``: the lead of its list when that names the body
