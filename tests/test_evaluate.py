@@ -352,8 +352,9 @@ def test_gate_questions_library(library_assistant) -> None:  # type: ignore[no-u
                                   "questions_library_fresh13", "questions_library_fresh14", "questions_library_fresh15",
                                   "questions_library_fresh16", "questions_library_fresh17", "questions_library_fresh18",
                                   "questions_library_fresh19", "questions_library_fresh20", "questions_library_fresh21",
-                                  "questions_library_fresh22", "questions_library_fresh23", "questions_library_fresh24"])
+                                  "questions_library_fresh22", "questions_library_fresh23", "questions_library_fresh24",
+                                  "questions_library_fresh25"])
 def test_gate_blind_written_dev_sets(library_assistant, stem: str) -> None:  # type: ignore[no-untyped-def]
-    """The sets written blind hold their measured level too (fresh–fresh5, fresh7 and fresh10–fresh24 tuned on since
+    """The sets written blind hold their measured level too (fresh–fresh5, fresh7 and fresh10–fresh25 tuned on since
     they were first scored; fresh6, fresh8 and fresh9 scored blind and not read since)."""
     _gate(library_assistant.settings, library_assistant, ROOT / "evals" / f"{stem}.jsonl", stem)
