@@ -46,10 +46,10 @@ class DutyListKind(Kind):
 
     def duties_of(self, info: QueryInfo, doc: Document, who: str, names: tuple[str, ...], lead: bool = False) -> Answer | None:
         """Every sentence of ``doc`` with one of ``names`` as its subject (and what follows it without a subject); with
-        ``lead``, only those in which it leads (asked 「牵头负责哪件事」)."""
+        ``lead``, only those in which it leads (asked 「牵头负责哪件事」), if there are any."""
         spans = self.duty_spans(doc, who, names)
-        if lead:
-            spans = [x for x in spans if leads(doc.text[x[0]:x[1]], names)]
+        if lead:  # those it leads, when it leads any
+            spans = [x for x in spans if leads(doc.text[x[0]:x[1]], names)] or spans
         if not spans:
             return None
         shown = spans[: self.max_items]
@@ -78,6 +78,8 @@ class DutyListKind(Kind):
                              rf"|由{level}(?:{name})(?:或[^，。；]{{2,30}}?)?[\u4e00-\u9fff]"
                              # 「下设办公室于市社科联，负责…日常工作」「办公室设在市卫生健康委」: the office it houses works for it
                              rf"|(?:办公室|办事机构)(?:设在|设于|于){level}(?:{name})")
+        # 「对…排名前三位的市公安局、…予以通报表扬」: praised or blamed, it is given no duty
+        praised = re.compile(rf"^(?:{NUMBERING.pattern})?\s*对[^。；]*?(?:{name})[^。；，、]{{0,4}}?(?:予以|给予)")
         # 「…组织住房城乡建设、水务、林业、自然资源规划等有关部门规划设置…」: the type named bare inside a list of types
         stem = who.removesuffix("部门")
         listed = re.compile(rf"(?:^|[、，]|组织|会同)({re.escape(stem)})(?=[、和及])[^。；]{{0,40}}?等(?:有关|相关)?部门"
@@ -93,9 +95,8 @@ class DutyListKind(Kind):
                 i += 1
                 if _ROLL.match(doc.text[s:e]) or (not subject.search(doc.text[s:e]) and not (listed and listed.search(doc.text[s:e]))):
                     continue
-                if _OBJECT.search(doc.text[s:e]) and re.search(rf"^(?:{NUMBERING.pattern})?\s*对[^。；]*?(?:{name})[^。；，、]{{0,4}}?(?:予以|给予)",
-                                                             doc.text[s:e]):
-                    continue  # 「对…排名前三位的市公安局、…予以通报表扬」: praised or blamed, it is given no duty
+                if _OBJECT.search(doc.text[s:e]) and praised.search(doc.text[s:e]):
+                    continue
                 # 「财政部门负责…；负责…；负责…」: the duties that follow without repeating the subject are its too
                 while i < len(spans) and SUBJECTLESS_DUTY.match(doc.text[spans[i][0] : spans[i][1]]):
                     e = spans[i][1]

@@ -65,8 +65,7 @@ class ReverseResponsibilityKind(Kind):
             # a notice without 责任单位 notes naming it (an 办法's articles): the sentences that give it a duty (asked only
             # what it leads, those in which it leads, when it leads any)
             doc = self.b.documents[info.scope[0]]
-            duties = (self.duties.duties_of(info, doc, dept, self._called(dept), lead=True) if asks_lead else None) \
-                or self.duties.duties_of(info, doc, dept, self._called(dept))
+            duties = self.duties.duties_of(info, doc, dept, self._called(dept), lead=asks_lead)
             if duties is not None:
                 return duties
         if not found:

@@ -309,7 +309,7 @@ class SentenceKind(Kind):
             if not words:
                 continue
             found = next((si for _, si, _ in cand if si not in chosen and si not in out
-                          and self.b.chunks[self.b.sentences[si].chunk].doc_id == doc_id
+                          and self._doc_of(si) == doc_id
                           and all(t in self.sent_text[si] for t in words)), None)
             if found is not None:
                 out.append(found)
@@ -325,15 +325,15 @@ class SentenceKind(Kind):
         m = _PLACE_ASKED.search(question)
         if column is None or m is None:
             return None
-        body = [j for j in rows if j != header and len(table_cells(self.sent_text[j])) > column
-                and re.fullmatch(r"\d{1,3}", table_cells(self.sent_text[j])[column])]
-        if not body:
+        place_of = {j: int(cells[column]) for j in rows if j != header
+                    for cells in [table_cells(self.sent_text[j])] if len(cells) > column and re.fullmatch(r"\d{1,3}", cells[column])}
+        if not place_of:
             return None
         if m.group("last"):
-            return max(body, key=lambda j: int(table_cells(self.sent_text[j])[column]))
+            return max(place_of, key=place_of.__getitem__)
         place = m.group("n")
         n = int(place) if place.isdigit() else _CN_PLACE.get(place, 0)
-        return next((j for j in body if int(table_cells(self.sent_text[j])[column]) == n), None)
+        return next((j for j, at in place_of.items() if at == n), None)
 
     def _table_head(self, si: int) -> int | None:
         """The header row of the table whose row ``si`` is (its first row, naming columns, no figure); None if ``si`` is
